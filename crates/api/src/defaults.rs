@@ -1,0 +1,238 @@
+//! Defaulting as the API server and its admission plugins do it on create.
+
+use serde_json::{json, Value};
+
+use crate::apps::{Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDeployment};
+use crate::core::{Container, Pod, PodSpec, Secret, Service, Toleration};
+use crate::meta::{Extra, IntOrString};
+use crate::object::Object;
+
+/// The seconds the DefaultTolerationSeconds admission plugin gives pods to survive a NotReady or
+/// unreachable node.
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+
+pub fn apply_defaults(obj: &mut Object) {
+    match obj {
+        Object::Pod(p) => default_pod(p),
+        Object::Deployment(d) => default_deployment(d),
+        Object::ReplicaSet(rs) => default_replica_set(rs),
+        Object::Service(s) => default_service(s),
+        Object::Secret(s) => default_secret(s),
+        Object::Namespace(ns) => {
+            let name = ns.metadata.name.clone();
+            ns.metadata
+                .labels
+                .entry("kubernetes.io/metadata.name".into())
+                .or_insert(name);
+            if ns.spec.finalizers.is_empty() {
+                ns.spec.finalizers.push("kubernetes".into());
+            }
+            if ns.status.phase.is_empty() {
+                ns.status.phase = "Active".into();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn set_default(extra: &mut Extra, key: &str, v: Value) {
+    extra.entry(key.to_string()).or_insert(v);
+}
+
+/// `SetDefaults_PodSpec` and `SetDefaults_Container`.
+pub fn default_pod_spec(spec: &mut PodSpec) {
+    if spec.restart_policy.is_empty() {
+        spec.restart_policy = "Always".into();
+    }
+    if spec.termination_grace_period_seconds.is_none() {
+        spec.termination_grace_period_seconds = Some(30);
+    }
+    if spec.scheduler_name.is_empty() {
+        spec.scheduler_name = "default-scheduler".into();
+    }
+    set_default(&mut spec.extra, "dnsPolicy", json!("ClusterFirst"));
+    set_default(&mut spec.extra, "securityContext", json!({}));
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut())
+    {
+        default_container(c);
+    }
+}
+
+fn default_container(c: &mut Container) {
+    if c.image_pull_policy.is_empty() {
+        let tag = image_tag(&c.image);
+        c.image_pull_policy = if tag.is_none() || tag == Some("latest") {
+            "Always"
+        } else {
+            "IfNotPresent"
+        }
+        .into();
+    }
+    set_default(
+        &mut c.extra,
+        "terminationMessagePath",
+        json!("/dev/termination-log"),
+    );
+    set_default(&mut c.extra, "terminationMessagePolicy", json!("File"));
+    for p in &mut c.ports {
+        if p.protocol.is_empty() {
+            p.protocol = "TCP".into();
+        }
+    }
+    // Requests default from limits for each resource that has a limit but no request.
+    let limits = c.resources.limits.clone();
+    for (k, v) in limits {
+        c.resources.requests.entry(k).or_insert(v);
+    }
+    for probe in [
+        &mut c.readiness_probe,
+        &mut c.liveness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        probe.timeout_seconds.get_or_insert(1);
+        probe.period_seconds.get_or_insert(10);
+        probe.success_threshold.get_or_insert(1);
+        probe.failure_threshold.get_or_insert(3);
+    }
+}
+
+/// The tag of an image reference (`nginx:1.10` → `1.10`), `None` when untagged.
+pub fn image_tag(image: &str) -> Option<&str> {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split_once(':').map(|(_, t)| t)
+}
+
+fn default_pod(p: &mut Pod) {
+    default_pod_spec(&mut p.spec);
+    set_default(&mut p.spec.extra, "enableServiceLinks", json!(true));
+    set_default(
+        &mut p.spec.extra,
+        "preemptionPolicy",
+        json!("PreemptLowerPriority"),
+    );
+    set_default(&mut p.spec.extra, "serviceAccountName", json!("default"));
+    set_default(&mut p.spec.extra, "serviceAccount", json!("default"));
+    p.spec.priority.get_or_insert(0);
+    // DefaultTolerationSeconds admission: tolerate NotReady/unreachable nodes for 300 s.
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let has = p
+            .spec
+            .tolerations
+            .iter()
+            .any(|t| t.key == key && (t.effect.is_empty() || t.effect == "NoExecute"));
+        if !has {
+            p.spec.tolerations.push(Toleration {
+                key: key.into(),
+                operator: "Exists".into(),
+                effect: "NoExecute".into(),
+                toleration_seconds: Some(DEFAULT_TOLERATION_SECONDS),
+                ..Default::default()
+            });
+        }
+    }
+    if p.status.phase.is_empty() {
+        p.status.phase = "Pending".into();
+    }
+    if p.status.qos_class.is_empty() {
+        p.status.qos_class = qos_class(&p.spec).into();
+    }
+}
+
+/// `v1qos.GetPodQOS`: Guaranteed, Burstable or BestEffort.
+pub fn qos_class(spec: &PodSpec) -> &'static str {
+    let containers: Vec<&Container> = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter())
+        .collect();
+    let any = containers
+        .iter()
+        .any(|c| !c.resources.requests.is_empty() || !c.resources.limits.is_empty());
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = containers.iter().all(|c| {
+        ["cpu", "memory"].iter().all(|r| {
+            matches!((c.resources.limits.get(*r), c.resources.requests.get(*r)), (Some(l), Some(q)) if l == q)
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// `SetDefaults_Deployment` (apps/v1).
+pub fn default_deployment(d: &mut Deployment) {
+    d.spec.replicas.get_or_insert(1);
+    let s: &mut DeploymentStrategy = &mut d.spec.strategy;
+    if s.type_.is_empty() {
+        s.type_ = "RollingUpdate".into();
+    }
+    if s.type_ == "RollingUpdate" {
+        let ru = s
+            .rolling_update
+            .get_or_insert_with(RollingUpdateDeployment::default);
+        ru.max_unavailable
+            .get_or_insert(IntOrString::String("25%".into()));
+        ru.max_surge
+            .get_or_insert(IntOrString::String("25%".into()));
+    }
+    d.spec.revision_history_limit.get_or_insert(10);
+    d.spec.progress_deadline_seconds.get_or_insert(600);
+    default_pod_spec(&mut d.spec.template.spec);
+}
+
+pub fn default_replica_set(rs: &mut ReplicaSet) {
+    rs.spec.replicas.get_or_insert(1);
+    default_pod_spec(&mut rs.spec.template.spec);
+}
+
+fn default_service(s: &mut Service) {
+    if s.spec.type_.is_empty() {
+        s.spec.type_ = "ClusterIP".into();
+    }
+    set_default(&mut s.spec.extra, "sessionAffinity", json!("None"));
+    set_default(&mut s.spec.extra, "internalTrafficPolicy", json!("Cluster"));
+    set_default(&mut s.spec.extra, "ipFamilies", json!(["IPv4"]));
+    set_default(&mut s.spec.extra, "ipFamilyPolicy", json!("SingleStack"));
+    if s.spec.type_ == "NodePort" || s.spec.type_ == "LoadBalancer" {
+        set_default(&mut s.spec.extra, "externalTrafficPolicy", json!("Cluster"));
+    }
+    for p in &mut s.spec.ports {
+        if p.protocol.is_empty() {
+            p.protocol = "TCP".into();
+        }
+        if p.target_port.is_none() {
+            p.target_port = Some(IntOrString::Int(p.port as i64));
+        }
+    }
+    s.status
+        .extra
+        .entry("loadBalancer".into())
+        .or_insert(json!({}));
+}
+
+fn default_secret(s: &mut Secret) {
+    use base64::Engine;
+    if s.type_.is_empty() {
+        s.type_ = "Opaque".into();
+    }
+    for (k, v) in std::mem::take(&mut s.string_data) {
+        s.data.insert(
+            k,
+            base64::engine::general_purpose::STANDARD.encode(v.as_bytes()),
+        );
+    }
+}

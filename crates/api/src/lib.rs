@@ -1,0 +1,20 @@
+//! Kubernetes API objects as the playground stores and prints them: the kinds it serves, object
+//! metadata, quantities, label selectors, defaulting and validation with the API server's messages.
+//!
+//! Pure data: no IO, no clock. The engine, scheduler and console all speak these types.
+
+pub mod apps;
+pub mod core;
+pub mod defaults;
+pub mod error;
+pub mod meta;
+pub mod object;
+pub mod quantity;
+pub mod validation;
+
+pub use apps::{Deployment, ReplicaSet};
+pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service};
+pub use error::{ApiError, Reason};
+pub use meta::{IntOrString, LabelSelector, ObjectMeta, OwnerReference, Time};
+pub use object::{parse_documents, Kind, Object, RESOURCES};
+pub use quantity::Quantity;

@@ -1,0 +1,362 @@
+//! The kinds the playground serves, their API resources (`kubectl api-resources`), and `Object`, the
+//! tagged union the store holds, with conversion to and from Kubernetes JSON/YAML.
+
+use serde_json::{Map, Value};
+
+use crate::apps::{Deployment, ReplicaSet};
+use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service};
+use crate::error::ApiError;
+use crate::meta::ObjectMeta;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Pod,
+    Node,
+    Service,
+    Endpoints,
+    Secret,
+    ConfigMap,
+    Namespace,
+    Event,
+    Deployment,
+    ReplicaSet,
+}
+
+/// One row of `kubectl api-resources`.
+#[derive(Clone, Copy, Debug)]
+pub struct ResourceType {
+    pub kind: Kind,
+    pub plural: &'static str,
+    pub singular: &'static str,
+    pub short_names: &'static [&'static str],
+    pub api_version: &'static str,
+    pub namespaced: bool,
+    pub verbs: &'static str,
+}
+
+/// Every kind, in `kubectl api-resources` order (core group first, then by name).
+pub const RESOURCES: &[ResourceType] = &[
+    ResourceType {
+        kind: Kind::ConfigMap,
+        plural: "configmaps",
+        singular: "configmap",
+        short_names: &["cm"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Endpoints,
+        plural: "endpoints",
+        singular: "endpoints",
+        short_names: &["ep"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Event,
+        plural: "events",
+        singular: "event",
+        short_names: &["ev"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Namespace,
+        plural: "namespaces",
+        singular: "namespace",
+        short_names: &["ns"],
+        api_version: "v1",
+        namespaced: false,
+        verbs: "create,delete,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Node,
+        plural: "nodes",
+        singular: "node",
+        short_names: &["no"],
+        api_version: "v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Pod,
+        plural: "pods",
+        singular: "pod",
+        short_names: &["po"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Secret,
+        plural: "secrets",
+        singular: "secret",
+        short_names: &[],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Service,
+        plural: "services",
+        singular: "service",
+        short_names: &["svc"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Deployment,
+        plural: "deployments",
+        singular: "deployment",
+        short_names: &["deploy"],
+        api_version: "apps/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ReplicaSet,
+        plural: "replicasets",
+        singular: "replicaset",
+        short_names: &["rs"],
+        api_version: "apps/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+];
+
+impl Kind {
+    pub fn resource(self) -> &'static ResourceType {
+        RESOURCES
+            .iter()
+            .find(|r| r.kind == self)
+            .expect("every kind has a resource row")
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Pod => "Pod",
+            Kind::Node => "Node",
+            Kind::Service => "Service",
+            Kind::Endpoints => "Endpoints",
+            Kind::Secret => "Secret",
+            Kind::ConfigMap => "ConfigMap",
+            Kind::Namespace => "Namespace",
+            Kind::Event => "Event",
+            Kind::Deployment => "Deployment",
+            Kind::ReplicaSet => "ReplicaSet",
+        }
+    }
+    pub fn api_version(self) -> &'static str {
+        self.resource().api_version
+    }
+    pub fn plural(self) -> &'static str {
+        self.resource().plural
+    }
+    pub fn namespaced(self) -> bool {
+        self.resource().namespaced
+    }
+    /// `deployment.apps`, `pod` — how kubectl names a kind in `deployment.apps/nginx created`.
+    pub fn qualified_singular(self) -> String {
+        let r = self.resource();
+        match r.api_version.split_once('/') {
+            Some((group, _)) => format!("{}.{group}", r.singular),
+            None => r.singular.to_string(),
+        }
+    }
+    /// `deployments.apps`, `pods` — as in `deployments.apps "x" not found`.
+    pub fn qualified_plural(self) -> String {
+        let r = self.resource();
+        match r.api_version.split_once('/') {
+            Some((group, _)) => format!("{}.{group}", r.plural),
+            None => r.plural.to_string(),
+        }
+    }
+    /// Resolves what a user types after `kubectl get`: plural, singular, short name, kind, or
+    /// `deployments.apps`-style qualified names, case-insensitively.
+    pub fn from_resource_name(s: &str) -> Option<Kind> {
+        let s = s.to_ascii_lowercase();
+        let (name, group) = match s.split_once('.') {
+            Some((n, g)) => (n.to_string(), Some(g.to_string())),
+            None => (s.clone(), None),
+        };
+        RESOURCES
+            .iter()
+            .find(|r| {
+                let group_ok = match &group {
+                    None => true,
+                    Some(g) => {
+                        r.api_version.split_once('/').map(|(rg, _)| rg) == Some(g.as_str())
+                            || (r.api_version == "v1" && g == "v1")
+                    }
+                };
+                group_ok
+                    && (r.plural == name
+                        || r.singular == name
+                        || r.short_names.contains(&name.as_str())
+                        || r.kind.name().to_ascii_lowercase() == name)
+            })
+            .map(|r| r.kind)
+    }
+    /// Resolves `apiVersion` + `kind` from a manifest.
+    pub fn from_type_meta(api_version: &str, kind: &str) -> Option<Kind> {
+        RESOURCES
+            .iter()
+            .find(|r| r.api_version == api_version && r.kind.name() == kind)
+            .map(|r| r.kind)
+    }
+}
+
+/// Any object the store holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    Pod(Pod),
+    Node(Node),
+    Service(Service),
+    Endpoints(Endpoints),
+    Secret(Secret),
+    ConfigMap(ConfigMap),
+    Namespace(Namespace),
+    Event(Event),
+    Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
+}
+
+macro_rules! each_kind {
+    ($self:expr, $o:ident => $body:expr) => {
+        match $self {
+            Object::Pod($o) => $body,
+            Object::Node($o) => $body,
+            Object::Service($o) => $body,
+            Object::Endpoints($o) => $body,
+            Object::Secret($o) => $body,
+            Object::ConfigMap($o) => $body,
+            Object::Namespace($o) => $body,
+            Object::Event($o) => $body,
+            Object::Deployment($o) => $body,
+            Object::ReplicaSet($o) => $body,
+        }
+    };
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Object::Pod(_) => Kind::Pod,
+            Object::Node(_) => Kind::Node,
+            Object::Service(_) => Kind::Service,
+            Object::Endpoints(_) => Kind::Endpoints,
+            Object::Secret(_) => Kind::Secret,
+            Object::ConfigMap(_) => Kind::ConfigMap,
+            Object::Namespace(_) => Kind::Namespace,
+            Object::Event(_) => Kind::Event,
+            Object::Deployment(_) => Kind::Deployment,
+            Object::ReplicaSet(_) => Kind::ReplicaSet,
+        }
+    }
+    pub fn meta(&self) -> &ObjectMeta {
+        each_kind!(self, o => &o.metadata)
+    }
+    pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+        each_kind!(self, o => &mut o.metadata)
+    }
+    pub fn name(&self) -> &str {
+        &self.meta().name
+    }
+    pub fn namespace(&self) -> &str {
+        &self.meta().namespace
+    }
+
+    /// The object as Kubernetes JSON: `apiVersion` and `kind` first-class, keys sorted as kubectl
+    /// prints them.
+    pub fn to_value(&self) -> Value {
+        let body = each_kind!(self, o => serde_json::to_value(o));
+        let mut map = match body {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        map.insert(
+            "apiVersion".into(),
+            Value::String(self.kind().api_version().into()),
+        );
+        map.insert("kind".into(), Value::String(self.kind().name().into()));
+        Value::Object(map)
+    }
+
+    /// Reads an object from Kubernetes JSON (already parsed from JSON or YAML).
+    pub fn from_value(v: Value) -> Result<Object, ApiError> {
+        let Value::Object(mut map) = v else {
+            return Err(ApiError::bad_request(
+                "Object 'Kind' is missing in the document".to_string(),
+            ));
+        };
+        let kind = map
+            .remove("kind")
+            .and_then(|k| k.as_str().map(str::to_string));
+        let api_version = map
+            .remove("apiVersion")
+            .and_then(|k| k.as_str().map(str::to_string));
+        let Some(kind) = kind.filter(|k| !k.is_empty()) else {
+            return Err(ApiError::bad_request(
+                "Object 'Kind' is missing in the document".to_string(),
+            ));
+        };
+        let Some(api_version) = api_version.filter(|a| !a.is_empty()) else {
+            return Err(ApiError::bad_request(
+                "Object 'apiVersion' is missing in the document".to_string(),
+            ));
+        };
+        let Some(k) = Kind::from_type_meta(&api_version, &kind) else {
+            return Err(ApiError::no_kind_match(&api_version, &kind));
+        };
+        let body = Value::Object(map);
+        let decode = |e: serde_json::Error| {
+            ApiError::bad_request(format!(
+                "{kind} in version \"{}\" cannot be handled as a {kind}: {e}",
+                api_version.rsplit('/').next().unwrap_or(&api_version)
+            ))
+        };
+        Ok(match k {
+            Kind::Pod => Object::Pod(serde_json::from_value(body).map_err(decode)?),
+            Kind::Node => Object::Node(serde_json::from_value(body).map_err(decode)?),
+            Kind::Service => Object::Service(serde_json::from_value(body).map_err(decode)?),
+            Kind::Endpoints => Object::Endpoints(serde_json::from_value(body).map_err(decode)?),
+            Kind::Secret => Object::Secret(serde_json::from_value(body).map_err(decode)?),
+            Kind::ConfigMap => Object::ConfigMap(serde_json::from_value(body).map_err(decode)?),
+            Kind::Namespace => Object::Namespace(serde_json::from_value(body).map_err(decode)?),
+            Kind::Event => Object::Event(serde_json::from_value(body).map_err(decode)?),
+            Kind::Deployment => Object::Deployment(serde_json::from_value(body).map_err(decode)?),
+            Kind::ReplicaSet => Object::ReplicaSet(serde_json::from_value(body).map_err(decode)?),
+        })
+    }
+}
+
+/// Parses a stream of YAML (or JSON, which is YAML) documents into JSON values, skipping empty
+/// documents. A `List` kind is flattened into its items, as kubectl does.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
+    if text.len() > 4 * 1024 * 1024 {
+        return Err("error: the manifest is larger than 4 MiB".to_string());
+    }
+    let docs: Vec<Value> = if text.trim_start().starts_with(['{', '[']) {
+        vec![serde_json::from_str(text).map_err(|e| format!("error: error parsing JSON: {e}"))?]
+    } else {
+        serde_saphyr::from_multiple::<Value>(text)
+            .map_err(|e| format!("error: error parsing YAML: {e}"))?
+    };
+    let mut out = Vec::new();
+    for d in docs {
+        match d {
+            Value::Null => {}
+            Value::Object(ref m) if m.get("kind").and_then(Value::as_str) == Some("List") => {
+                if let Some(Value::Array(items)) = m.get("items") {
+                    out.extend(items.iter().cloned());
+                }
+            }
+            Value::Array(items) => out.extend(items),
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}

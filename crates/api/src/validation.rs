@@ -1,0 +1,358 @@
+//! Validation with the API server's field paths and messages (`apps/validation`,
+//! `core/validation`). Returns the list of field errors; the caller wraps them in `ApiError::invalid`.
+
+use crate::apps::Deployment;
+use crate::core::{PodSpec, Service};
+use crate::meta::{IntOrString, ObjectMeta};
+use crate::object::{Kind, Object};
+use crate::ApiError;
+
+const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const DNS1035_LABEL_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+fn is_dns1123_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+pub fn is_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+fn is_dns1035_label(s: &str) -> bool {
+    is_dns1123_label(s) && s.as_bytes()[0].is_ascii_lowercase()
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// Validates a name as the API server does for `kind`. Returns the field error, if any.
+pub fn validate_name(kind: Kind, name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("metadata.name: Required value: name or generateName is required".into());
+    }
+    let (ok, msg) = match kind {
+        Kind::Namespace => (is_dns1123_label(name), DNS1123_LABEL_MSG),
+        Kind::Service => (is_dns1035_label(name), DNS1035_LABEL_MSG),
+        _ => (is_dns1123_subdomain(name), DNS1123_SUBDOMAIN_MSG),
+    };
+    (!ok).then(|| format!("metadata.name: Invalid value: {}: {msg}", quote(name)))
+}
+
+fn validate_labels(meta: &ObjectMeta, path: &str, errs: &mut Vec<String>) {
+    for (k, v) in &meta.labels {
+        let key_name = k.rsplit('/').next().unwrap_or(k);
+        let key_ok = !key_name.is_empty()
+            && key_name.len() <= 63
+            && key_name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && key_name.as_bytes()[0].is_ascii_alphanumeric()
+            && key_name.as_bytes()[key_name.len() - 1].is_ascii_alphanumeric();
+        if !key_ok {
+            errs.push(format!("{path}.labels: Invalid value: {}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')", quote(k)));
+        }
+        let val_ok = v.is_empty()
+            || (v.len() <= 63
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                && v.as_bytes()[0].is_ascii_alphanumeric()
+                && v.as_bytes()[v.len() - 1].is_ascii_alphanumeric());
+        if !val_ok {
+            errs.push(format!("{path}.labels: Invalid value: {}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')", quote(v)));
+        }
+    }
+}
+
+/// Validates an object on create or update; `Err` carries the API server's `Invalid` error.
+pub fn validate(obj: &Object) -> Result<(), ApiError> {
+    let kind = obj.kind();
+    let meta = obj.meta();
+    let mut errs = Vec::new();
+    if let Some(e) = validate_name(kind, &meta.name) {
+        errs.push(e);
+    }
+    validate_labels(meta, "metadata", &mut errs);
+    match obj {
+        Object::Pod(p) => validate_pod_spec(&p.spec, "spec", &mut errs),
+        Object::Deployment(d) => validate_deployment(d, &mut errs),
+        Object::ReplicaSet(rs) => {
+            if rs.spec.replicas.unwrap_or(1) < 0 {
+                errs.push(format!(
+                    "spec.replicas: Invalid value: {}: must be greater than or equal to 0",
+                    rs.replicas()
+                ));
+            }
+            validate_selector_and_template(
+                &rs.spec.selector,
+                &rs.spec.template.metadata,
+                &mut errs,
+            );
+            validate_pod_spec(&rs.spec.template.spec, "spec.template.spec", &mut errs);
+        }
+        Object::Service(s) => validate_service(s, &mut errs),
+        Object::Secret(s) => {
+            if s.type_ == "kubernetes.io/tls" {
+                for key in ["tls.crt", "tls.key"] {
+                    if !s.data.contains_key(key) {
+                        errs.push(format!("data[{key}]: Required value"));
+                    }
+                }
+            }
+            for k in s.data.keys() {
+                if k.is_empty()
+                    || !k
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                {
+                    errs.push(format!("data[{k}]: Invalid value: {}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')", quote(k)));
+                }
+            }
+        }
+        _ => {}
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(kind.name(), &meta.name, &errs))
+    }
+}
+
+fn validate_selector_and_template(
+    selector: &crate::LabelSelector,
+    template_meta: &ObjectMeta,
+    errs: &mut Vec<String>,
+) {
+    if selector.is_empty() {
+        errs.push("spec.selector: Required value".into());
+        return;
+    }
+    if !selector.matches(&template_meta.labels) {
+        let labels: Vec<String> = template_meta
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{}:{}", quote(k), quote(v)))
+            .collect();
+        errs.push(format!(
+            "spec.template.metadata.labels: Invalid value: map[string]string{{{}}}: `selector` does not match template `labels`",
+            labels.join(", ")
+        ));
+    }
+}
+
+fn is_valid_int_or_percent(v: &IntOrString) -> Result<i64, String> {
+    match v {
+        IntOrString::Int(i) => Ok(*i),
+        IntOrString::String(s) => s
+            .strip_suffix('%')
+            .and_then(|p| p.parse::<i64>().ok())
+            .ok_or_else(|| "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')".into()),
+    }
+}
+
+fn validate_deployment(d: &Deployment, errs: &mut Vec<String>) {
+    if d.replicas() < 0 {
+        errs.push(format!(
+            "spec.replicas: Invalid value: {}: must be greater than or equal to 0",
+            d.replicas()
+        ));
+    }
+    validate_selector_and_template(&d.spec.selector, &d.spec.template.metadata, errs);
+    validate_pod_spec(&d.spec.template.spec, "spec.template.spec", errs);
+    if d.spec.template.spec.restart_policy != "Always"
+        && !d.spec.template.spec.restart_policy.is_empty()
+    {
+        errs.push(format!(
+            "spec.template.spec.restartPolicy: Unsupported value: {}: supported values: \"Always\"",
+            quote(&d.spec.template.spec.restart_policy)
+        ));
+    }
+    let s = &d.spec.strategy;
+    match s.type_.as_str() {
+        "Recreate" => {
+            if s.rolling_update.is_some() {
+                errs.push("spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'".into());
+            }
+        }
+        "RollingUpdate" | "" => {
+            if let Some(ru) = &s.rolling_update {
+                let mut values = [0i64, 0i64];
+                for (i, (name, v)) in [("maxUnavailable", &ru.max_unavailable), ("maxSurge", &ru.max_surge)].into_iter().enumerate() {
+                    let Some(v) = v else { continue };
+                    match is_valid_int_or_percent(v) {
+                        Err(msg) => errs.push(format!("spec.strategy.rollingUpdate.{name}: Invalid value: {}: {msg}", quote(&v.to_string()))),
+                        Ok(n) if n < 0 => errs.push(format!("spec.strategy.rollingUpdate.{name}: Invalid value: {n}: must be greater than or equal to 0")),
+                        Ok(n) => values[i] = n,
+                    }
+                    if name == "maxUnavailable" {
+                        if let IntOrString::String(p) = v {
+                            if p.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()).is_some_and(|p| p > 100) {
+                                errs.push(format!("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {}: must not be greater than 100%", quote(p)));
+                            }
+                        }
+                    }
+                }
+                let zero = |v: &Option<IntOrString>| v.as_ref().is_some_and(|v| is_valid_int_or_percent(v) == Ok(0));
+                if zero(&ru.max_unavailable) && zero(&ru.max_surge) {
+                    errs.push("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0".into());
+                }
+            }
+        }
+        other => errs.push(format!(
+            "spec.strategy.type: Unsupported value: {}: supported values: \"Recreate\", \"RollingUpdate\"",
+            quote(other)
+        )),
+    }
+    if let Some(p) = d.spec.progress_deadline_seconds {
+        if p <= d.spec.min_ready_seconds {
+            errs.push(format!("spec.progressDeadlineSeconds: Invalid value: {p}: must be greater than minReadySeconds"));
+        }
+    }
+    if let Some(l) = d.spec.revision_history_limit {
+        if l < 0 {
+            errs.push(format!(
+                "spec.revisionHistoryLimit: Invalid value: {l}: must be greater than or equal to 0"
+            ));
+        }
+    }
+}
+
+fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<String>) {
+    if spec.containers.is_empty() {
+        errs.push(format!("{path}.containers: Required value"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, c) in spec.containers.iter().enumerate() {
+        let cpath = format!("{path}.containers[{i}]");
+        if c.name.is_empty() {
+            errs.push(format!("{cpath}.name: Required value"));
+        } else if !is_dns1123_label(&c.name) {
+            errs.push(format!(
+                "{cpath}.name: Invalid value: {}: {DNS1123_LABEL_MSG}",
+                quote(&c.name)
+            ));
+        } else if !seen.insert(c.name.clone()) {
+            errs.push(format!("{cpath}.name: Duplicate value: {}", quote(&c.name)));
+        }
+        if c.image.trim().is_empty() {
+            errs.push(format!("{cpath}.image: Required value"));
+        }
+        for (res, req) in &c.resources.requests {
+            if let Some(lim) = c.resources.limits.get(res) {
+                if req > lim {
+                    errs.push(format!(
+                        "{cpath}.resources.requests: Invalid value: {}: must be less than or equal to {res} limit of {lim}",
+                        quote(&req.to_string())
+                    ));
+                }
+            }
+        }
+        for p in &c.ports {
+            if !(1..=65535).contains(&p.container_port) {
+                errs.push(format!("{cpath}.ports[0].containerPort: Invalid value: {}: must be between 1 and 65535, inclusive", p.container_port));
+            }
+        }
+    }
+    if let Some(g) = spec.termination_grace_period_seconds {
+        if g < 0 {
+            errs.push(format!("{path}.terminationGracePeriodSeconds: Invalid value: {g}: must be greater than or equal to 0"));
+        }
+    }
+}
+
+fn validate_service(s: &Service, errs: &mut Vec<String>) {
+    let headless = s.spec.cluster_ip == "None";
+    if s.spec.ports.is_empty() && !headless {
+        errs.push("spec.ports: Required value".into());
+    }
+    match s.spec.type_.as_str() {
+        "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" | "" => {}
+        other => errs.push(format!(
+            "spec.type: Unsupported value: {}: supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
+            quote(other)
+        )),
+    }
+    for (i, p) in s.spec.ports.iter().enumerate() {
+        if !(1..=65535).contains(&p.port) {
+            errs.push(format!(
+                "spec.ports[{i}].port: Invalid value: {}: must be between 1 and 65535, inclusive",
+                p.port
+            ));
+        }
+        if s.spec.ports.len() > 1 && p.name.is_empty() {
+            errs.push(format!("spec.ports[{i}].name: Required value"));
+        }
+        if let Some(np) = p.node_port {
+            if s.spec.type_ == "ClusterIP" {
+                errs.push(format!("spec.ports[{i}].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"));
+            } else if !(30000..=32767).contains(&np) {
+                errs.push(format!("spec.ports[{i}].nodePort: Invalid value: {np}: provided port is not in the valid range. The range of valid ports is 30000-32767"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::defaults::apply_defaults;
+    use crate::object::parse_documents;
+
+    fn check(yaml: &str) -> String {
+        let v = parse_documents(yaml).unwrap().remove(0);
+        let mut o = Object::from_value(v).unwrap();
+        apply_defaults(&mut o);
+        match validate(&o) {
+            Ok(()) => "ok".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.10\n";
+
+    #[test]
+    fn deployment_rules() {
+        assert_eq!(check(DEPLOY), "ok");
+        let zero = format!(
+            "{DEPLOY}  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 0\n"
+        );
+        assert_eq!(
+            check(&zero),
+            "The Deployment \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+        );
+        let zero_pct = format!("{DEPLOY}  strategy:\n    rollingUpdate:\n      maxSurge: 0%\n      maxUnavailable: 0\n");
+        assert!(check(&zero_pct).contains("may not be 0 when `maxSurge` is 0"));
+        let mismatch = DEPLOY.replace("      app: web\n    spec", "      app: other\n    spec");
+        assert_eq!(
+            check(&mismatch),
+            "The Deployment \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"
+        );
+        let bad_name = DEPLOY.replace("name: web\nspec", "name: Bad_Name\nspec");
+        assert!(check(&bad_name).starts_with("The Deployment \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"));
+        let no_image = DEPLOY.replace("        image: nginx:1.10\n", "");
+        assert_eq!(check(&no_image), "The Deployment \"web\" is invalid: spec.template.spec.containers[0].image: Required value");
+    }
+
+    #[test]
+    fn defaults_match_the_api_server() {
+        let v = parse_documents(DEPLOY).unwrap().remove(0);
+        let mut o = Object::from_value(v).unwrap();
+        apply_defaults(&mut o);
+        let Object::Deployment(d) = o else { panic!() };
+        assert_eq!(d.spec.replicas, Some(1));
+        assert_eq!(d.spec.revision_history_limit, Some(10));
+        assert_eq!(d.spec.progress_deadline_seconds, Some(600));
+        let ru = d.spec.strategy.rolling_update.unwrap();
+        assert_eq!(ru.max_surge, Some(IntOrString::String("25%".into())));
+        assert_eq!(
+            d.spec.template.spec.containers[0].image_pull_policy,
+            "IfNotPresent"
+        );
+    }
+}
