@@ -1,0 +1,61 @@
+//! The garbage collector: removes objects whose controller owner is gone (background cascading
+//! deletion), so deleting a Deployment removes its ReplicaSets and then their Pods.
+
+use std::collections::BTreeSet;
+
+use kubeplay_api::{Kind, Object};
+
+use crate::store::Key;
+use crate::Cluster;
+
+const OWNED_KINDS: [Kind; 4] = [Kind::ReplicaSet, Kind::Pod, Kind::Endpoints, Kind::Event];
+
+impl Cluster {
+    pub(crate) fn collect_garbage(&mut self) {
+        let mut uids = BTreeSet::new();
+        for kind in [
+            Kind::Deployment,
+            Kind::ReplicaSet,
+            Kind::Pod,
+            Kind::Service,
+            Kind::Node,
+        ] {
+            for o in self.store.list(kind, None) {
+                uids.insert(o.meta().uid.clone());
+            }
+        }
+        let mut orphans: Vec<Key> = Vec::new();
+        for kind in OWNED_KINDS {
+            for o in self.store.list(kind, None) {
+                let refs = &o.meta().owner_references;
+                if !refs.is_empty()
+                    && refs.iter().all(|r| !uids.contains(&r.uid))
+                    && o.meta().deletion_timestamp.is_none()
+                {
+                    orphans.push(Key::of(o));
+                }
+            }
+        }
+        for key in orphans {
+            self.record(
+                "garbage-collector",
+                format!("{} {}/{}", key.kind.name(), key.namespace, key.name),
+                "owner deleted: deleting dependent".into(),
+            );
+            match key.kind {
+                Kind::Pod => {
+                    self.delete_pod_gracefully(&key, None);
+                }
+                _ => {
+                    if let Some(Object::ReplicaSet(_)) = self.store.remove(&key, self.now) {
+                        // Its pods are collected on the next pass.
+                        self.schedule_in(
+                            crate::delays::GARBAGE_COLLECTOR,
+                            crate::Task::CollectGarbage,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The node lifecycle controller and taint-based eviction: a node whose kubelet stops posting
+//! status turns NotReady (Unknown) after the grace period and is tainted
+//! `node.kubernetes.io/unreachable`; its pods are evicted once their toleration runs out
+//! (§2.2); cordoned nodes carry the `unschedulable` taint.
+
+use kubeplay_api::core::Taint;
+use kubeplay_api::{Kind, Object, Time};
+
+use crate::store::Key;
+use crate::{delays, Cluster, Task};
+
+pub(crate) const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub(crate) const NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub(crate) const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+
+impl Cluster {
+    pub(crate) fn monitor_nodes(&mut self) {
+        let now = self.now;
+        let nodes: Vec<kubeplay_api::Node> = self
+            .store
+            .list(Kind::Node, None)
+            .filter_map(|o| match o {
+                Object::Node(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut next_eviction: Option<Time> = None;
+        for mut node in nodes {
+            let name = node.metadata.name.clone();
+            let before = node.clone();
+            let heartbeat = self.kubelet.last_heartbeat(&name);
+            let alive = !self.kubelet.is_failed(&name);
+            let ready_now = node.is_ready();
+            if !alive
+                && ready_now
+                && heartbeat.is_some_and(|t| t.plus_millis(delays::NODE_MONITOR_GRACE) <= now)
+            {
+                for c in node.status.conditions.iter_mut() {
+                    if matches!(
+                        c.type_.as_str(),
+                        "Ready" | "MemoryPressure" | "DiskPressure" | "PIDPressure"
+                    ) {
+                        c.status = "Unknown".into();
+                        c.reason = "NodeStatusUnknown".into();
+                        c.message = "Kubelet stopped posting node status.".into();
+                        c.last_transition_time = Some(now);
+                    }
+                }
+                add_taint(&mut node, UNREACHABLE, "NoSchedule", now);
+                add_taint(&mut node, UNREACHABLE, "NoExecute", now);
+                self.record(
+                    "node-lifecycle-controller",
+                    format!("Node {name}"),
+                    format!(
+                        "no status from the kubelet for {}s: NotReady, tainted {UNREACHABLE}",
+                        delays::NODE_MONITOR_GRACE / 1000
+                    ),
+                );
+                self.event(
+                    &Object::Node(node.clone()),
+                    "Normal",
+                    "NodeNotReady",
+                    format!("Node {name} status is now: NodeNotReady"),
+                    "node-controller",
+                    "",
+                );
+                self.mark_pods_not_ready(&name);
+            } else if alive && node.is_ready() {
+                node.spec
+                    .taints
+                    .retain(|t| t.key != UNREACHABLE && t.key != NOT_READY);
+            }
+            if node.spec.unschedulable {
+                add_taint(&mut node, UNSCHEDULABLE, "NoSchedule", now);
+            } else {
+                node.spec.taints.retain(|t| t.key != UNSCHEDULABLE);
+            }
+            if node != before {
+                self.store.put(Object::Node(node.clone()), now);
+            }
+            if let Some(t) = self.evict_untolerated(&node) {
+                next_eviction = Some(next_eviction.map_or(t, |n: Time| n.min(t)));
+            }
+        }
+        if let Some(t) = next_eviction {
+            self.schedule_at(t, Task::NodeMonitor);
+        } else {
+            self.schedule_in(delays::NODE_MONITOR_PERIOD, Task::NodeMonitor);
+        }
+    }
+
+    /// Taint-based eviction: deletes pods on `node` that do not tolerate its NoExecute taints, at
+    /// the time their shortest `tolerationSeconds` allows. Returns the next eviction time.
+    fn evict_untolerated(&mut self, node: &kubeplay_api::Node) -> Option<Time> {
+        let no_execute: Vec<&Taint> = node
+            .spec
+            .taints
+            .iter()
+            .filter(|t| t.effect == "NoExecute")
+            .collect();
+        if no_execute.is_empty() {
+            return None;
+        }
+        let now = self.now;
+        let mut next = None;
+        let pods: Vec<kubeplay_api::Pod> = self
+            .store
+            .list(Kind::Pod, None)
+            .filter_map(|o| match o {
+                Object::Pod(p) if p.spec.node_name == node.metadata.name && !p.is_terminating() => {
+                    Some(p.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        for pod in pods {
+            let mut evict_at: Option<Time> = None;
+            let mut forever = true;
+            for taint in &no_execute {
+                let used: Vec<_> = pod
+                    .spec
+                    .tolerations
+                    .iter()
+                    .filter(|t| t.tolerates(taint))
+                    .collect();
+                let added = taint.time_added.unwrap_or(now);
+                let delay = if used.is_empty() {
+                    Some(0)
+                } else if used
+                    .iter()
+                    .any(|t| t.toleration_seconds.is_some_and(|s| s <= 0))
+                {
+                    Some(0)
+                } else {
+                    used.iter().filter_map(|t| t.toleration_seconds).min()
+                };
+                if let Some(d) = delay {
+                    forever = false;
+                    let t = added.plus_millis(d * 1000);
+                    evict_at = Some(evict_at.map_or(t, |e: Time| e.min(t)));
+                }
+            }
+            if forever {
+                continue;
+            }
+            let Some(at) = evict_at else { continue };
+            if at <= now {
+                let key = Key::new(Kind::Pod, &pod.metadata.namespace, &pod.metadata.name);
+                self.event(
+                    &Object::Pod(pod.clone()),
+                    "Normal",
+                    "TaintManagerEviction",
+                    format!(
+                        "Marking for deletion Pod {}/{}",
+                        pod.metadata.namespace, pod.metadata.name
+                    ),
+                    "taint-eviction-controller",
+                    "",
+                );
+                self.record(
+                    "taint-eviction-controller",
+                    format!("Pod {}/{}", pod.metadata.namespace, pod.metadata.name),
+                    format!(
+                        "evicted: node {} is tainted and the pod's toleration expired",
+                        node.metadata.name
+                    ),
+                );
+                self.delete_pod_gracefully(&key, None);
+            } else {
+                next = Some(next.map_or(at, |n: Time| n.min(at)));
+            }
+        }
+        next
+    }
+
+    /// `MarkPodsNotReady`: pods on an unreachable node lose their Ready condition.
+    fn mark_pods_not_ready(&mut self, node: &str) {
+        let now = self.now;
+        let pods: Vec<kubeplay_api::Pod> = self
+            .store
+            .list(Kind::Pod, None)
+            .filter_map(|o| match o {
+                Object::Pod(p) if p.spec.node_name == node => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        for mut p in pods {
+            let mut changed = false;
+            for c in p
+                .status
+                .conditions
+                .iter_mut()
+                .filter(|c| c.type_ == "Ready" || c.type_ == "ContainersReady")
+            {
+                if c.status != "False" {
+                    c.status = "False".into();
+                    c.last_transition_time = Some(now);
+                    changed = true;
+                }
+            }
+            for cs in p.status.container_statuses.iter_mut() {
+                cs.ready = false;
+            }
+            if changed {
+                self.store.put(Object::Pod(p), now);
+            }
+        }
+    }
+}
+
+fn add_taint(node: &mut kubeplay_api::Node, key: &str, effect: &str, now: Time) {
+    if !node
+        .spec
+        .taints
+        .iter()
+        .any(|t| t.key == key && t.effect == effect)
+    {
+        node.spec.taints.push(Taint {
+            key: key.into(),
+            value: String::new(),
+            effect: effect.into(),
+            time_added: (effect == "NoExecute").then_some(now),
+        });
+    }
+}

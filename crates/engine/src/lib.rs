@@ -1,0 +1,808 @@
+//! The simulated Kubernetes control plane: an API server's store, a discrete-event clock, the
+//! controllers, the scheduler's loop, a kubelet per node, Services and a traffic generator.
+//!
+//! Architecture invariants: the engine never does IO and never reads a wall clock — simulated time
+//! only moves in [`Cluster::advance`]; all randomness comes from one seeded Xoshiro256++ generator,
+//! so the same seed and commands give the same trace natively and in wasm; no input can panic it.
+//!
+//! The public surface is the API server's verbs ([`Cluster::create`], [`Cluster::apply`],
+//! [`Cluster::update`], [`Cluster::get`], [`Cluster::list`], [`Cluster::delete`]), time
+//! ([`Cluster::advance`]), the playground's built-ins (node failure, traffic), and read-only views
+//! for the UI (activity log, traffic samples, per-pod runtime facts).
+
+mod controllers;
+pub mod images;
+mod kubelet;
+mod scheduling;
+pub mod store;
+mod traffic;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+use kubeplay_api::core::{Event, EventSource, ObjectReference};
+use kubeplay_api::defaults::apply_defaults;
+use kubeplay_api::validation::validate;
+use kubeplay_api::{ApiError, Kind, LabelSelector, Object, ObjectMeta, Time};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+
+pub use kubelet::PodRuntimeView;
+pub use store::{Key, WatchEvent, WatchType};
+pub use traffic::TrafficSample;
+
+/// The simulated clock starts here, whatever the wall clock says.
+pub const EPOCH: Time = Time(1_767_225_600_000); // 2026-01-01T00:00:00Z
+
+#[derive(Clone, Debug)]
+pub struct ClusterConfig {
+    pub seed: u64,
+    /// Keep every watch event and traffic sample as JSON Lines (`kubeplay run --trace`).
+    pub record_trace: bool,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            seed: 1,
+            record_trace: false,
+        }
+    }
+}
+
+/// How `apply` changed the store, for kubectl's `created` / `configured` / `unchanged`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+/// A controller's decision with its reason, for the UI's activity log.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Activity {
+    pub time: Time,
+    /// `deployment-controller`, `replicaset-controller`, `default-scheduler`, `kubelet`...
+    pub controller: String,
+    /// `ReplicaSet default/nginx-7c9f8d`.
+    pub object: String,
+    pub message: String,
+}
+
+/// Work the simulation has scheduled for a later simulated time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Task {
+    SyncDeployment(String, String),
+    SyncReplicaSet(String, String),
+    SyncEndpoints(String, String),
+    Schedule,
+    Kubelet(String, String),
+    NodeMonitor,
+    CollectGarbage,
+    TrafficTick,
+}
+
+/// Controller syncs are level-triggered: one queued sync covers any number of triggers.
+fn is_deduped(task: &Task) -> bool {
+    !matches!(task, Task::Kubelet(..) | Task::TrafficTick)
+}
+
+/// Simulated reaction delays (milliseconds). Real controllers react within milliseconds of a
+/// watch event; these small delays keep cause and effect visible in order.
+pub mod delays {
+    pub const CONTROLLER: i64 = 50;
+    pub const SCHEDULER: i64 = 100;
+    pub const GARBAGE_COLLECTOR: i64 = 200;
+    /// kube-proxy programs a Service's new endpoints this long after they change.
+    pub const KUBE_PROXY: i64 = 1_000;
+    /// `--node-monitor-grace-period`: a node that stops posting status turns NotReady after this.
+    pub const NODE_MONITOR_GRACE: i64 = 40_000;
+    pub const NODE_MONITOR_PERIOD: i64 = 5_000;
+}
+
+pub struct Cluster {
+    pub(crate) store: store::Store,
+    pub(crate) now: Time,
+    pub(crate) rng: Xoshiro256PlusPlus,
+    queue: BinaryHeap<Reverse<(Time, u64, Task)>>,
+    /// Controller syncs waiting in `queue`, with their due time (a workqueue's dedupe).
+    queued: BTreeMap<Task, Time>,
+    seq: u64,
+    pub(crate) kubelet: kubelet::Kubelet,
+    pub(crate) scheduler: scheduling::SchedulerState,
+    pub(crate) traffic: traffic::Traffic,
+    activity: Vec<Activity>,
+    trace: Option<Vec<String>>,
+    next_ip: u32,
+}
+
+impl Cluster {
+    /// An empty cluster with the `default` and `kube-system` namespaces.
+    pub fn new(config: ClusterConfig) -> Cluster {
+        let mut c = Cluster {
+            store: store::Store::default(),
+            now: EPOCH,
+            rng: Xoshiro256PlusPlus::seed_from_u64(config.seed),
+            queue: BinaryHeap::new(),
+            queued: BTreeMap::new(),
+            seq: 0,
+            kubelet: kubelet::Kubelet::default(),
+            scheduler: scheduling::SchedulerState::default(),
+            traffic: traffic::Traffic::default(),
+            activity: Vec::new(),
+            trace: config.record_trace.then(Vec::new),
+            next_ip: 0,
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let obj = Object::Namespace(kubeplay_api::Namespace {
+                metadata: ObjectMeta::named("", ns),
+                ..Default::default()
+            });
+            let _ = c.create(obj);
+        }
+        c.schedule_at(
+            c.now.plus_millis(delays::NODE_MONITOR_PERIOD),
+            Task::NodeMonitor,
+        );
+        c.dispatch();
+        c
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    // ----- the API server's verbs -------------------------------------------------------------
+
+    /// `POST`: admission (defaulting, validation) then storage, as the API server does on create.
+    pub fn create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        let kind = obj.kind();
+        self.admit_namespace(&mut obj)?;
+        if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
+            let name = format!("{}{}", obj.meta().generate_name, self.random_suffix());
+            obj.meta_mut().name = name;
+        }
+        let key = Key::of(&obj);
+        if self.store.contains(&key) {
+            return Err(ApiError::already_exists(
+                &kind.qualified_plural(),
+                obj.name(),
+            ));
+        }
+        apply_defaults(&mut obj);
+        validate(&obj)?;
+        let uid = self.new_uid();
+        let now = self.now;
+        let meta = obj.meta_mut();
+        meta.uid = uid;
+        meta.creation_timestamp = Some(now);
+        meta.deletion_timestamp = None;
+        if matches!(kind, Kind::Deployment | Kind::ReplicaSet) {
+            meta.generation = 1;
+        }
+        self.admit_create(&mut obj)?;
+        let stored = self.store.put(obj, now);
+        self.dispatch();
+        Ok(stored)
+    }
+
+    /// `PUT`: replaces the object's spec and metadata; status and server-set fields are kept.
+    pub fn update(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        self.admit_namespace(&mut obj)?;
+        let key = Key::of(&obj);
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(ApiError::not_found(
+                &obj.kind().qualified_plural(),
+                obj.name(),
+            ));
+        };
+        apply_defaults(&mut obj);
+        validate(&obj)?;
+        let changed = preserve_server_fields(&old, &mut obj);
+        if !changed {
+            return Ok(old);
+        }
+        self.validate_update(&old, &obj)?;
+        let stored = self.store.put(obj, self.now);
+        self.dispatch();
+        Ok(stored)
+    }
+
+    /// `kubectl apply`: create when absent, otherwise update the fields the manifest sets.
+    pub fn apply(&mut self, obj: Object) -> Result<(Object, ApplyOutcome), ApiError> {
+        let mut obj = obj;
+        self.admit_namespace(&mut obj)?;
+        let key = Key::of(&obj);
+        match self.store.get(&key).cloned() {
+            None => self.create(obj).map(|o| (o, ApplyOutcome::Created)),
+            Some(old) => {
+                let before = old.meta().resource_version.clone();
+                let merged = merge_for_apply(&old, obj);
+                let stored = self.update(merged)?;
+                let outcome = if stored.meta().resource_version == before {
+                    ApplyOutcome::Unchanged
+                } else {
+                    ApplyOutcome::Configured
+                };
+                Ok((stored, outcome))
+            }
+        }
+    }
+
+    pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<&Object, ApiError> {
+        self.store
+            .get(&Key::new(kind, namespace, name))
+            .ok_or_else(|| ApiError::not_found(&kind.qualified_plural(), name))
+    }
+
+    /// Objects of a kind (all namespaces when `namespace` is `None`), filtered by a label
+    /// selector, ordered by namespace then name as the API server lists them.
+    pub fn list(
+        &self,
+        kind: Kind,
+        namespace: Option<&str>,
+        selector: Option<&LabelSelector>,
+    ) -> Vec<&Object> {
+        self.store
+            .list(kind, namespace)
+            .filter(|o| selector.is_none_or(|s| s.matches(&o.meta().labels)))
+            .collect()
+    }
+
+    /// `DELETE` with the default (background) propagation: pods terminate gracefully; owned
+    /// objects are removed by the garbage collector shortly after their owner.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        grace_period: Option<i64>,
+    ) -> Result<Object, ApiError> {
+        let key = Key::new(kind, namespace, name);
+        let Some(obj) = self.store.get(&key).cloned() else {
+            return Err(ApiError::not_found(&kind.qualified_plural(), name));
+        };
+        let result = match obj {
+            Object::Pod(_) => self.delete_pod_gracefully(&key, grace_period),
+            Object::Namespace(ref ns)
+                if ["default", "kube-system", "kube-public", "kube-node-lease"]
+                    .contains(&ns.metadata.name.as_str()) =>
+            {
+                return Err(ApiError::forbidden(format!(
+                    "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+                )));
+            }
+            _ => {
+                let removed = self.store.remove(&key, self.now).unwrap_or(obj);
+                if let Object::Node(n) = &removed {
+                    self.kubelet.node_removed(&n.metadata.name);
+                }
+                removed
+            }
+        };
+        self.schedule_in(delays::GARBAGE_COLLECTOR, Task::CollectGarbage);
+        self.dispatch();
+        Ok(result)
+    }
+
+    // ----- time --------------------------------------------------------------------------------
+
+    /// Runs the simulation forward by `millis` of simulated time.
+    pub fn advance(&mut self, millis: i64) {
+        let end = self.now.plus_millis(millis.max(0));
+        self.run_until(end);
+    }
+
+    /// Runs every task due at or before `end`, then sets the clock to `end`.
+    pub fn run_until(&mut self, end: Time) {
+        // Bounded so that no input can hang the simulation: each task either completes or
+        // reschedules itself later in time.
+        let mut budget: u64 = 50_000_000;
+        while let Some(Reverse((t, _, _))) = self.queue.peek() {
+            if *t > end || budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let Some(Reverse((t, _, task))) = self.queue.pop() else {
+                break;
+            };
+            if is_deduped(&task) {
+                // A stale entry: the same sync was moved earlier and has already run.
+                if self.queued.get(&task) != Some(&t) {
+                    continue;
+                }
+                self.queued.remove(&task);
+            }
+            if t > self.now {
+                self.now = t;
+            }
+            self.run_task(task);
+            self.dispatch();
+        }
+        if end > self.now {
+            self.now = end;
+        }
+    }
+
+    /// When the next scheduled task is due, if any.
+    pub fn next_task_time(&self) -> Option<Time> {
+        self.queue.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    fn run_task(&mut self, task: Task) {
+        match task {
+            Task::SyncDeployment(ns, name) => self.sync_deployment(&ns, &name),
+            Task::SyncReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
+            Task::SyncEndpoints(ns, name) => self.sync_endpoints(&ns, &name),
+            Task::Schedule => self.schedule_pending(),
+            Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
+            Task::NodeMonitor => self.monitor_nodes(),
+            Task::CollectGarbage => self.collect_garbage(),
+            Task::TrafficTick => self.traffic_tick(),
+        }
+    }
+
+    pub(crate) fn schedule_at(&mut self, t: Time, task: Task) {
+        let t = t.max(self.now);
+        // A sync already queued covers this one: controllers are level-triggered.
+        if is_deduped(&task) {
+            match self.queued.get(&task) {
+                Some(due) if *due <= t => return,
+                _ => {
+                    self.queued.insert(task.clone(), t);
+                }
+            }
+        }
+        self.seq += 1;
+        self.queue.push(Reverse((t, self.seq, task)));
+    }
+
+    pub(crate) fn schedule_in(&mut self, millis: i64, task: Task) {
+        self.schedule_at(self.now.plus_millis(millis), task);
+    }
+
+    /// Turns watch events into controller work and trace lines.
+    pub(crate) fn dispatch(&mut self) {
+        loop {
+            let events = self.store.take_events();
+            if events.is_empty() {
+                return;
+            }
+            for ev in events {
+                if let Some(trace) = &mut self.trace {
+                    let line = serde_json::json!({
+                        "time": ev.time.rfc3339(),
+                        "type": ev.type_,
+                        "object": ev.object.to_value(),
+                    });
+                    trace.push(line.to_string());
+                }
+                self.route(&ev);
+            }
+        }
+    }
+
+    fn route(&mut self, ev: &WatchEvent) {
+        let obj = &ev.object;
+        let ns = obj.namespace().to_string();
+        match obj {
+            Object::Deployment(d) => self.schedule_in(
+                delays::CONTROLLER,
+                Task::SyncDeployment(ns, d.metadata.name.clone()),
+            ),
+            Object::ReplicaSet(rs) => {
+                self.schedule_in(
+                    delays::CONTROLLER,
+                    Task::SyncReplicaSet(ns.clone(), rs.metadata.name.clone()),
+                );
+                if let Some(owner) = rs.metadata.controller().filter(|o| o.kind == "Deployment") {
+                    self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncDeployment(ns, owner.name.clone()),
+                    );
+                }
+            }
+            Object::Pod(p) => {
+                if let Some(owner) = p.metadata.controller().filter(|o| o.kind == "ReplicaSet") {
+                    self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncReplicaSet(ns.clone(), owner.name.clone()),
+                    );
+                }
+                let services: Vec<String> = self
+                    .store
+                    .list(Kind::Service, Some(&ns))
+                    .filter_map(|s| match s {
+                        Object::Service(s)
+                            if !s.spec.selector.is_empty()
+                                && s.spec
+                                    .selector
+                                    .iter()
+                                    .all(|(k, v)| p.metadata.labels.get(k) == Some(v)) =>
+                        {
+                            Some(s.metadata.name.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for s in services {
+                    self.schedule_in(delays::CONTROLLER, Task::SyncEndpoints(ns.clone(), s));
+                }
+                if ev.type_ == WatchType::Deleted || p.spec.node_name.is_empty() {
+                    // A freed slot or a new pod: the scheduling queue moves pods back to active.
+                    self.schedule_in(delays::SCHEDULER, Task::Schedule);
+                }
+                if !p.spec.node_name.is_empty() && ev.type_ != WatchType::Deleted {
+                    self.kubelet_watch(p);
+                }
+                if ev.type_ == WatchType::Deleted {
+                    self.kubelet
+                        .forget(&Key::new(Kind::Pod, &ns, &p.metadata.name));
+                }
+            }
+            Object::Service(s) => {
+                self.schedule_in(
+                    delays::CONTROLLER,
+                    Task::SyncEndpoints(ns, s.metadata.name.clone()),
+                );
+            }
+            Object::Node(n) => {
+                if ev.type_ == WatchType::Added {
+                    self.kubelet.node_added(&n.metadata.name, self.now);
+                }
+                self.schedule_in(delays::SCHEDULER, Task::Schedule);
+            }
+            Object::Endpoints(ep) => self.traffic.endpoints_changed(ep, self.now),
+            Object::Secret(_) | Object::ConfigMap(_) => self.kubelet_config_changed(obj),
+            _ => {}
+        }
+    }
+
+    // ----- helpers shared by controllers ------------------------------------------------------
+
+    fn admit_namespace(&mut self, obj: &mut Object) -> Result<(), ApiError> {
+        let kind = obj.kind();
+        if !kind.namespaced() {
+            obj.meta_mut().namespace.clear();
+            return Ok(());
+        }
+        if obj.namespace().is_empty() {
+            obj.meta_mut().namespace = "default".into();
+        }
+        let ns = obj.namespace().to_string();
+        if kind != Kind::Event && !self.store.contains(&Key::new(Kind::Namespace, "", &ns)) {
+            return Err(ApiError::not_found("namespaces", &ns));
+        }
+        Ok(())
+    }
+
+    /// Admission that depends on cluster state: Service IPs, Node machines.
+    fn admit_create(&mut self, obj: &mut Object) -> Result<(), ApiError> {
+        match obj {
+            Object::Service(s) => {
+                if s.spec.cluster_ip.is_empty() {
+                    self.next_ip += 1;
+                    let n = self.next_ip;
+                    s.spec.cluster_ip = format!("10.96.{}.{}", (n >> 8) & 0xff, n & 0xff);
+                }
+                s.spec.cluster_ips = vec![s.spec.cluster_ip.clone()];
+                let taken: BTreeSet<i32> = self
+                    .store
+                    .list(Kind::Service, None)
+                    .filter_map(|o| match o {
+                        Object::Service(s) => Some(
+                            s.spec
+                                .ports
+                                .iter()
+                                .filter_map(|p| p.node_port)
+                                .collect::<Vec<_>>(),
+                        ),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                if matches!(s.spec.type_.as_str(), "NodePort" | "LoadBalancer") {
+                    let mut next = 30_000 + (self.rng.next_u32() % 2_000) as i32;
+                    for p in &mut s.spec.ports {
+                        if p.node_port.is_none() {
+                            while taken.contains(&next) {
+                                next += 1;
+                            }
+                            p.node_port = Some(next);
+                            next += 1;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Object::Node(n) => {
+                self.kubelet.prepare_node(n, self.now);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn validate_update(&self, old: &Object, new: &Object) -> Result<(), ApiError> {
+        let immutable = |field: &str| {
+            ApiError::invalid(
+                new.kind().name(),
+                new.name(),
+                &[format!(
+                    "{field}: Invalid value: {}: field is immutable",
+                    "\"...\""
+                )],
+            )
+        };
+        match (old, new) {
+            (Object::Deployment(a), Object::Deployment(b))
+                if a.spec.selector != b.spec.selector =>
+            {
+                let sel = serde_json::to_string(&b.spec.selector).unwrap_or_default();
+                Err(ApiError::invalid(
+                    "Deployment",
+                    new.name(),
+                    &[format!(
+                        "spec.selector: Invalid value: v1.LabelSelector{sel}: field is immutable"
+                    )],
+                ))
+            }
+            (Object::Service(a), Object::Service(b))
+                if !b.spec.cluster_ip.is_empty() && a.spec.cluster_ip != b.spec.cluster_ip =>
+            {
+                Err(immutable("spec.clusterIPs[0]"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn new_uid(&mut self) -> String {
+        let a = self.rng.next_u64();
+        let b = self.rng.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            8 + (b >> 62),
+            (b >> 48) & 0xfff,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// Five characters from upstream's name-suffix alphabet, for `<rs>-<suffix>` pod names.
+    pub(crate) fn random_suffix(&mut self) -> String {
+        const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..5)
+            .map(|_| ALPHANUMS[(self.rng.next_u32() as usize) % ALPHANUMS.len()] as char)
+            .collect()
+    }
+
+    /// A jittered duration: `base_ms` ± `spread` (0.2 = ±20%), from the seeded RNG.
+    pub(crate) fn jitter(&mut self, base_ms: i64, spread: f64) -> i64 {
+        let u = (self.rng.next_u32() as f64) / (u32::MAX as f64); // 0..1
+        let factor = 1.0 + spread * (2.0 * u - 1.0);
+        ((base_ms as f64) * factor).round().max(0.0) as i64
+    }
+
+    pub(crate) fn allocate_pod_ip(&mut self, node_index: usize) -> String {
+        self.next_ip += 1;
+        format!("10.244.{}.{}", node_index, 2 + (self.next_ip % 250))
+    }
+
+    pub(crate) fn record(&mut self, controller: &str, object: String, message: String) {
+        self.activity.push(Activity {
+            time: self.now,
+            controller: controller.into(),
+            object,
+            message,
+        });
+        if self.activity.len() > 5_000 {
+            self.activity.drain(..1_000);
+        }
+    }
+
+    /// Records a `v1` Event about an object, merging repeats as the event recorder does.
+    pub(crate) fn event(
+        &mut self,
+        about: &Object,
+        type_: &str,
+        reason: &str,
+        message: String,
+        component: &str,
+        host: &str,
+    ) {
+        let meta = about.meta();
+        let ns = if meta.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            meta.namespace.clone()
+        };
+        let existing = self
+            .store
+            .list(Kind::Event, Some(&ns))
+            .find_map(|o| match o {
+                Object::Event(e)
+                    if e.involved_object.uid == meta.uid
+                        && e.reason == reason
+                        && e.message == message
+                        && e.source.component == component =>
+                {
+                    Some(e.clone())
+                }
+                _ => None,
+            });
+        let now = self.now;
+        let ev = match existing {
+            Some(mut e) => {
+                e.count += 1;
+                e.last_timestamp = Some(now);
+                e
+            }
+            None => {
+                let name = format!(
+                    "{}.{:016x}",
+                    meta.name,
+                    (now.millis() as u64).wrapping_mul(1_000_003) ^ self.rng.next_u64() >> 16
+                );
+                let mut m = ObjectMeta::named(&ns, &name);
+                m.uid = self.new_uid();
+                m.creation_timestamp = Some(now);
+                Event {
+                    metadata: m,
+                    involved_object: ObjectReference {
+                        api_version: about.kind().api_version().into(),
+                        kind: about.kind().name().into(),
+                        namespace: meta.namespace.clone(),
+                        name: meta.name.clone(),
+                        uid: meta.uid.clone(),
+                        resource_version: meta.resource_version.clone(),
+                        field_path: String::new(),
+                    },
+                    reason: reason.into(),
+                    message,
+                    source: EventSource {
+                        component: component.into(),
+                        host: host.into(),
+                    },
+                    first_timestamp: Some(now),
+                    last_timestamp: Some(now),
+                    count: 1,
+                    type_: type_.into(),
+                    event_time: None,
+                    reporting_component: component.into(),
+                    reporting_instance: host.into(),
+                }
+            }
+        };
+        self.store.put(Object::Event(ev), now);
+        self.expire_events();
+    }
+
+    /// Keeps the event list bounded, as the API server's one-hour event TTL does.
+    fn expire_events(&mut self) {
+        let horizon = self.now.plus_millis(-3_600_000);
+        let mut old: Vec<Key> = Vec::new();
+        let mut total = 0;
+        for o in self.store.list(Kind::Event, None) {
+            total += 1;
+            if let Object::Event(e) = o {
+                if e.last_timestamp.is_some_and(|t| t < horizon) {
+                    old.push(Key::of(o));
+                }
+            }
+        }
+        if total > 2_000 {
+            // Past the bound, drop the oldest as well.
+            let mut all: Vec<(Time, Key)> = self
+                .store
+                .list(Kind::Event, None)
+                .filter_map(|o| match o {
+                    Object::Event(e) => Some((e.last_timestamp.unwrap_or_default(), Key::of(o))),
+                    _ => None,
+                })
+                .collect();
+            all.sort();
+            old.extend(all.into_iter().take(total - 1_500).map(|(_, k)| k));
+        }
+        for k in old {
+            // Event expiry is not a change anyone watches for; keep it out of the trace.
+            self.store.remove(&k, self.now);
+        }
+    }
+
+    // ----- views for the console and the UI ----------------------------------------------------
+
+    pub fn activity(&self) -> &[Activity] {
+        &self.activity
+    }
+
+    /// The trace as JSON Lines, if recording was enabled.
+    pub fn trace(&self) -> Option<&[String]> {
+        self.trace.as_deref()
+    }
+
+    pub fn store_len(&self) -> usize {
+        self.store.len()
+    }
+}
+
+/// Keeps what the server owns (uid, creationTimestamp, resourceVersion, generation, status) when
+/// a user replaces an object; bumps `generation` when the spec changed. Returns whether anything
+/// the user controls changed.
+fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
+    let om = old.meta().clone();
+    {
+        let m = new.meta_mut();
+        m.uid = om.uid.clone();
+        m.creation_timestamp = om.creation_timestamp;
+        m.deletion_timestamp = om.deletion_timestamp;
+        m.resource_version = om.resource_version.clone();
+        m.generation = om.generation;
+        if m.owner_references.is_empty() {
+            m.owner_references = om.owner_references.clone();
+        }
+    }
+    let spec_changed = match (old, &mut *new) {
+        (Object::Deployment(a), Object::Deployment(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::Pod(a), Object::Pod(b)) => {
+            b.status = a.status.clone();
+            if b.spec.node_name.is_empty() {
+                b.spec.node_name = a.spec.node_name.clone();
+            }
+            a.spec != b.spec
+        }
+        (Object::Node(a), Object::Node(b)) => {
+            if b.status.capacity.is_empty() {
+                b.status = a.status.clone();
+            }
+            a.spec != b.spec || a.status != b.status
+        }
+        (Object::Service(a), Object::Service(b)) => {
+            if b.spec.cluster_ip.is_empty() {
+                b.spec.cluster_ip = a.spec.cluster_ip.clone();
+                b.spec.cluster_ips = a.spec.cluster_ips.clone();
+            }
+            for (bp, ap) in b.spec.ports.iter_mut().zip(&a.spec.ports) {
+                if bp.node_port.is_none() {
+                    bp.node_port = ap.node_port;
+                }
+            }
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (a, b) => a.to_value() != b.to_value(),
+    };
+    if spec_changed && matches!(new.kind(), Kind::Deployment | Kind::ReplicaSet) {
+        new.meta_mut().generation += 1;
+    }
+    let meta_changed = {
+        let nm = new.meta();
+        nm.labels != om.labels
+            || nm.annotations != om.annotations
+            || nm.owner_references != om.owner_references
+    };
+    spec_changed || meta_changed
+}
+
+/// `kubectl apply` semantics, simplified: the manifest's metadata labels/annotations are merged
+/// over the live object's, and its spec replaces the live spec. (Real apply computes a three-way
+/// strategic merge with the last-applied annotation; this is documented in ARCHITECTURE.md.)
+fn merge_for_apply(old: &Object, mut new: Object) -> Object {
+    let om = old.meta();
+    let nm = new.meta_mut();
+    for (k, v) in &om.annotations {
+        nm.annotations.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    for (k, v) in &om.labels {
+        nm.labels.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    new
+}

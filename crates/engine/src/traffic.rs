@@ -1,0 +1,197 @@
+//! Services and traffic: kube-proxy's view of each Service's endpoints (applied after a
+//! propagation delay), and a generator that sends N requests per second to a Service. A request
+//! succeeds only if kube-proxy routes it to a pod whose app serves at that instant.
+
+use std::collections::BTreeMap;
+
+use kubeplay_api::{ApiError, Endpoints, Kind, Object, Time};
+use rand::Rng;
+use serde::Serialize;
+
+use crate::{delays, Cluster, Task};
+
+/// Requests per simulated second to one Service, as the trace records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrafficSample {
+    /// The end of the second the sample covers.
+    pub time: Time,
+    /// `default/web`.
+    pub service: String,
+    pub ok: u32,
+    pub failed: u32,
+    /// Successful requests by the image that served them.
+    pub versions: BTreeMap<String, u32>,
+}
+
+#[derive(Default)]
+pub(crate) struct Traffic {
+    generators: BTreeMap<String, u32>,
+    /// Per Service: (time kube-proxy applies it, ready endpoint IPs).
+    proxy: BTreeMap<String, Vec<(Time, Vec<String>)>>,
+    /// Per pod IP: the image and the intervals during which the app answers.
+    serving: BTreeMap<String, (String, Vec<(Time, Option<Time>)>)>,
+    samples: Vec<TrafficSample>,
+    ticking: bool,
+}
+
+impl Traffic {
+    pub(crate) fn endpoints_changed(&mut self, ep: &Endpoints, now: Time) {
+        let key = format!("{}/{}", ep.metadata.namespace, ep.metadata.name);
+        let ips: Vec<String> = ep
+            .subsets
+            .iter()
+            .flat_map(|s| s.addresses.iter().map(|a| a.ip.clone()))
+            .collect();
+        let hist = self.proxy.entry(key).or_default();
+        hist.push((now.plus_millis(delays::KUBE_PROXY), ips));
+        // Keep what a request in the last minute could still see.
+        let horizon = now.plus_millis(-60_000);
+        while hist.len() > 2 && hist[1].0 <= horizon {
+            hist.remove(0);
+        }
+    }
+
+    pub(crate) fn serving_started(
+        &mut self,
+        ip: &str,
+        image: &str,
+        from: Time,
+        until: Option<Time>,
+    ) {
+        if ip.is_empty() {
+            return;
+        }
+        let e = self
+            .serving
+            .entry(ip.to_string())
+            .or_insert_with(|| (image.to_string(), Vec::new()));
+        e.0 = image.to_string();
+        e.1.push((from, until));
+    }
+
+    pub(crate) fn serving_stopped(&mut self, ip: &str, at: Time) {
+        if let Some((_, intervals)) = self.serving.get_mut(ip) {
+            if let Some(last) = intervals.last_mut() {
+                last.1 = Some(last.1.map_or(at, |u| u.min(at)));
+            }
+        }
+    }
+
+    fn routes_at(&self, service: &str, t: Time) -> &[String] {
+        self.proxy
+            .get(service)
+            .and_then(|h| h.iter().rev().find(|(at, _)| *at <= t))
+            .map(|(_, ips)| ips.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn serves(&self, ip: &str, t: Time) -> Option<&str> {
+        let (image, intervals) = self.serving.get(ip)?;
+        intervals
+            .iter()
+            .any(|(from, until)| *from <= t && until.is_none_or(|u| t < u))
+            .then_some(image.as_str())
+    }
+}
+
+impl Cluster {
+    /// Starts (or changes) a generator of `rps` requests per second to a Service.
+    pub fn start_traffic(
+        &mut self,
+        namespace: &str,
+        service: &str,
+        rps: u32,
+    ) -> Result<(), ApiError> {
+        self.get(Kind::Service, namespace, service)?;
+        let key = format!("{namespace}/{service}");
+        if !self.traffic.proxy.contains_key(&key) {
+            if let Ok(Object::Endpoints(ep)) =
+                self.get(Kind::Endpoints, namespace, service).cloned()
+            {
+                self.traffic.proxy.entry(key.clone()).or_default().push((
+                    self.now,
+                    ep.subsets
+                        .iter()
+                        .flat_map(|s| s.addresses.iter().map(|a| a.ip.clone()))
+                        .collect(),
+                ));
+            }
+        }
+        self.traffic.generators.insert(key, rps.min(10_000));
+        if !self.traffic.ticking {
+            self.traffic.ticking = true;
+            self.schedule_in(1_000, Task::TrafficTick);
+        }
+        Ok(())
+    }
+
+    /// Stops every traffic generator.
+    pub fn stop_traffic(&mut self) {
+        self.traffic.generators.clear();
+    }
+
+    pub fn traffic_generators(&self) -> &BTreeMap<String, u32> {
+        &self.traffic.generators
+    }
+
+    pub fn traffic_samples(&self) -> &[TrafficSample] {
+        &self.traffic.samples
+    }
+
+    pub(crate) fn traffic_tick(&mut self) {
+        let end = self.now;
+        let start = end.plus_millis(-1_000);
+        let gens: Vec<(String, u32)> = self
+            .traffic
+            .generators
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        if gens.is_empty() {
+            self.traffic.ticking = false;
+            return;
+        }
+        for (service, rps) in gens {
+            let mut sample = TrafficSample {
+                time: end,
+                service: service.clone(),
+                ok: 0,
+                failed: 0,
+                versions: BTreeMap::new(),
+            };
+            for i in 0..rps {
+                let t = start.plus_millis((i as i64 * 1000) / rps.max(1) as i64);
+                let routes = self.traffic.routes_at(&service, t);
+                if routes.is_empty() {
+                    sample.failed += 1;
+                    continue;
+                }
+                let idx = (self.rng.next_u32() as usize) % routes.len();
+                let ip = routes[idx].clone();
+                match self.traffic.serves(&ip, t) {
+                    Some(image) => {
+                        sample.ok += 1;
+                        *sample.versions.entry(image.to_string()).or_default() += 1;
+                    }
+                    None => sample.failed += 1,
+                }
+            }
+            if let Some(trace) = &mut self.trace {
+                let line = serde_json::json!({
+                    "time": sample.time.rfc3339(),
+                    "type": "TRAFFIC",
+                    "service": sample.service,
+                    "ok": sample.ok,
+                    "failed": sample.failed,
+                    "versions": sample.versions,
+                });
+                trace.push(line.to_string());
+            }
+            self.traffic.samples.push(sample);
+        }
+        if self.traffic.samples.len() > 3_600 {
+            self.traffic.samples.drain(..600);
+        }
+        self.schedule_in(1_000, Task::TrafficTick);
+    }
+}
