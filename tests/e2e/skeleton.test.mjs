@@ -157,7 +157,11 @@ describe('kubeplay skeleton', () => {
   }));
 
   it('(c) bad input gives errors, never a crash', { timeout: TEST_TIMEOUT }, step('bad-input', async (page) => {
+    // What the real kubectl 1.37 prints (tests/fixtures/kubectl/err-create-deployment-no-args.err):
+    // the missing --image is reported before the missing name.
     let out = await runConsole(page, 'kubectl create deployment');
+    assert.ok(out.includes('error: required flag(s) "image" not set'), out);
+    out = await runConsole(page, 'kubectl create deployment --image=nginx');
     assert.ok(out.includes('error: exactly one NAME is required, got 0'), out);
 
     out = await runConsole(page, 'kubectl get foo');

@@ -10,6 +10,7 @@ pub mod error;
 pub mod meta;
 pub mod object;
 pub mod quantity;
+pub mod summary;
 pub mod validation;
 
 pub use apps::{Deployment, ReplicaSet};

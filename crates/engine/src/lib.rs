@@ -15,6 +15,7 @@ pub mod images;
 mod kubelet;
 mod scheduling;
 pub mod store;
+pub mod tls;
 mod traffic;
 
 use std::cmp::Reverse;

@@ -1,102 +1,74 @@
-//! The scheduler's loop: picks pending pods in queue order, asks the scheduling framework for a
-//! node, binds the pod or records `FailedScheduling`, and retries unschedulable pods when the
-//! cluster changes.
-//!
-//! Until the `kubeplay-scheduler` crate is wired in, this module filters on readiness,
-//! cordoning, NoSchedule/NoExecute taints, node selectors and resource fit, and scores by least
-//! allocation and spreading of a workload's pods.
+//! The scheduler's loop: takes pending pods in PrioritySort order, asks `kubeplay-scheduler` for a
+//! node, binds the pod (writing the decision record as kube-scheduler-simulator's annotations) or
+//! records `FailedScheduling` with upstream's FitError text. Unschedulable pods are tried again
+//! when the cluster changes (a node added or changed, a pod deleted), as the upstream queue does.
 
 use std::collections::BTreeMap;
 
 use kubeplay_api::core::Pod;
 use kubeplay_api::meta::Condition;
-use kubeplay_api::{Kind, Node, Object};
+use kubeplay_api::{ApiError, Kind, LabelSelector, Node, Object};
+use kubeplay_scheduler::{NodeInfo, Scheduler, Snapshot};
 use rand::Rng;
 
 use crate::store::Key;
 use crate::Cluster;
 
-#[derive(Default)]
-pub(crate) struct SchedulerState {}
-
-/// CPU millicores and memory bytes a pod requests (max of init containers vs the sum of
-/// containers, plus overhead), as the scheduler counts it.
-pub(crate) fn pod_requests(pod: &Pod) -> (i64, i64) {
-    let sum = |res: &str, nonzero: i64| -> i64 {
-        let get = |c: &kubeplay_api::core::Container| -> i64 {
-            c.resources
-                .requests
-                .get(res)
-                .map(|q| {
-                    if res == "cpu" {
-                        q.milli_value()
-                    } else {
-                        q.value()
-                    }
-                })
-                .unwrap_or(nonzero)
-        };
-        let containers: i64 = pod.spec.containers.iter().map(get).sum();
-        let init = pod.spec.init_containers.iter().map(get).max().unwrap_or(0);
-        let overhead = pod
-            .spec
-            .overhead
-            .get(res)
-            .map(|q| {
-                if res == "cpu" {
-                    q.milli_value()
-                } else {
-                    q.value()
-                }
-            })
-            .unwrap_or(0);
-        containers.max(init) + overhead
-    };
-    (sum("cpu", 0), sum("memory", 0))
+pub(crate) struct SchedulerState {
+    pub(crate) scheduler: Scheduler,
+    /// The KubeSchedulerConfiguration in force, as applied (None: the defaults).
+    pub(crate) config: Option<serde_json::Value>,
 }
 
-fn allocatable(node: &Node, res: &str) -> i64 {
-    node.status
-        .allocatable
-        .get(res)
-        .or_else(|| node.status.capacity.get(res))
-        .map(|q| {
-            if res == "cpu" {
-                q.milli_value()
-            } else {
-                q.value()
-            }
-        })
-        .unwrap_or(0)
+impl Default for SchedulerState {
+    fn default() -> Self {
+        SchedulerState { scheduler: Scheduler::default(), config: None }
+    }
 }
 
 impl Cluster {
+    /// Replaces the scheduler's configuration (the playground's stand-in for restarting
+    /// kube-scheduler with `--config`). Refused configurations leave the old one in force.
+    pub fn set_scheduler_config(&mut self, cfg: &serde_json::Value) -> Result<(), ApiError> {
+        let s = Scheduler::from_config(cfg).map_err(|e| ApiError::invalid("KubeSchedulerConfiguration", "", &[e.to_string()]))?;
+        self.scheduler = SchedulerState { scheduler: s, config: Some(cfg.clone()) };
+        self.record("kube-scheduler", "KubeSchedulerConfiguration".into(), format!("restarted with profiles: {}", self.scheduler.scheduler.profile_names().join(", ")));
+        self.schedule_in(crate::delays::SCHEDULER, crate::Task::Schedule);
+        Ok(())
+    }
+
+    /// The configuration in force, if one was applied.
+    pub fn scheduler_config(&self) -> Option<&serde_json::Value> {
+        self.scheduler.config.as_ref()
+    }
+
+    /// The schedulerNames the scheduler serves now.
+    pub fn scheduler_profiles(&self) -> Vec<String> {
+        self.scheduler.scheduler.profile_names()
+    }
+
     pub(crate) fn schedule_pending(&mut self) {
         let mut pending: Vec<Pod> = self
             .store
             .list(Kind::Pod, None)
             .filter_map(|o| match o {
-                Object::Pod(p)
-                    if p.spec.node_name.is_empty()
-                        && !p.is_terminating()
-                        && p.spec.scheduler_name == "default-scheduler" =>
-                {
+                Object::Pod(p) if p.spec.node_name.is_empty() && !p.is_terminating() && self.scheduler.scheduler.serves(&p.spec.scheduler_name) => {
                     Some(p.clone())
                 }
                 _ => None,
             })
             .collect();
-        // PrioritySort: higher priority first, then older.
+        if pending.is_empty() {
+            return;
+        }
         pending.sort_by(|a, b| {
-            b.spec
-                .priority
-                .unwrap_or(0)
-                .cmp(&a.spec.priority.unwrap_or(0))
-                .then(
-                    a.metadata
-                        .creation_timestamp
-                        .cmp(&b.metadata.creation_timestamp),
-                )
+            if kubeplay_scheduler::queue_less(a, b) {
+                std::cmp::Ordering::Less
+            } else if kubeplay_scheduler::queue_less(b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                a.metadata.name.cmp(&b.metadata.name)
+            }
         });
         let nodes: Vec<Node> = self
             .store
@@ -106,165 +78,94 @@ impl Cluster {
                 _ => None,
             })
             .collect();
-        let mut used: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-        let mut owners: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut bound: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
         for o in self.store.list(Kind::Pod, None) {
             if let Object::Pod(p) = o {
-                if !p.spec.node_name.is_empty()
-                    && p.status.phase != "Succeeded"
-                    && p.status.phase != "Failed"
-                {
-                    let (c, m) = pod_requests(p);
-                    let e = used.entry(p.spec.node_name.clone()).or_default();
-                    e.0 += c;
-                    e.1 += m;
-                    e.2 += 1;
-                    if let Some(owner) = p.metadata.controller() {
-                        *owners
-                            .entry((owner.uid.clone(), p.spec.node_name.clone()))
-                            .or_default() += 1;
-                    }
+                if !p.spec.node_name.is_empty() && p.status.phase != "Succeeded" && p.status.phase != "Failed" {
+                    bound.entry(p.spec.node_name.clone()).or_default().push(p.clone());
                 }
             }
         }
-        for pod in pending {
-            let (cpu, mem) = pod_requests(&pod);
-            let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-            let mut feasible: Vec<(&Node, i64)> = Vec::new();
-            for node in &nodes {
-                let name = &node.metadata.name;
-                let u = used.get(name).copied().unwrap_or_default();
-                let mut why: Vec<String> = Vec::new();
-                if node.spec.unschedulable {
-                    why.push("node(s) were unschedulable".into());
-                }
-                if node.spec.taints.iter().any(|t| {
-                    (t.effect == "NoSchedule" || t.effect == "NoExecute")
-                        && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))
-                }) {
-                    why.push("node(s) had untolerated taint(s)".into());
-                }
-                if !pod
-                    .spec
-                    .node_selector
-                    .iter()
-                    .all(|(k, v)| node.metadata.labels.get(k) == Some(v))
-                {
-                    why.push("node(s) didn't match Pod's node affinity/selector".into());
-                }
-                if u.2 + 1 > allocatable(node, "pods") {
-                    why.push("Too many pods".into());
-                }
-                if cpu > allocatable(node, "cpu") - u.0 {
-                    why.push("Insufficient cpu".into());
-                }
-                if mem > allocatable(node, "memory") - u.1 {
-                    why.push("Insufficient memory".into());
-                }
-                if why.is_empty() {
-                    let cap_c = allocatable(node, "cpu").max(1);
-                    let cap_m = allocatable(node, "memory").max(1);
-                    let (rc, rm) = (u.0 + cpu.max(100), u.1 + mem.max(209_715_200));
-                    let least = (((cap_c - rc).max(0) * 100 / cap_c)
-                        + ((cap_m - rm).max(0) * 100 / cap_m))
-                        / 2;
-                    let same = pod
-                        .metadata
-                        .controller()
-                        .map(|o| {
-                            owners
-                                .get(&(o.uid.clone(), name.clone()))
-                                .copied()
-                                .unwrap_or(0)
-                        })
-                        .unwrap_or(0);
-                    feasible.push((node, least - same * 20));
-                } else {
-                    for w in why {
-                        *reasons.entry(w).or_default() += 1;
-                    }
+        let mut owner_selectors: Vec<LabelSelector> = Vec::new();
+        for o in self.store.list(Kind::Service, None) {
+            if let Object::Service(s) = o {
+                if !s.spec.selector.is_empty() {
+                    owner_selectors.push(LabelSelector { match_labels: s.spec.selector.clone(), match_expressions: vec![] });
                 }
             }
-            let key = Key::new(Kind::Pod, &pod.metadata.namespace, &pod.metadata.name);
-            if feasible.is_empty() {
-                let parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-                let mut msg = format!("0/{} nodes are available", nodes.len());
-                if parts.is_empty() {
-                    msg.push('.');
-                } else {
-                    msg = format!("{msg}: {}.", parts.join(", "));
-                }
-                self.mark_unschedulable(&key, msg);
-                continue;
+        }
+        for o in self.store.list(Kind::ReplicaSet, None) {
+            if let Object::ReplicaSet(rs) = o {
+                owner_selectors.push(rs.spec.selector.clone());
             }
-            let best = feasible.iter().map(|(_, s)| *s).max().unwrap_or(0);
-            let top: Vec<&Node> = feasible
+        }
+        let empty: Vec<Pod> = Vec::new();
+        let snapshot = Snapshot {
+            nodes: nodes
                 .iter()
-                .filter(|(_, s)| *s == best)
-                .map(|(n, _)| *n)
-                .collect();
-            let chosen = top[(self.rng.next_u32() as usize) % top.len()]
-                .metadata
-                .name
-                .clone();
-            let e = used.entry(chosen.clone()).or_default();
-            e.0 += cpu;
-            e.1 += mem;
-            e.2 += 1;
-            if let Some(owner) = pod.metadata.controller() {
-                *owners
-                    .entry((owner.uid.clone(), chosen.clone()))
-                    .or_default() += 1;
+                .map(|n| NodeInfo { node: n, pods: bound.get(&n.metadata.name).unwrap_or(&empty).iter().collect() })
+                .collect(),
+            owner_selectors,
+        };
+        let mut prepared = snapshot.prepare();
+        let mut outcomes: Vec<(usize, Result<String, String>, BTreeMap<String, String>)> = Vec::new();
+        // Pods bound in this cycle are added to the prepared snapshot ("assumed", as upstream's
+        // cache does) so that the next attempt sees the resources they take.
+        for (i, pod) in pending.iter().enumerate() {
+            let rng = &mut self.rng;
+            let mut pick = |n: u32| if n <= 1 { 0 } else { rng.next_u32() % n };
+            let attempt = self.scheduler.scheduler.schedule_prepared(pod, &prepared, &mut pick);
+            let annotations = attempt.record.annotations();
+            match attempt.result {
+                Ok(node) => {
+                    if let Some(idx) = prepared.node_index(&node) {
+                        prepared.add_pod(idx, pod);
+                    }
+                    outcomes.push((i, Ok(node), annotations));
+                }
+                Err(fit) => outcomes.push((i, Err(fit.to_string()), annotations)),
             }
-            self.bind(&key, &chosen);
+        }
+        drop(prepared);
+        for (i, result, annotations) in outcomes {
+            let key = Key::new(Kind::Pod, &pending[i].metadata.namespace, &pending[i].metadata.name);
+            match result {
+                Ok(node) => self.bind(&key, &node, annotations),
+                Err(msg) => self.mark_unschedulable(&key, msg, annotations),
+            }
         }
     }
 
-    fn bind(&mut self, key: &Key, node: &str) {
-        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
-            return;
-        };
+    fn bind(&mut self, key: &Key, node: &str, annotations: BTreeMap<String, String>) {
+        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else { return };
         let now = self.now;
         pod.spec.node_name = node.to_string();
+        pod.metadata.annotations.extend(annotations);
         pod.status.conditions.retain(|c| c.type_ != "PodScheduled");
         pod.status.conditions.push(Condition {
             type_: "PodScheduled".into(),
             status: "True".into(),
             last_transition_time: Some(now),
-            last_probe_time: None,
             ..Default::default()
         });
-        let msg = format!(
-            "Successfully assigned {}/{} to {node}",
-            key.namespace, key.name
-        );
-        self.event(
-            &Object::Pod(pod.clone()),
-            "Normal",
-            "Scheduled",
-            msg,
-            "default-scheduler",
-            "",
-        );
-        self.record(
-            "default-scheduler",
-            format!("Pod {}/{}", key.namespace, key.name),
-            format!("bound to {node}"),
-        );
+        let msg = format!("Successfully assigned {}/{} to {node}", key.namespace, key.name);
+        let component = if pod.spec.scheduler_name.is_empty() { "default-scheduler".to_string() } else { pod.spec.scheduler_name.clone() };
+        self.event(&Object::Pod(pod.clone()), "Normal", "Scheduled", msg, &component, "");
+        self.record(&component, format!("Pod {}/{}", key.namespace, key.name), format!("bound to {node}"));
         self.store.put(Object::Pod(pod), now);
     }
 
-    fn mark_unschedulable(&mut self, key: &Key, message: String) {
-        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
-            return;
-        };
+    fn mark_unschedulable(&mut self, key: &Key, message: String, annotations: BTreeMap<String, String>) {
+        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else { return };
         let now = self.now;
-        let already = pod
-            .condition("PodScheduled")
-            .is_some_and(|c| c.status == "False" && c.message == message);
-        if already {
+        let component = if pod.spec.scheduler_name.is_empty() { "default-scheduler".to_string() } else { pod.spec.scheduler_name.clone() };
+        self.event(&Object::Pod(pod.clone()), "Warning", "FailedScheduling", message.clone(), &component, "");
+        let unchanged = pod.condition("PodScheduled").is_some_and(|c| c.status == "False" && c.message == message)
+            && annotations.iter().all(|(k, v)| pod.metadata.annotations.get(k) == Some(v));
+        if unchanged {
             return;
         }
+        pod.metadata.annotations.extend(annotations);
         pod.status.conditions.retain(|c| c.type_ != "PodScheduled");
         pod.status.conditions.push(Condition {
             type_: "PodScheduled".into(),
@@ -274,19 +175,7 @@ impl Cluster {
             last_transition_time: Some(now),
             ..Default::default()
         });
-        self.event(
-            &Object::Pod(pod.clone()),
-            "Warning",
-            "FailedScheduling",
-            message.clone(),
-            "default-scheduler",
-            "",
-        );
-        self.record(
-            "default-scheduler",
-            format!("Pod {}/{}", key.namespace, key.name),
-            format!("unschedulable: {message}"),
-        );
+        self.record(&component, format!("Pod {}/{}", key.namespace, key.name), format!("unschedulable: {message}"));
         self.store.put(Object::Pod(pod), now);
     }
 }

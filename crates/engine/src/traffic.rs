@@ -23,13 +23,22 @@ pub struct TrafficSample {
     pub versions: BTreeMap<String, u32>,
 }
 
+/// An interval during which an app instance answers requests.
+#[derive(Clone, Copy, Debug)]
+struct Serving {
+    from: Time,
+    until: Option<Time>,
+    cert_not_after: Option<Time>,
+}
+
 #[derive(Default)]
 pub(crate) struct Traffic {
     generators: BTreeMap<String, u32>,
     /// Per Service: (time kube-proxy applies it, ready endpoint IPs).
     proxy: BTreeMap<String, Vec<(Time, Vec<String>)>>,
-    /// Per pod IP: the image and the intervals during which the app answers.
-    serving: BTreeMap<String, (String, Vec<(Time, Option<Time>)>)>,
+    /// Per pod IP: the image and the intervals during which the app answers, each with the
+    /// notAfter of the certificate it serves (TLS apps).
+    serving: BTreeMap<String, (String, Vec<Serving>)>,
     samples: Vec<TrafficSample>,
     ticking: bool,
 }
@@ -57,6 +66,7 @@ impl Traffic {
         image: &str,
         from: Time,
         until: Option<Time>,
+        cert_not_after: Option<Time>,
     ) {
         if ip.is_empty() {
             return;
@@ -66,13 +76,17 @@ impl Traffic {
             .entry(ip.to_string())
             .or_insert_with(|| (image.to_string(), Vec::new()));
         e.0 = image.to_string();
-        e.1.push((from, until));
+        e.1.push(Serving {
+            from,
+            until,
+            cert_not_after,
+        });
     }
 
     pub(crate) fn serving_stopped(&mut self, ip: &str, at: Time) {
         if let Some((_, intervals)) = self.serving.get_mut(ip) {
             if let Some(last) = intervals.last_mut() {
-                last.1 = Some(last.1.map_or(at, |u| u.min(at)));
+                last.until = Some(last.until.map_or(at, |u| u.min(at)));
             }
         }
     }
@@ -85,11 +99,17 @@ impl Traffic {
             .unwrap_or(&[])
     }
 
+    /// The image that answers a request to `ip` at `t`, if the app there serves then (and its
+    /// certificate, if it has one, has not expired).
     fn serves(&self, ip: &str, t: Time) -> Option<&str> {
         let (image, intervals) = self.serving.get(ip)?;
         intervals
             .iter()
-            .any(|(from, until)| *from <= t && until.is_none_or(|u| t < u))
+            .any(|s| {
+                s.from <= t
+                    && s.until.is_none_or(|u| t < u)
+                    && s.cert_not_after.is_none_or(|na| t <= na)
+            })
             .then_some(image.as_str())
     }
 }

@@ -2,7 +2,7 @@
 //! `notReadyAddresses`, terminating and IP-less pods left out (§6); `publishNotReadyAddresses`
 //! honoured.
 
-use kubeplay_api::core::{EndpointAddress, EndpointPort, EndpointSubset, ObjectReference};
+use kubeplay_api::core::{EndpointAddress, EndpointPort, EndpointSubset, ObjectReference, Pod};
 use kubeplay_api::{Endpoints, IntOrString, Kind, Object, ObjectMeta};
 
 use crate::store::Key;
@@ -36,8 +36,8 @@ impl Cluster {
             {
                 continue;
             }
-            let terminal = p.status.phase == "Succeeded" || p.status.phase == "Failed";
-            if terminal || p.status.pod_ip.is_empty() || (!pnra && p.is_terminating()) {
+            let place = endpoints_place(p, pnra);
+            if place == EndpointPlace::Absent {
                 continue;
             }
             let addr = EndpointAddress {
@@ -51,7 +51,7 @@ impl Cluster {
                     ..Default::default()
                 }),
             };
-            if pnra || p.is_ready() {
+            if place == EndpointPlace::Addresses {
                 ready.push(addr);
             } else {
                 not_ready.push(addr);
@@ -114,5 +114,148 @@ impl Cluster {
             );
             self.store.put(Object::Endpoints(ep), self.now);
         }
+    }
+}
+
+/// Where a pod goes in its Service's Endpoints (§6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EndpointPlace {
+    Addresses,
+    NotReadyAddresses,
+    Absent,
+}
+
+/// `ShouldPodBeInEndpoints(pod, includeTerminating = publishNotReadyAddresses)` then
+/// `addEndpointSubset`: ready (or published anyway) pods are addresses, others not-ready ones.
+pub(crate) fn endpoints_place(p: &Pod, publish_not_ready: bool) -> EndpointPlace {
+    let terminal = p.status.phase == "Succeeded" || p.status.phase == "Failed";
+    if terminal || p.status.pod_ip.is_empty() || (!publish_not_ready && p.is_terminating()) {
+        EndpointPlace::Absent
+    } else if publish_not_ready || p.is_ready() {
+        EndpointPlace::Addresses
+    } else {
+        EndpointPlace::NotReadyAddresses
+    }
+}
+
+/// An EndpointSlice endpoint's conditions (`podToEndpoint`). The playground keeps Endpoints
+/// only (the table of §6 tests this); kube-proxy's view in `traffic.rs` routes to what `ready`
+/// would.
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EndpointConditions {
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+}
+
+/// `ShouldPodBeInEndpoints(pod, true)` then `podToEndpoint`: terminating pods stay, not ready.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn endpoint_slice_conditions(
+    p: &Pod,
+    publish_not_ready: bool,
+) -> Option<EndpointConditions> {
+    let terminal = p.status.phase == "Succeeded" || p.status.phase == "Failed";
+    if terminal || p.status.pod_ip.is_empty() {
+        return None;
+    }
+    let serving = p.is_ready();
+    let terminating = p.is_terminating();
+    Some(EndpointConditions {
+        ready: publish_not_ready || (serving && !terminating),
+        serving,
+        terminating,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+    use kubeplay_api::meta::Condition;
+
+    use super::*;
+
+    /// A pod in one of the truth table's states.
+    fn pod(state: &str) -> Pod {
+        let mut p = Pod::default();
+        p.status.phase = "Running".into();
+        p.status.pod_ip = "10.244.1.2".into();
+        let ready = |p: &mut Pod| {
+            p.status.conditions.push(Condition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                ..Default::default()
+            })
+        };
+        match state {
+            "Running, Ready" => ready(&mut p),
+            "Running, not Ready" => {}
+            "No pod IP yet" => {
+                p.status.phase = "Pending".into();
+                p.status.pod_ip.clear();
+            }
+            "Terminating, still Ready" => {
+                ready(&mut p);
+                p.metadata.deletion_timestamp = Some(crate::EPOCH);
+            }
+            "Terminating, not Ready" => p.metadata.deletion_timestamp = Some(crate::EPOCH),
+            "Succeeded" => p.status.phase = "Succeeded".into(),
+            "Failed" => p.status.phase = "Failed".into(),
+            _ => {}
+        }
+        p
+    }
+
+    fn place(p: &Pod, pnra: bool) -> &'static str {
+        match endpoints_place(p, pnra) {
+            EndpointPlace::Addresses => "addresses",
+            EndpointPlace::NotReadyAddresses => "notReadyAddresses",
+            EndpointPlace::Absent => "absent",
+        }
+    }
+
+    /// One row: Endpoints (pNRA=false) | Endpoints (pNRA=true) | EndpointSlice (pNRA=false).
+    fn check(state: &str, expect: Expect) {
+        let p = pod(state);
+        let slice = match endpoint_slice_conditions(&p, false) {
+            Some(c) => {
+                let b = |v: bool| if v { "T" } else { "F" };
+                format!(
+                    "ready={} serving={} terminating={}",
+                    b(c.ready),
+                    b(c.serving),
+                    b(c.terminating)
+                )
+            }
+            None => "absent".into(),
+        };
+        expect.assert_eq(&format!(
+            "{} | {} | {slice}",
+            place(&p, false),
+            place(&p, true)
+        ));
+    }
+
+    #[test]
+    fn endpoints_truth_table() {
+        check(
+            "Running, Ready",
+            expect!["addresses | addresses | ready=T serving=T terminating=F"],
+        );
+        check(
+            "Running, not Ready",
+            expect!["notReadyAddresses | addresses | ready=F serving=F terminating=F"],
+        );
+        check("No pod IP yet", expect!["absent | absent | absent"]);
+        check(
+            "Terminating, still Ready",
+            expect!["absent | addresses | ready=F serving=T terminating=T"],
+        );
+        check(
+            "Terminating, not Ready",
+            expect!["absent | addresses | ready=F serving=F terminating=T"],
+        );
+        check("Succeeded", expect!["absent | absent | absent"]);
+        check("Failed", expect!["absent | absent | absent"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The controllers of kube-controller-manager, each a level-triggered sync over the store.
 
 mod deployment;
+mod deployment_util;
 mod endpoints;
 mod garbage;
 mod node_lifecycle;

@@ -124,11 +124,12 @@ impl Cluster {
                     .filter(|t| t.tolerates(taint))
                     .collect();
                 let added = taint.time_added.unwrap_or(now);
-                let delay = if used.is_empty() {
-                    Some(0)
-                } else if used
-                    .iter()
-                    .any(|t| t.toleration_seconds.is_some_and(|s| s <= 0))
+                // getMinTolerationTime: an untolerated taint or a non-positive tolerationSeconds
+                // evicts at once; no tolerationSeconds at all tolerates forever.
+                let delay = if used.is_empty()
+                    || used
+                        .iter()
+                        .any(|t| t.toleration_seconds.is_some_and(|s| s <= 0))
                 {
                     Some(0)
                 } else {

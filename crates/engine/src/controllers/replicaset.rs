@@ -134,44 +134,44 @@ impl Cluster {
 
     /// `getPodsToDelete`: ranks by `ActivePodsWithRanks.Less` (§4) and takes the first `n`.
     fn pods_to_delete(&self, rs: &ReplicaSet, active: Vec<&Pod>, n: usize) -> Vec<String> {
+        if n >= active.len() {
+            // Every pod goes: upstream does not sort.
+            return active.iter().map(|p| p.metadata.name.clone()).collect();
+        }
         // Rank: active pods of all ReplicaSets of the same Deployment on the same node.
-        let related_owner = rs.metadata.controller().map(|r| r.uid.clone());
+        let ns = &rs.metadata.namespace;
+        let related_rs: Vec<String> = match rs.metadata.controller() {
+            Some(owner) => self
+                .store
+                .list(Kind::ReplicaSet, Some(ns))
+                .filter_map(|o| match o {
+                    Object::ReplicaSet(r)
+                        if r.metadata.controller().is_some_and(|c| c.uid == owner.uid) =>
+                    {
+                        Some(r.metadata.uid.clone())
+                    }
+                    _ => None,
+                })
+                .collect(),
+            None => vec![rs.metadata.uid.clone()],
+        };
         let mut per_node: BTreeMap<String, i64> = BTreeMap::new();
-        let related_rs: Vec<String> = self
-            .store
-            .list(Kind::ReplicaSet, Some(&rs.metadata.namespace))
-            .filter_map(|o| match o {
-                Object::ReplicaSet(r)
-                    if related_owner.is_some()
-                        && r.metadata.controller().map(|c| c.uid.clone()) == related_owner =>
-                {
-                    Some(r.metadata.uid.clone())
-                }
-                _ => None,
-            })
-            .chain(std::iter::once(rs.metadata.uid.clone()))
-            .collect();
-        for o in self.store.list(Kind::Pod, Some(&rs.metadata.namespace)) {
-            if let Object::Pod(p) = o {
-                if p.is_active()
-                    && p.metadata
-                        .controller()
-                        .is_some_and(|c| related_rs.contains(&c.uid))
-                    && !p.spec.node_name.is_empty()
-                {
+        for uid in &related_rs {
+            for p in self.owned_pods(uid, ns) {
+                if p.is_active() {
                     *per_node.entry(p.spec.node_name.clone()).or_default() += 1;
                 }
             }
         }
-        let mut ranked: Vec<(&Pod, i64)> = active
+        let ranked: Vec<RankedPod> = active
             .into_iter()
-            .map(|p| (p, per_node.get(&p.spec.node_name).copied().unwrap_or(0)))
+            .map(|p| RankedPod::new(p, per_node.get(&p.spec.node_name).copied().unwrap_or(0)))
             .collect();
-        ranked.sort_by(|a, b| deletion_order(a, b));
-        ranked
+        let now = self.now;
+        merge_sort_by(ranked, &|a, b| deletion_order(a, b, now))
             .into_iter()
             .take(n)
-            .map(|(p, _)| p.metadata.name.clone())
+            .map(|p| p.name)
             .collect()
     }
 
@@ -227,68 +227,162 @@ impl Cluster {
     }
 }
 
-/// `ActivePodsWithRanks.Less`: `Less` means "delete first".
-fn deletion_order(a: &(&Pod, i64), b: &(&Pod, i64)) -> Ordering {
-    let (pa, ra) = a;
-    let (pb, rb) = b;
-    let assigned = |p: &Pod| !p.spec.node_name.is_empty();
-    let phase_rank = |p: &Pod| match p.status.phase.as_str() {
-        "Pending" => 0,
-        "Unknown" => 1,
-        "Running" => 2,
-        _ => 3,
-    };
-    let cost = |p: &Pod| -> i64 {
-        p.metadata
-            .annotation("controller.kubernetes.io/pod-deletion-cost")
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
-    };
-    let ready_since = |p: &Pod| -> Option<Time> {
-        p.condition("Ready")
-            .filter(|c| c.status == "True")
-            .and_then(|c| c.last_transition_time)
-    };
-    let restarts = |p: &Pod| {
-        p.status
-            .container_statuses
-            .iter()
-            .map(|c| c.restart_count)
-            .max()
-            .unwrap_or(0)
-    };
-    assigned(pa)
-        .cmp(&assigned(pb))
-        .then(phase_rank(pa).cmp(&phase_rank(pb)))
-        .then(pa.is_ready().cmp(&pb.is_ready()))
-        .then(cost(pa).cmp(&cost(pb)))
-        .then(rb.cmp(ra))
-        .then_with(|| {
-            if pa.is_ready() && pb.is_ready() {
-                // More recently ready first; a missing time counts as newest.
-                let (ta, tb) = (ready_since(pa), ready_since(pb));
-                match (ta, tb) {
-                    (Some(x), Some(y)) => y.cmp(&x),
-                    (None, Some(_)) => Ordering::Less,
-                    (Some(_), None) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                }
-            } else {
-                Ordering::Equal
-            }
-        })
-        .then(restarts(pb).cmp(&restarts(pa)))
-        .then_with(|| {
-            let (ca, cb) = (
-                pa.metadata.creation_timestamp,
-                pb.metadata.creation_timestamp,
-            );
-            match (ca, cb) {
-                (Some(x), Some(y)) => y.cmp(&x),
-                (None, Some(_)) => Ordering::Less,
-                (Some(_), None) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            }
-        })
-        .then(pa.metadata.name.cmp(&pb.metadata.name))
+/// What `ActivePodsWithRanks.Less` reads of a pod, with its rank.
+#[derive(Clone, Debug)]
+pub(crate) struct RankedPod {
+    pub name: String,
+    uid: String,
+    assigned: bool,
+    phase: i32,
+    ready: bool,
+    ready_since: Option<Time>,
+    deletion_cost: i64,
+    rank: i64,
+    restarts: i32,
+    created: Option<Time>,
 }
+
+impl RankedPod {
+    pub(crate) fn new(p: &Pod, rank: i64) -> RankedPod {
+        let ready = p.is_ready();
+        RankedPod {
+            name: p.metadata.name.clone(),
+            uid: p.metadata.uid.clone(),
+            assigned: !p.spec.node_name.is_empty(),
+            // podPhaseToOrdinal: Pending 0, Unknown 1, Running 2; any other phase reads as 0.
+            phase: match p.status.phase.as_str() {
+                "Unknown" => 1,
+                "Running" => 2,
+                _ => 0,
+            },
+            ready,
+            ready_since: p
+                .condition("Ready")
+                .filter(|_| ready)
+                .and_then(|c| c.last_transition_time),
+            // `GetDeletionCostFromPodAnnotations`: an int32; anything else counts as 0.
+            deletion_cost: p
+                .metadata
+                .annotation("controller.kubernetes.io/pod-deletion-cost")
+                .and_then(|c| c.trim().parse::<i32>().ok())
+                .unwrap_or(0) as i64,
+            rank,
+            restarts: p
+                .status
+                .container_statuses
+                .iter()
+                .map(|c| c.restart_count)
+                .max()
+                .unwrap_or(0),
+            created: p.metadata.creation_timestamp,
+        }
+    }
+}
+
+/// `afterOrZero`: a zero (missing) time counts as the newest.
+fn after_or_zero(a: Option<Time>, b: Option<Time>) -> bool {
+    match (a, b) {
+        (None, _) | (_, None) => a.is_none(),
+        (Some(x), Some(y)) => x > y,
+    }
+}
+
+/// `logarithmicRankDiff`: compares `floor(log2(now − t))` of two times, in nanoseconds as Go's
+/// durations are.
+fn logarithmic_rank_diff(a: Time, b: Time, now: Time) -> i64 {
+    let bucket = |t: Time| {
+        let d = (now.millis() - t.millis()) as f64 * 1e6;
+        if d > 0.0 {
+            d.log2() as i64
+        } else {
+            -1
+        }
+    };
+    bucket(a) - bucket(b)
+}
+
+/// `ActivePodsWithRanks.Less` (§4) with the PodDeletionCost and LogarithmicScaleDown features on
+/// (their upstream defaults): `Less` means "delete first". The first rule that tells the pods
+/// apart decides.
+pub(crate) fn deletion_order(a: &RankedPod, b: &RankedPod, now: Time) -> Ordering {
+    let less = |i: &RankedPod, j: &RankedPod| -> Option<bool> {
+        // 1. Unassigned < assigned.
+        if i.assigned != j.assigned {
+            return Some(!i.assigned);
+        }
+        // 2. Pending < Unknown < Running.
+        if i.phase != j.phase {
+            return Some(i.phase < j.phase);
+        }
+        // 3. Not ready < ready.
+        if i.ready != j.ready {
+            return Some(!i.ready);
+        }
+        // 4. Lower pod-deletion-cost < higher.
+        if i.deletion_cost != j.deletion_cost {
+            return Some(i.deletion_cost < j.deletion_cost);
+        }
+        // 5. More related pods on the same node < fewer.
+        if i.rank != j.rank {
+            return Some(i.rank > j.rank);
+        }
+        // 6. Both ready: ready more recently < ready longer (log2 buckets, then UID).
+        if i.ready && j.ready && i.ready_since != j.ready_since {
+            return Some(match (i.ready_since, j.ready_since) {
+                (Some(x), Some(y)) => match logarithmic_rank_diff(x, y, now) {
+                    0 => i.uid < j.uid,
+                    d => d < 0,
+                },
+                (x, y) => after_or_zero(x, y),
+            });
+        }
+        // 7. More container restarts < fewer.
+        if i.restarts != j.restarts {
+            return Some(i.restarts > j.restarts);
+        }
+        // 8. Newer < older (log2 buckets, then UID).
+        if i.created != j.created {
+            return Some(match (i.created, j.created) {
+                (Some(x), Some(y)) => match logarithmic_rank_diff(x, y, now) {
+                    0 => i.uid < j.uid,
+                    d => d < 0,
+                },
+                (x, y) => after_or_zero(x, y),
+            });
+        }
+        None
+    };
+    match (less(a, b), less(b, a)) {
+        (Some(true), _) => Ordering::Less,
+        (_, Some(true)) => Ordering::Greater,
+        _ => Ordering::Equal,
+    }
+}
+
+/// A stable merge sort that accepts any comparator: upstream's `Less` is not guaranteed to be a
+/// total order (rule 6 can skip to rule 7 for equal times), and `slice::sort_by` may panic on one.
+fn merge_sort_by<T: Clone>(v: Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if v.len() <= 1 {
+        return v;
+    }
+    let mut right = v;
+    let left: Vec<T> = right.drain(..right.len() / 2).collect();
+    let (left, right) = (merge_sort_by(left, cmp), merge_sort_by(right, cmp));
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
+    loop {
+        let take_left = match (l.peek(), r.peek()) {
+            (Some(a), Some(b)) => cmp(b, a) != Ordering::Less,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_left { l.next() } else { r.next() };
+        out.extend(next);
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "replicaset_tests.rs"]
+mod tests;

@@ -1,0 +1,299 @@
+//! `kubeplay`: the playground without the web page. Runs console scripts (`run`), an
+//! interactive console (`shell`), and exports the cluster as manifests (`export`).
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use kubeplay_console::{Files, Output, Session, SessionConfig};
+
+mod fs;
+
+const USAGE: &str = "\
+kubeplay: a simulated Kubernetes cluster, driven by kubectl.
+
+Usage:
+  kubeplay run [OPTIONS] SCRIPT|-     run a console script (kubectl commands and built-ins)
+  kubeplay shell [OPTIONS]            an interactive console (type `help`)
+  kubeplay export [OPTIONS] [SCRIPT]  print the cluster's objects as manifests, after SCRIPT
+
+Options:
+  --seed N                    the simulation's random seed (default 1): same seed, same run
+  --scenario NAME|FILE        the starting cluster: default (3 nodes), empty, or a YAML file
+  --scheduler-config FILE     a KubeSchedulerConfiguration for the simulated scheduler
+  --trace FILE                write every watch event and traffic sample as JSON Lines
+  --keep-going                run the whole script even after a command fails
+  --echo                      print each command, prefixed with `$ `, before its output
+
+Each command's output goes to standard output and its errors to standard error; the exit
+status is 1 if a command failed (the script stops there unless --keep-going).
+";
+
+#[derive(Default)]
+struct Options {
+    seed: u64,
+    scenario: String,
+    scheduler_config: Option<String>,
+    trace: Option<String>,
+    keep_going: bool,
+    echo: bool,
+    positional: Vec<String>,
+}
+
+fn parse_options(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        seed: 1,
+        scenario: "default".into(),
+        ..Default::default()
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if a.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let value = |i: &mut usize| -> Result<String> {
+            if let Some(v) = &inline {
+                return Ok(v.clone());
+            }
+            *i += 1;
+            args.get(*i)
+                .cloned()
+                .with_context(|| format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "--seed" => {
+                let v = value(&mut i)?;
+                o.seed = v
+                    .parse()
+                    .with_context(|| format!("--seed: not a number: {v}"))?;
+            }
+            "--scenario" => o.scenario = value(&mut i)?,
+            "--scheduler-config" => o.scheduler_config = Some(value(&mut i)?),
+            "--trace" => o.trace = Some(value(&mut i)?),
+            "--keep-going" => o.keep_going = true,
+            "--echo" => o.echo = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            s if s.starts_with("--") => bail!("unknown option {s}\n\n{USAGE}"),
+            _ => o.positional.push(a.clone()),
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+fn session(o: &Options) -> Result<Session> {
+    let mut config = SessionConfig::default();
+    config.cluster.seed = o.seed;
+    config.cluster.record_trace = o.trace.is_some();
+    let mut s = Session::with_files(config, Box::new(fs::RealFiles));
+    if kubeplay_console::scenarios::get(&o.scenario).is_some() {
+        s.load_named_scenario(&o.scenario)
+            .map_err(anyhow::Error::msg)?;
+    } else {
+        let yaml = std::fs::read_to_string(&o.scenario).with_context(|| {
+            format!(
+                "--scenario {}: not a built-in scenario ({}) and not a readable file",
+                o.scenario,
+                kubeplay_console::scenarios::names().join(", ")
+            )
+        })?;
+        s.load_scenario(&yaml)
+            .map_err(|e| anyhow::anyhow!("--scenario {}: {e}", o.scenario))?;
+    }
+    if let Some(path) = &o.scheduler_config {
+        let yaml =
+            std::fs::read_to_string(path).with_context(|| format!("--scheduler-config {path}"))?;
+        s.configure_scheduler(&yaml)
+            .map_err(|e| anyhow::anyhow!("--scheduler-config {path}: {e}"))?;
+    }
+    Ok(s)
+}
+
+fn print(out: &Output, echo: bool) {
+    let mut stdout = std::io::stdout().lock();
+    if echo {
+        let _ = writeln!(stdout, "$ {}", out.command);
+    }
+    let _ = stdout.write_all(out.stdout.as_bytes());
+    let _ = stdout.flush();
+    drop(stdout);
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(out.stderr.as_bytes());
+    let _ = stderr.flush();
+}
+
+fn write_trace(s: &Session, o: &Options) -> Result<()> {
+    if let (Some(path), Some(lines)) = (&o.trace, s.cluster().trace()) {
+        let mut text = lines.join("\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        std::fs::write(path, text).with_context(|| format!("--trace {path}"))?;
+    }
+    Ok(())
+}
+
+fn read_script(path: &str) -> Result<String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read script {path}"))
+    }
+}
+
+/// Runs a script pipeline by pipeline, stopping at the first failure unless `keep_going`.
+fn run_script(s: &mut Session, script: &str, o: &Options) -> bool {
+    let mut ok = true;
+    // Run line groups one at a time so that a failure stops the script where it happened.
+    for chunk in split_statements(script) {
+        for out in s.run(&chunk) {
+            print(&out, o.echo);
+            if out.status != 0 {
+                ok = false;
+            }
+        }
+        if !ok && !o.keep_going {
+            break;
+        }
+    }
+    ok
+}
+
+/// Splits a script into complete statements (lines joined while the shell needs more input).
+fn split_statements(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in script.split_inclusive('\n') {
+        cur.push_str(line);
+        if !kubeplay_console::shell::is_incomplete(&cur) {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn cmd_run(args: &[String]) -> Result<bool> {
+    let o = parse_options(args)?;
+    let [path] = o.positional.as_slice() else {
+        bail!("kubeplay run needs one SCRIPT (or - for standard input)\n\n{USAGE}");
+    };
+    let script = read_script(path)?;
+    let mut s = session(&o)?;
+    let ok = run_script(&mut s, &script, &o);
+    write_trace(&s, &o)?;
+    Ok(ok)
+}
+
+fn cmd_export(args: &[String]) -> Result<bool> {
+    let o = parse_options(args)?;
+    let mut s = session(&o)?;
+    let mut ok = true;
+    if let Some(path) = o.positional.first() {
+        let script = read_script(path)?;
+        // The script's own output goes to standard error: standard output is the export.
+        for chunk in split_statements(&script) {
+            for out in s.run(&chunk) {
+                eprint!("{}{}", out.stdout, out.stderr);
+                ok &= out.status == 0;
+            }
+            if !ok && !o.keep_going {
+                return Ok(false);
+            }
+        }
+    }
+    print!("{}", s.export());
+    write_trace(&s, &o)?;
+    Ok(ok)
+}
+
+fn cmd_shell(args: &[String]) -> Result<bool> {
+    let o = parse_options(args)?;
+    let mut s = session(&o)?;
+    let mut editor = rustyline::DefaultEditor::new().ok();
+    let stdin = std::io::stdin();
+    let mut last_ok = true;
+    eprintln!(
+        "kubeplay shell: a simulated cluster ({}); type `help`, Ctrl-D to leave.",
+        o.scenario
+    );
+    loop {
+        let mut input = String::new();
+        loop {
+            let prompt = if input.is_empty() { "kubeplay$ " } else { "> " };
+            let line = match &mut editor {
+                Some(ed) => match ed.readline(prompt) {
+                    Ok(l) => Some(l),
+                    Err(rustyline::error::ReadlineError::Interrupted) => {
+                        input.clear();
+                        continue;
+                    }
+                    Err(_) => None,
+                },
+                None => {
+                    print!("{prompt}");
+                    let _ = std::io::stdout().flush();
+                    let mut l = String::new();
+                    match stdin.lock().read_line(&mut l) {
+                        Ok(0) | Err(_) => None,
+                        Ok(_) => Some(l.trim_end_matches('\n').to_string()),
+                    }
+                }
+            };
+            let Some(line) = line else {
+                write_trace(&s, &o)?;
+                return Ok(last_ok);
+            };
+            input.push_str(&line);
+            input.push('\n');
+            if !kubeplay_console::shell::is_incomplete(&input) {
+                break;
+            }
+        }
+        if let Some(ed) = &mut editor {
+            let _ = ed.add_history_entry(input.trim_end());
+        }
+        if input.trim() == "exit" {
+            write_trace(&s, &o)?;
+            return Ok(last_ok);
+        }
+        for out in s.run(&input) {
+            print(&out, false);
+            last_ok = out.status == 0;
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => cmd_run(&args[1..]),
+        Some("shell") => cmd_shell(&args[1..]),
+        Some("export") => cmd_export(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(true)
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("kubeplay: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_files(_: &dyn Files) {}

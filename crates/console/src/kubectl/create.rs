@@ -1,0 +1,1153 @@
+//! `kubectl create` (deployment, service, secret, configmap, namespace, `-f`), `kubectl run` and
+//! `kubectl expose`: the objects they generate in Go struct field order (so `--dry-run=client -o
+//! json` matches the real kubectl), and sending them to the cluster.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use kubeplay_api::{Kind, Object};
+
+use super::printers::{self, Format};
+use super::{namespace, parse_flags, usage_error, wants_help};
+use crate::doc::Doc;
+use crate::flags::{flag, opt, short, Flag, FlagKind, Parsed};
+use crate::{Io, Session};
+
+/// Flags every generator shares.
+const COMMON: &[Flag] = &[
+    opt("dry-run", FlagKind::String, "unchanged"),
+    short("output", 'o', FlagKind::String),
+    flag("save-config", FlagKind::Bool),
+    flag("validate", FlagKind::String),
+    flag("field-manager", FlagKind::String),
+    flag("show-managed-fields", FlagKind::Bool),
+    flag("allow-missing-template-keys", FlagKind::Bool),
+    flag("template", FlagKind::String),
+];
+
+fn with_common(extra: &[Flag]) -> Vec<Flag> {
+    let mut v = COMMON.to_vec();
+    v.extend_from_slice(extra);
+    v
+}
+
+/// `--dry-run`: none, client or server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+/// Reads `--dry-run` as kubectl does, warning about the deprecated bare form.
+pub(crate) fn dry_run(p: &Parsed, io: &mut Io, s: &Session) -> Result<DryRun, i32> {
+    match p.get("dry-run") {
+        None | Some("none") | Some("false") => Ok(DryRun::None),
+        Some("client") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        Some("unchanged") | Some("true") => {
+            io.err.push_str(&klog_warning(
+                s,
+                "helpers.go:714] --dry-run is deprecated and can be replaced with --dry-run=client.",
+            ));
+            Ok(DryRun::Client)
+        }
+        Some(other) => Err(io.error(format!(
+            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        ))),
+    }
+}
+
+/// A klog warning line, stamped with simulated time and pid 1.
+pub(crate) fn klog_warning(s: &Session, msg: &str) -> String {
+    let t = s.cluster().now().rfc3339(); // 2026-01-01T00:00:00Z
+    let (date, time) = t.split_once('T').unwrap_or(("", ""));
+    let mm = date.get(5..7).unwrap_or("01");
+    let dd = date.get(8..10).unwrap_or("01");
+    let hms = time.trim_end_matches('Z');
+    format!("W{mm}{dd} {hms}.000000       1 {msg}\n")
+}
+
+fn output_format(p: &Parsed, io: &mut Io) -> Result<Option<Format>, i32> {
+    match p.get("output") {
+        None | Some("") => Ok(None),
+        Some(o) => printers::parse_format(o, printers::OBJECT_FORMATS)
+            .map(Some)
+            .map_err(|e| io.error(e)),
+    }
+}
+
+/// What a generator made: the object as kubectl would send it, in Go field order.
+struct Generated {
+    kind: Kind,
+    name: String,
+    doc: Doc,
+    /// Wraps a server error: `failed to create deployment: %v`.
+    failure_prefix: Option<String>,
+}
+
+/// Sends (or with `--dry-run` only prints) a generated object, and prints what kubectl prints.
+fn finish(s: &mut Session, io: &mut Io, p: &Parsed, g: Generated, verb: &str) -> i32 {
+    let dry = match dry_run(p, io, s) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let format = match output_format(p, io) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let reference = super::kind_ref(g.kind, &g.name);
+    let print = |io: &mut Io, doc: Doc, suffix: &str| match &format {
+        None => io.println(format!("{reference} {verb}{suffix}")),
+        Some(f) => printers::print_docs(io, f, vec![doc], std::slice::from_ref(&reference), true),
+    };
+    if dry == DryRun::Client {
+        print(io, g.doc, " (dry run)");
+        return 0;
+    }
+    let obj = match Object::from_value(g.doc.to_value()) {
+        Ok(o) => o,
+        Err(e) => return io.error(e.message),
+    };
+    let mut obj = obj;
+    if obj.namespace().is_empty() && g.kind.namespaced() {
+        obj.meta_mut().namespace = namespace(p);
+    }
+    if dry == DryRun::Server {
+        return match server_dry_run(s, obj) {
+            Ok(o) => {
+                print(io, Doc::from_value(&o.to_value()), " (server dry run)");
+                0
+            }
+            Err(e) => report(io, &g.failure_prefix, e),
+        };
+    }
+    match s.cluster_mut().create(obj) {
+        Ok(o) => {
+            print(io, Doc::from_value(&o.to_value()), "");
+            0
+        }
+        Err(e) => report(io, &g.failure_prefix, e),
+    }
+}
+
+fn report(io: &mut Io, prefix: &Option<String>, e: kubeplay_api::ApiError) -> i32 {
+    match prefix {
+        Some(p) => io.error(format!("{p}{}", e.message)),
+        None => io.fail(e.to_string()),
+    }
+}
+
+/// Admission without storage: what `--dry-run=server` checks.
+pub(crate) fn server_dry_run(
+    s: &Session,
+    mut obj: Object,
+) -> Result<Object, kubeplay_api::ApiError> {
+    let kind = obj.kind();
+    if kind.namespaced() {
+        if obj.namespace().is_empty() {
+            obj.meta_mut().namespace = "default".into();
+        }
+        s.cluster().get(Kind::Namespace, "", obj.namespace())?;
+    }
+    if s.cluster().get(kind, obj.namespace(), obj.name()).is_ok() {
+        return Err(kubeplay_api::ApiError::already_exists(
+            &kind.qualified_plural(),
+            obj.name(),
+        ));
+    }
+    kubeplay_api::defaults::apply_defaults(&mut obj);
+    kubeplay_api::validation::validate(&obj)?;
+    Ok(obj)
+}
+
+/// `metadata`: name, namespace (only with `-n`), labels, in ObjectMeta's field order.
+fn meta(name: &str, p: &Parsed, labels: Option<Doc>) -> Doc {
+    let mut m = Doc::map().with("name", Doc::str(name));
+    if let Some(ns) = p.namespace() {
+        m.push("namespace", Doc::str(ns));
+    }
+    if let Some(l) = labels {
+        m.push("labels", l);
+    }
+    m
+}
+
+fn app_labels(name: &str) -> Doc {
+    Doc::map().with("app", Doc::str(name))
+}
+
+/// Exactly one NAME, or cobra's usage error.
+fn one_name(io: &mut Io, path: &str, p: &Parsed) -> Result<String, i32> {
+    if p.args.len() != 1 {
+        return Err(usage_error(
+            io,
+            path,
+            &format!("exactly one NAME is required, got {}", p.args.len()),
+        ));
+    }
+    Ok(p.args[0].clone())
+}
+
+/// `kubectl create ...`
+pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+        return create_from_file(s, args, io);
+    };
+    // Only `-n`/`--namespace` and friends may come before the generator's name.
+    let sub = args[pos].as_str();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    match sub {
+        "deployment" | "deploy" => deployment(s, &rest, io),
+        "service" | "svc" => service(s, &rest, io),
+        "secret" => secret(s, &rest, io),
+        "configmap" | "cm" => configmap(s, &rest, io),
+        "namespace" | "ns" => namespace_cmd(s, &rest, io),
+        "job" | "cronjob" | "cj" | "serviceaccount" | "sa" | "ingress" | "ing" | "quota"
+        | "resourcequota" | "poddisruptionbudget" | "pdb" | "priorityclass" | "pc" | "role"
+        | "rolebinding" | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
+            "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps and namespaces"
+        )),
+        _ => create_from_file(s, args, io),
+    }
+}
+
+fn create_from_file(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = with_common(&[
+        short("filename", 'f', FlagKind::StringSlice),
+        short("recursive", 'R', FlagKind::Bool),
+        short("kustomize", 'k', FlagKind::String),
+        flag("edit", FlagKind::Bool),
+        flag("raw", FlagKind::String),
+        flag("windows-line-endings", FlagKind::Bool),
+        short("selector", 'l', FlagKind::String),
+    ]);
+    let p = match parse_flags(io, "create", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "create", io) {
+        return 0;
+    }
+    if let Some(a) = p.args.first() {
+        return io.fail(format!(
+            "error: unknown command \"{a}\" for \"kubectl create\"\nSee 'kubectl create -h' for help and examples"
+        ));
+    }
+    if !p.has("filename") {
+        return io.error("must specify one of -f and -k");
+    }
+    let dry = match dry_run(&p, io, s) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let format = match output_format(&p, io) {
+        Ok(f) => f,
+        Err(c) => return c,
+    };
+    let objs = match super::read_manifests(s, &p, io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let ns = p.namespace().map(str::to_string);
+    let mut code = 0;
+    for mut obj in objs {
+        if let Some(ns) = &ns {
+            if obj.kind().namespaced() {
+                if !obj.namespace().is_empty() && obj.namespace() != ns {
+                    code = io.error(format!("the namespace from the provided object \"{}\" does not match the namespace \"{ns}\". You must pass '--namespace={}' to perform this operation.", obj.namespace(), obj.namespace()));
+                    continue;
+                }
+                obj.meta_mut().namespace = ns.clone();
+            }
+        }
+        let reference = super::object_ref(&obj);
+        let result = match dry {
+            DryRun::Client => Ok(obj.clone()),
+            DryRun::Server => server_dry_run(s, obj),
+            DryRun::None => s.cluster_mut().create(obj),
+        };
+        let suffix = match dry {
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+            DryRun::None => "",
+        };
+        match result {
+            Ok(o) => match &format {
+                None => io.println(format!("{reference} created{suffix}")),
+                Some(f) => printers::print_docs(
+                    io,
+                    f,
+                    vec![Doc::from_value(&o.to_value())],
+                    std::slice::from_ref(&reference),
+                    true,
+                ),
+            },
+            Err(e) => code = io.fail(e.to_string()),
+        }
+    }
+    code
+}
+
+// ----- deployment ---------------------------------------------------------------------------------
+
+fn deployment(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create deployment";
+    let flags = with_common(&[
+        flag("image", FlagKind::StringSlice),
+        flag("port", FlagKind::Int32),
+        short("replicas", 'r', FlagKind::Int32),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let images = p.all("image");
+    if images.is_empty() {
+        return io.error("required flag(s) \"image\" not set");
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let command = p.after_dash.clone().unwrap_or_default();
+    if images.len() > 1 && !command.is_empty() {
+        return io.error("cannot specify multiple --image options and command");
+    }
+    let replicas = p.int("replicas").unwrap_or(1);
+    let port = p.int("port").unwrap_or(-1);
+    let mut containers = Vec::new();
+    for (i, image) in images.iter().enumerate() {
+        let mut c = Doc::map()
+            .with("name", Doc::str(container_name(image)))
+            .with("image", Doc::str(image.clone()));
+        if !command.is_empty() {
+            c.push(
+                "command",
+                Doc::Seq(command.iter().map(|a| Doc::str(a.clone())).collect()),
+            );
+        }
+        if i == 0 && port >= 0 {
+            c.push(
+                "ports",
+                Doc::Seq(vec![Doc::map().with("containerPort", Doc::int(port))]),
+            );
+        }
+        c.push("resources", Doc::map());
+        containers.push(c);
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("Deployment"))
+        .with("apiVersion", Doc::str("apps/v1"))
+        .with("metadata", meta(&name, &p, Some(app_labels(&name))))
+        .with(
+            "spec",
+            Doc::map()
+                .with("replicas", Doc::int(replicas))
+                .with(
+                    "selector",
+                    Doc::map().with("matchLabels", app_labels(&name)),
+                )
+                .with(
+                    "template",
+                    Doc::map()
+                        .with("metadata", Doc::map().with("labels", app_labels(&name)))
+                        .with("spec", Doc::map().with("containers", Doc::Seq(containers))),
+                )
+                .with("strategy", Doc::map()),
+        )
+        .with("status", Doc::map());
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Deployment,
+            name,
+            doc,
+            failure_prefix: Some("failed to create deployment: ".into()),
+        },
+        "created",
+    )
+}
+
+/// The container name `create deployment` derives from an image: its last path element without
+/// tag or digest, with `.` and `_` made DNS-safe.
+fn container_name(image: &str) -> String {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let last = last.split(':').next().unwrap_or(last);
+    let last = last.split('@').next().unwrap_or(last);
+    if last.contains(['_', '.']) {
+        // Upstream appends 5 random characters here; a fixed suffix keeps runs reproducible.
+        format!("{}-{}", last.replace(['_', '.'], "-"), "x7k2p")
+    } else {
+        last.to_string()
+    }
+}
+
+// ----- service ------------------------------------------------------------------------------------
+
+fn service(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+        io.err.push_str(super::help::CREATE_SERVICE);
+        return 1;
+    };
+    let sub = args[pos].clone();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    let (type_, path) = match sub.as_str() {
+        "clusterip" => ("ClusterIP", "create service clusterip"),
+        "nodeport" => ("NodePort", "create service nodeport"),
+        "loadbalancer" => ("LoadBalancer", "create service loadbalancer"),
+        "externalname" => ("ExternalName", "create service externalname"),
+        other => {
+            return io.fail(format!(
+                "error: unknown command \"{other}\" for \"kubectl create service\"\n\nDid you mean this?\n\tclusterip\n\tnodeport\n"
+            ))
+        }
+    };
+    let mut extra = vec![flag("tcp", FlagKind::StringSlice)];
+    match type_ {
+        "ClusterIP" => extra.push(flag("clusterip", FlagKind::String)),
+        "NodePort" => extra.push(flag("node-port", FlagKind::Int)),
+        "ExternalName" => extra.push(flag("external-name", FlagKind::String)),
+        _ => {}
+    }
+    let flags = with_common(&extra);
+    let p = match parse_flags(io, path, &flags, &rest) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, path, io) {
+        return 0;
+    }
+    if type_ == "ExternalName" && p.get("external-name").is_none_or(str::is_empty) {
+        return io.error("required flag(s) \"external-name\" not set");
+    }
+    let name = match one_name(io, path, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let tcp = p.all("tcp");
+    let cluster_ip = p.get("clusterip").unwrap_or("");
+    if tcp.is_empty() && type_ != "ExternalName" && cluster_ip != "None" {
+        return io.error("at least one tcp port specifier must be provided");
+    }
+    let node_port = p.int("node-port").unwrap_or(0);
+    let mut ports = Vec::new();
+    for spec in &tcp {
+        let (port, target) = match parse_ports(spec) {
+            Ok(x) => x,
+            Err(e) => return io.error(e),
+        };
+        let mut d = Doc::map()
+            .with("name", Doc::str(spec.replace(':', "-")))
+            .with("protocol", Doc::str("TCP"))
+            .with("port", Doc::int(port))
+            .with("targetPort", target);
+        if node_port != 0 {
+            d.push("nodePort", Doc::int(node_port));
+        }
+        ports.push(d);
+    }
+    let mut spec = Doc::map();
+    if !ports.is_empty() {
+        spec.push("ports", Doc::Seq(ports));
+    }
+    spec.push("selector", app_labels(&name));
+    if !cluster_ip.is_empty() {
+        spec.push("clusterIP", Doc::str(cluster_ip));
+    }
+    spec.push("type", Doc::str(type_));
+    if let Some(ext) = p.get("external-name") {
+        spec.push("externalName", Doc::str(ext));
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("Service"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, Some(app_labels(&name))))
+        .with("spec", spec)
+        .with("status", Doc::map().with("loadBalancer", Doc::map()));
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Service,
+            name,
+            doc,
+            failure_prefix: Some(format!("failed to create {type_} service: ")),
+        },
+        "created",
+    )
+}
+
+/// `port[:targetPort]` as `create service --tcp` reads it.
+fn parse_ports(spec: &str) -> Result<(i64, Doc), String> {
+    let mut parts = spec.split(':');
+    let port_s = parts.next().unwrap_or("");
+    let port = parse_uint16(port_s)?;
+    let Some(target) = parts.next() else {
+        return Ok((port, Doc::int(port)));
+    };
+    if let Ok(n) = target.parse::<i64>() {
+        if !(1..=65535).contains(&n) {
+            return Err("must be between 1 and 65535, inclusive".into());
+        }
+        return Ok((port, Doc::int(n)));
+    }
+    let valid_name = !target.is_empty()
+        && target.len() <= 15
+        && target
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && target.chars().any(|c| c.is_ascii_lowercase())
+        && !target.starts_with('-')
+        && !target.ends_with('-')
+        && !target.contains("--");
+    if !valid_name {
+        return Err(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into(),
+        );
+    }
+    Ok((port, Doc::str(target)))
+}
+
+/// `strconv.ParseUint(s, 10, 16)` with Go's error text.
+fn parse_uint16(s: &str) -> Result<i64, String> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "strconv.ParseUint: parsing {}: invalid syntax",
+            crate::duration::go_quote(s)
+        ));
+    }
+    match s.parse::<u64>() {
+        Ok(v) if v <= 65535 => Ok(v as i64),
+        _ => Err(format!(
+            "strconv.ParseUint: parsing {}: value out of range",
+            crate::duration::go_quote(s)
+        )),
+    }
+}
+
+// ----- secret and configmap -----------------------------------------------------------------------
+
+fn secret(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+        io.err.push_str(super::help::CREATE_SECRET);
+        return 1;
+    };
+    let sub = args[pos].clone();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    match sub.as_str() {
+        "generic" => secret_generic(s, &rest, io),
+        "tls" => secret_tls(s, &rest, io),
+        "docker-registry" => secret_docker_registry(s, &rest, io),
+        other => io.fail(format!(
+            "error: unknown command \"{other}\" for \"kubectl create secret\"\n\nDid you mean this?\n\tgeneric\n\ttls\n"
+        )),
+    }
+}
+
+/// Reads `--from-literal`, `--from-file` and `--from-env-file` into key/value pairs, with
+/// kubectl's duplicate-key error (worded per kind).
+fn collect_data(
+    s: &Session,
+    p: &Parsed,
+    dup: &dyn Fn(&str) -> String,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut data = BTreeMap::new();
+    let add = |k: String, v: String, data: &mut BTreeMap<String, String>| {
+        if data.contains_key(&k) {
+            return Err(dup(&k));
+        }
+        data.insert(k, v);
+        Ok(())
+    };
+    for lit in p.all("from-literal") {
+        let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return Err(format!("invalid literal source {lit}, expected key=value"));
+        };
+        add(k.to_string(), v.to_string(), &mut data)?;
+    }
+    for f in p.all("from-file") {
+        let (key, path) = match f.split_once('=') {
+            Some((k, path)) => (k.to_string(), path.to_string()),
+            None => (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()),
+        };
+        let text = s
+            .files()
+            .read(&path)
+            .map_err(|e| format!("error reading {path}: {}", e.reason()))?;
+        add(key, text, &mut data)?;
+    }
+    for f in p.all("from-env-file") {
+        let text = s
+            .files()
+            .read(&f)
+            .map_err(|e| format!("error reading {f}: {}", e.reason()))?;
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            add(k.to_string(), v.to_string(), &mut data)?;
+        }
+    }
+    Ok(data)
+}
+
+const DATA_FLAGS: &[Flag] = &[
+    flag("from-literal", FlagKind::StringArray),
+    flag("from-file", FlagKind::StringSlice),
+    flag("from-env-file", FlagKind::StringSlice),
+    flag("append-hash", FlagKind::Bool),
+];
+
+fn secret_generic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create secret generic";
+    let mut extra = DATA_FLAGS.to_vec();
+    extra.push(flag("type", FlagKind::String));
+    let flags = with_common(&extra);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let data = match collect_data(s, &p, &|k| {
+        format!("cannot add key {k}, another key by that name already exists")
+    }) {
+        Ok(d) => d,
+        Err(e) => return io.error(e),
+    };
+    let mut doc = Doc::map()
+        .with("kind", Doc::str("Secret"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, None));
+    if !data.is_empty() {
+        doc.push("data", b64_map(&data));
+    }
+    if let Some(t) = p.get("type").filter(|t| !t.is_empty()) {
+        doc.push("type", Doc::str(t));
+    }
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Secret,
+            name,
+            doc,
+            failure_prefix: Some("failed to create secret ".into()),
+        },
+        "created",
+    )
+}
+
+fn secret_docker_registry(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create secret docker-registry";
+    let flags = with_common(&[
+        flag("docker-server", FlagKind::String),
+        flag("docker-username", FlagKind::String),
+        flag("docker-password", FlagKind::String),
+        flag("docker-email", FlagKind::String),
+        flag("from-file", FlagKind::StringSlice),
+        flag("append-hash", FlagKind::Bool),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let user = p.get("docker-username").unwrap_or("");
+    let password = p.get("docker-password").unwrap_or("");
+    if user.is_empty() || password.is_empty() {
+        return io.error("either --from-file or the combination of --docker-username, --docker-password and --docker-server is required");
+    }
+    let server = p
+        .get("docker-server")
+        .unwrap_or("https://index.docker.io/v1/");
+    let b64 = |x: &str| base64::engine::general_purpose::STANDARD.encode(x.as_bytes());
+    let mut entry = Doc::map()
+        .with("username", Doc::str(user))
+        .with("password", Doc::str(password));
+    if let Some(e) = p.get("docker-email").filter(|e| !e.is_empty()) {
+        entry.push("email", Doc::str(e));
+    }
+    entry.push("auth", Doc::str(b64(&format!("{user}:{password}"))));
+    let config = Doc::map().with("auths", Doc::map().with(server, entry));
+    let doc = Doc::map()
+        .with("kind", Doc::str("Secret"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with(
+            "data",
+            Doc::map().with(
+                ".dockerconfigjson",
+                Doc::str(b64(&config.to_json_compact())),
+            ),
+        )
+        .with("type", Doc::str("kubernetes.io/dockerconfigjson"));
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Secret,
+            name,
+            doc,
+            failure_prefix: Some("failed to create secret ".into()),
+        },
+        "created",
+    )
+}
+
+fn b64_map(data: &BTreeMap<String, String>) -> Doc {
+    Doc::Map(
+        data.iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    Doc::str(base64::engine::general_purpose::STANDARD.encode(v.as_bytes())),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn secret_tls(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create secret tls";
+    let flags = with_common(&[
+        flag("cert", FlagKind::String),
+        flag("key", FlagKind::String),
+        flag("append-hash", FlagKind::Bool),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let (Some(cert), Some(key)) = (
+        p.get("cert").filter(|c| !c.is_empty()),
+        p.get("key").filter(|k| !k.is_empty()),
+    ) else {
+        return io.error("key and cert must be specified");
+    };
+    let mut data = BTreeMap::new();
+    for (k, path) in [("tls.crt", cert), ("tls.key", key)] {
+        match s.files().read(path) {
+            Ok(t) => {
+                data.insert(k.to_string(), t);
+            }
+            Err(e) => {
+                return io.error(format!(
+                    "Cannot read file {path}, open {path}: {}",
+                    e.reason()
+                ))
+            }
+        }
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("Secret"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with("data", b64_map(&data))
+        .with("type", Doc::str("kubernetes.io/tls"));
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Secret,
+            name,
+            doc,
+            failure_prefix: Some("failed to create secret ".into()),
+        },
+        "created",
+    )
+}
+
+fn configmap(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create configmap";
+    let flags = with_common(DATA_FLAGS);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let n2 = name.clone();
+    let data = match collect_data(s, &p, &move |k| {
+        format!("cannot add key \"{k}\", another key by that name already exists in Data for ConfigMap \"{n2}\"")
+    }) {
+        Ok(d) => d,
+        Err(e) => return io.error(e),
+    };
+    let mut doc = Doc::map()
+        .with("kind", Doc::str("ConfigMap"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, None));
+    if !data.is_empty() {
+        doc.push("data", Doc::string_map(&data));
+    }
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::ConfigMap,
+            name,
+            doc,
+            failure_prefix: Some("failed to create configmap: ".into()),
+        },
+        "created",
+    )
+}
+
+fn namespace_cmd(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create namespace";
+    let flags = with_common(&[]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let doc = Doc::map()
+        .with("kind", Doc::str("Namespace"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", Doc::map().with("name", Doc::str(name.clone())))
+        .with("spec", Doc::map())
+        .with("status", Doc::map());
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Namespace,
+            name,
+            doc,
+            failure_prefix: None,
+        },
+        "created",
+    )
+}
+
+// ----- run and expose -----------------------------------------------------------------------------
+
+/// `kubectl run NAME --image=IMAGE`: a bare pod labelled `run=NAME`.
+pub fn run_pod(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "run";
+    let flags = with_common(&[
+        flag("image", FlagKind::String),
+        flag("port", FlagKind::String),
+        short("labels", 'l', FlagKind::String),
+        flag("env", FlagKind::StringArray),
+        flag("restart", FlagKind::String),
+        flag("command", FlagKind::Bool),
+        flag("image-pull-policy", FlagKind::String),
+        flag("annotations", FlagKind::StringArray),
+        short("stdin", 'i', FlagKind::Bool),
+        short("tty", 't', FlagKind::Bool),
+        flag("rm", FlagKind::Bool),
+        flag("expose", FlagKind::Bool),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let Some(image) = p.get("image").filter(|i| !i.is_empty()).map(str::to_string) else {
+        return io.error("required flag(s) \"image\" not set");
+    };
+    let Some(name) = p.args.first().cloned() else {
+        return usage_error(io, PATH, "NAME is required for run");
+    };
+    if p.bool("stdin") || p.bool("tty") || p.bool("rm") {
+        return io
+            .error("the playground runs no real containers: -i, -t and --rm are not available");
+    }
+    let mut labels = Doc::map();
+    match p.get("labels") {
+        Some(l) => {
+            for kv in l.split(',') {
+                let Some((k, v)) = kv.split_once('=') else {
+                    return io.error(format!("invalid label spec: {kv}"));
+                };
+                labels.push(k, Doc::str(v));
+            }
+        }
+        None => labels.push("run", Doc::str(name.clone())),
+    }
+    let mut c = Doc::map()
+        .with("name", Doc::str(name.clone()))
+        .with("image", Doc::str(image));
+    let rest: Vec<String> = p
+        .args
+        .iter()
+        .skip(1)
+        .cloned()
+        .chain(p.after_dash.clone().unwrap_or_default())
+        .collect();
+    if !rest.is_empty() {
+        let key = if p.bool("command") { "command" } else { "args" };
+        c.push(key, Doc::Seq(rest.into_iter().map(Doc::Str).collect()));
+    }
+    if let Some(port) = p.get("port") {
+        let Ok(n) = port.parse::<i64>() else {
+            return io.error(format!(
+                "strconv.Atoi: parsing {}: invalid syntax",
+                crate::duration::go_quote(port)
+            ));
+        };
+        c.push(
+            "ports",
+            Doc::Seq(vec![Doc::map().with("containerPort", Doc::int(n))]),
+        );
+    }
+    let env = p.all("env");
+    if !env.is_empty() {
+        let mut items = Vec::new();
+        for e in env {
+            let (k, v) = e.split_once('=').unwrap_or((&e, ""));
+            items.push(
+                Doc::map()
+                    .with("name", Doc::str(k))
+                    .with("value", Doc::str(v)),
+            );
+        }
+        c.push("env", Doc::Seq(items));
+    }
+    if let Some(pp) = p.get("image-pull-policy") {
+        c.push("imagePullPolicy", Doc::str(pp));
+    }
+    c.push("resources", Doc::map());
+    let restart = p.get("restart").unwrap_or("Always");
+    if !["Always", "OnFailure", "Never"].contains(&restart) {
+        return io.error(format!("invalid restart policy: {restart}"));
+    }
+    let mut m = meta(&name, &p, Some(labels));
+    let anns = p.all("annotations");
+    if !anns.is_empty() {
+        let mut a = Doc::map();
+        for kv in anns {
+            let (k, v) = kv.split_once('=').unwrap_or((&kv, ""));
+            a.push(k, Doc::str(v));
+        }
+        m.push("annotations", a);
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("Pod"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", m)
+        .with(
+            "spec",
+            Doc::map()
+                .with("containers", Doc::Seq(vec![c]))
+                .with("restartPolicy", Doc::str(restart))
+                .with("dnsPolicy", Doc::str("ClusterFirst")),
+        )
+        .with("status", Doc::map());
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Pod,
+            name,
+            doc,
+            failure_prefix: None,
+        },
+        "created",
+    )
+}
+
+/// `kubectl expose (deployment|rs|pod|svc) NAME --port=...`: a Service selecting the same pods.
+pub fn expose(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "expose";
+    let flags = with_common(&[
+        flag("port", FlagKind::String),
+        flag("target-port", FlagKind::String),
+        flag("type", FlagKind::String),
+        flag("name", FlagKind::String),
+        flag("protocol", FlagKind::String),
+        flag("selector", FlagKind::String),
+        short("labels", 'l', FlagKind::String),
+        flag("node-port", FlagKind::Int),
+        flag("cluster-ip", FlagKind::String),
+        short("filename", 'f', FlagKind::StringSlice),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let targets = match super::parse_targets(&p.args) {
+        Ok(super::Targets::Named(n)) if n.len() == 1 => n,
+        Ok(super::Targets::Kinds(k)) if k.is_empty() => {
+            return io.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        Ok(_) => return usage_error(io, PATH, "exactly one resource is required"),
+        Err(e) => return io.error(e),
+    };
+    let (kind, src_name) = targets[0].clone();
+    let ns = namespace(&p);
+    let src = match s.cluster().get(kind, &ns, &src_name) {
+        Ok(o) => o.clone(),
+        Err(e) => return io.fail(e.to_string()),
+    };
+    let (selector, labels, template_ports) = match &src {
+        Object::Deployment(d) => (
+            d.spec.selector.match_labels.clone(),
+            d.metadata.labels.clone(),
+            container_ports(&d.spec.template.spec),
+        ),
+        Object::ReplicaSet(rs) => (
+            rs.spec.selector.match_labels.clone(),
+            rs.metadata.labels.clone(),
+            container_ports(&rs.spec.template.spec),
+        ),
+        Object::Pod(pod) => (
+            pod.metadata.labels.clone(),
+            pod.metadata.labels.clone(),
+            container_ports(&pod.spec),
+        ),
+        Object::Service(svc) => (
+            svc.spec.selector.clone(),
+            svc.metadata.labels.clone(),
+            svc.spec.ports.iter().map(|p| p.port as i64).collect(),
+        ),
+        _ => return io.error(format!("cannot expose a {}", kind.name())),
+    };
+    let selector = match p.get("selector") {
+        Some(sel) => sel
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        None => selector,
+    };
+    if selector.is_empty() {
+        return io.error(format!(
+            "couldn't retrieve selectors via --selector flag or introspection: the {} has no selector",
+            kind.name()
+        ));
+    }
+    let ports: Vec<i64> = match p.get("port") {
+        Some(port) => match port.parse::<i64>() {
+            Ok(n) => vec![n],
+            Err(_) => {
+                return io.error(format!(
+                    "strconv.Atoi: parsing {}: invalid syntax",
+                    crate::duration::go_quote(port)
+                ))
+            }
+        },
+        None => template_ports,
+    };
+    if ports.is_empty() {
+        return io.error("couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+    }
+    let name = p.get("name").unwrap_or(&src_name).to_string();
+    let protocol = p.get("protocol").unwrap_or("TCP");
+    let mut port_docs = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let mut d = Doc::map();
+        if ports.len() > 1 {
+            d.push("name", Doc::str(format!("port-{}", i + 1)));
+        }
+        d.push("protocol", Doc::str(protocol));
+        d.push("port", Doc::int(*port));
+        let target = match p.get("target-port") {
+            Some(t) => match t.parse::<i64>() {
+                Ok(n) => Doc::int(n),
+                Err(_) => Doc::str(t),
+            },
+            None => Doc::int(*port),
+        };
+        d.push("targetPort", target);
+        if let Some(np) = p.int("node-port") {
+            d.push("nodePort", Doc::int(np));
+        }
+        port_docs.push(d);
+    }
+    let mut spec = Doc::map()
+        .with("ports", Doc::Seq(port_docs))
+        .with("selector", Doc::string_map(&selector));
+    if let Some(ip) = p.get("cluster-ip") {
+        spec.push("clusterIP", Doc::str(ip));
+    }
+    if let Some(t) = p.get("type") {
+        spec.push("type", Doc::str(t));
+    }
+    let mut m = Doc::map().with("name", Doc::str(name.clone()));
+    if let Some(ns) = p.namespace() {
+        m.push("namespace", Doc::str(ns));
+    }
+    if !labels.is_empty() {
+        m.push("labels", Doc::string_map(&labels));
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("Service"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", m)
+        .with("spec", spec)
+        .with("status", Doc::map().with("loadBalancer", Doc::map()));
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Service,
+            name,
+            doc,
+            failure_prefix: None,
+        },
+        "exposed",
+    )
+}
+
+fn container_ports(spec: &kubeplay_api::core::PodSpec) -> Vec<i64> {
+    spec.containers
+        .iter()
+        .flat_map(|c| c.ports.iter().map(|p| p.container_port as i64))
+        .collect()
+}

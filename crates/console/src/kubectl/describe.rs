@@ -1,0 +1,1292 @@
+//! `kubectl describe` for pods, nodes, deployments, replicasets and services (and the simpler
+//! kinds), laid out as kubectl's describers write them: one tabwriter (padding 2) over the text,
+//! events sorted by time at the end.
+
+use std::collections::BTreeMap;
+
+use kubeplay_api::core::{Container, PodTemplateSpec, Toleration};
+use kubeplay_api::{Kind, Object, Quantity, Time};
+use kubeplay_engine::Cluster;
+
+use super::{namespace, parse_flags, parse_targets, wants_help, Targets};
+use crate::duration::human;
+use crate::flags::{flag, short, FlagKind};
+use crate::tabwriter::TabWriter;
+use crate::{Io, Session};
+
+pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        short("selector", 'l', FlagKind::String),
+        short("all-namespaces", 'A', FlagKind::Bool),
+        flag("show-events", FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        flag("chunk-size", FlagKind::Int),
+    ];
+    let p = match parse_flags(io, "describe", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "describe", io) {
+        return 0;
+    }
+    let ns = namespace(&p);
+    let all_ns = p.bool("all-namespaces");
+    let show_events = p.get("show-events").is_none_or(|v| v == "true");
+    let selector = match p.get("selector").map(kubeplay_api::LabelSelector::parse) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return io.error(e),
+        None => None,
+    };
+    let targets = match parse_targets(&p.args) {
+        Ok(Targets::Kinds(k)) if k.is_empty() => {
+            return io.error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.")
+        }
+        Ok(t) => t,
+        Err(e) => return io.error(e),
+    };
+    let cluster = s.cluster();
+    let mut objs: Vec<Object> = Vec::new();
+    let mut code = 0;
+    match targets {
+        Targets::Kinds(kinds) => {
+            for k in kinds {
+                let list_ns = if all_ns || !k.namespaced() {
+                    None
+                } else {
+                    Some(ns.as_str())
+                };
+                objs.extend(
+                    cluster
+                        .list(k, list_ns, selector.as_ref())
+                        .into_iter()
+                        .cloned(),
+                );
+            }
+            if objs.is_empty() {
+                io.err
+                    .push_str(&format!("No resources found in {ns} namespace.\n"));
+                return 0;
+            }
+        }
+        Targets::Named(named) => {
+            for (k, name) in named {
+                match cluster.get(k, &ns, &name) {
+                    Ok(o) => objs.push(o.clone()),
+                    Err(e) => {
+                        // describe falls back to every object whose name starts with NAME.
+                        let list_ns = if k.namespaced() {
+                            Some(ns.as_str())
+                        } else {
+                            None
+                        };
+                        let prefixed: Vec<Object> = cluster
+                            .list(k, list_ns, None)
+                            .into_iter()
+                            .filter(|o| o.name().starts_with(&name))
+                            .cloned()
+                            .collect();
+                        if prefixed.is_empty() {
+                            code = io.fail(e.to_string());
+                        }
+                        objs.extend(prefixed);
+                    }
+                }
+            }
+        }
+    }
+    let mut first = true;
+    for o in &objs {
+        let text = describe(cluster, o, show_events);
+        if !first {
+            io.out.push_str("\n\n");
+        }
+        first = false;
+        io.out.push_str(&text);
+    }
+    code
+}
+
+/// The description of one object.
+pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
+    let mut w = Writer::default();
+    match o {
+        Object::Pod(p) => pod(cluster, p, &mut w),
+        Object::Node(n) => node(cluster, n, &mut w),
+        Object::Deployment(d) => deployment(cluster, d, &mut w),
+        Object::ReplicaSet(rs) => replica_set(cluster, rs, &mut w),
+        Object::Service(svc) => service(cluster, svc, &mut w),
+        Object::ConfigMap(cm) => {
+            common_meta(&mut w, o, true);
+            w.line("");
+            w.line("Data");
+            w.line("====");
+            for (k, v) in &cm.data {
+                w.line(&format!("{k}:"));
+                w.line("----");
+                w.line(v);
+                w.line("");
+            }
+            w.line("");
+            w.line("BinaryData");
+            w.line("====");
+            w.line("");
+        }
+        Object::Secret(sec) => {
+            common_meta(&mut w, o, true);
+            w.line("");
+            w.line(&format!("Type:\t{}", sec.type_));
+            w.line("");
+            w.line("Data");
+            w.line("====");
+            for (k, v) in &sec.data {
+                use base64::Engine;
+                let n = base64::engine::general_purpose::STANDARD
+                    .decode(v)
+                    .map(|b| b.len())
+                    .unwrap_or(0);
+                w.line(&format!("{k}:\t{n} bytes"));
+            }
+        }
+        Object::Namespace(ns) => {
+            w.line(&format!("Name:\t{}", ns.metadata.name));
+            labels(&mut w, "Labels", &ns.metadata.labels);
+            annotations(&mut w, "Annotations", &ns.metadata.annotations);
+            w.line(&format!(
+                "Status:\t{}",
+                if ns.status.phase.is_empty() {
+                    "Active"
+                } else {
+                    &ns.status.phase
+                }
+            ));
+            w.line("");
+            w.line("No resource quota.");
+            w.line("");
+            w.line("No LimitRange resource.");
+            return w.finish();
+        }
+        Object::Endpoints(ep) => {
+            common_meta(&mut w, o, true);
+            w.line("Subsets:");
+            for ss in &ep.subsets {
+                let ready: Vec<&str> = ss.addresses.iter().map(|a| a.ip.as_str()).collect();
+                let not_ready: Vec<&str> = ss
+                    .not_ready_addresses
+                    .iter()
+                    .map(|a| a.ip.as_str())
+                    .collect();
+                w.line(&format!(
+                    "  Addresses:\t{}",
+                    if ready.is_empty() {
+                        "<none>".into()
+                    } else {
+                        ready.join(",")
+                    }
+                ));
+                w.line(&format!(
+                    "  NotReadyAddresses:\t{}",
+                    if not_ready.is_empty() {
+                        "<none>".into()
+                    } else {
+                        not_ready.join(",")
+                    }
+                ));
+                w.line("  Ports:");
+                w.line("    Name\tPort\tProtocol");
+                w.line("    ----\t----\t--------");
+                for p in &ss.ports {
+                    w.line(&format!(
+                        "    {}\t{}\t{}",
+                        if p.name.is_empty() {
+                            "<unset>"
+                        } else {
+                            &p.name
+                        },
+                        p.port,
+                        if p.protocol.is_empty() {
+                            "TCP"
+                        } else {
+                            &p.protocol
+                        }
+                    ));
+                }
+                w.line("");
+            }
+        }
+        Object::Event(e) => {
+            common_meta(&mut w, o, false);
+            w.line(&format!("Reason:\t{}", e.reason));
+            w.line(&format!("Message:\t{}", e.message));
+            w.line(&format!("Type:\t{}", e.type_));
+            return w.finish();
+        }
+    }
+    if show_events {
+        events(cluster, o, &mut w);
+    }
+    w.finish()
+}
+
+/// Text written line by line, aligned by one tabwriter at the end, except that `flush` starts a
+/// new alignment (kubectl flushes before the events table).
+#[derive(Default)]
+struct Writer {
+    done: String,
+    pending: String,
+}
+
+impl Writer {
+    fn line(&mut self, s: &str) {
+        self.pending.push_str(s);
+        self.pending.push('\n');
+    }
+    fn flush(&mut self) {
+        let p = std::mem::take(&mut self.pending);
+        self.done.push_str(&TabWriter::describe().format(&p));
+    }
+    fn finish(mut self) -> String {
+        self.flush();
+        self.done
+    }
+}
+
+/// `Mon, 02 Jan 2006 15:04:05 -0700` (Go's RFC1123Z), in UTC.
+pub fn rfc1123z(t: Time) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let s = t.rfc3339(); // 2026-01-01T00:00:00Z
+    let days = t.seconds().div_euclid(86_400);
+    let dow = DAYS[days.rem_euclid(7) as usize];
+    let month: usize = s.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    format!(
+        "{dow}, {} {} {} {} +0000",
+        s.get(8..10).unwrap_or("01"),
+        MONTHS[(month.clamp(1, 12)) - 1],
+        s.get(0..4).unwrap_or("1970"),
+        s.get(11..19).unwrap_or("00:00:00")
+    )
+}
+
+fn labels(w: &mut Writer, title: &str, l: &BTreeMap<String, String>) {
+    if l.is_empty() {
+        w.line(&format!("{title}:\t<none>"));
+        return;
+    }
+    for (i, (k, v)) in l.iter().enumerate() {
+        if i == 0 {
+            w.line(&format!("{title}:\t{k}={v}"));
+        } else {
+            w.line(&format!("\t{k}={v}"));
+        }
+    }
+}
+
+fn annotations(w: &mut Writer, title: &str, a: &BTreeMap<String, String>) {
+    // kubectl leaves out the last-applied configuration.
+    let shown: Vec<(&String, &String)> = a
+        .iter()
+        .filter(|(k, _)| k.as_str() != super::apply::LAST_APPLIED)
+        .collect();
+    if shown.is_empty() {
+        w.line(&format!("{title}:\t<none>"));
+        return;
+    }
+    for (i, (k, v)) in shown.into_iter().enumerate() {
+        let line = format!("{k}: {}", v.trim_end());
+        if i == 0 {
+            w.line(&format!("{title}:\t{line}"));
+        } else {
+            w.line(&format!("\t{line}"));
+        }
+    }
+}
+
+fn common_meta(w: &mut Writer, o: &Object, with_ns: bool) {
+    let m = o.meta();
+    w.line(&format!("Name:\t{}", m.name));
+    if with_ns {
+        w.line(&format!("Namespace:\t{}", m.namespace));
+    }
+    labels(w, "Labels", &m.labels);
+    annotations(w, "Annotations", &m.annotations);
+}
+
+fn controlled_by(w: &mut Writer, m: &kubeplay_api::ObjectMeta) {
+    if let Some(c) = m.controller() {
+        w.line(&format!("Controlled By:\t{}/{}", c.kind, c.name));
+    }
+}
+
+fn tolerations(w: &mut Writer, title: &str, indent: &str, ts: &[Toleration]) {
+    if ts.is_empty() {
+        w.line(&format!("{indent}{title}:\t<none>"));
+        return;
+    }
+    let mut ts = ts.to_vec();
+    ts.sort_by(|a, b| a.key.cmp(&b.key));
+    for (i, t) in ts.iter().enumerate() {
+        let mut s = t.key.clone();
+        if !t.value.is_empty() {
+            s.push_str(&format!("={}", t.value));
+        }
+        if !t.effect.is_empty() {
+            s.push_str(&format!(":{}", t.effect));
+        }
+        if t.operator == "Exists" && t.value.is_empty() {
+            s.push_str(if t.key.is_empty() && t.effect.is_empty() {
+                "op=Exists"
+            } else {
+                " op=Exists"
+            });
+        }
+        if let Some(secs) = t.toleration_seconds {
+            s.push_str(&format!(" for {secs}s"));
+        }
+        if i == 0 {
+            w.line(&format!("{indent}{title}:\t{s}"));
+        } else {
+            w.line(&format!("{indent}\t{s}"));
+        }
+    }
+}
+
+fn node_selector(w: &mut Writer, indent: &str, sel: &BTreeMap<String, String>) {
+    if sel.is_empty() {
+        w.line(&format!("{indent}Node-Selectors:\t<none>"));
+    } else {
+        let s: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        w.line(&format!("{indent}Node-Selectors:\t{}", s.join(",")));
+    }
+}
+
+fn resources(w: &mut Writer, indent: &str, c: &Container) {
+    for (title, list) in [
+        ("Limits", &c.resources.limits),
+        ("Requests", &c.resources.requests),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        w.line(&format!("{indent}{title}:"));
+        for (k, q) in list {
+            w.line(&format!("{indent}  {k}:\t{q}"));
+        }
+    }
+}
+
+fn probe(
+    w: &mut Writer,
+    indent: &str,
+    title: &str,
+    p: &Option<kubeplay_api::core::Probe>,
+    c: &Container,
+) {
+    let Some(p) = p else { return };
+    let action = if let Some(h) = p.handler.get("httpGet") {
+        let port = h
+            .get("port")
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default();
+        let path = h.get("path").and_then(|v| v.as_str()).unwrap_or("");
+        let scheme = h
+            .get("scheme")
+            .and_then(|v| v.as_str())
+            .unwrap_or("HTTP")
+            .to_ascii_lowercase();
+        let host = h.get("host").and_then(|v| v.as_str()).unwrap_or("");
+        format!("http-get {scheme}://{host}:{port}{path}")
+    } else if let Some(t) = p.handler.get("tcpSocket") {
+        let port = t
+            .get("port")
+            .map(|v| v.to_string().trim_matches('"').to_string())
+            .unwrap_or_default();
+        format!("tcp-socket :{port}")
+    } else if let Some(e) = p.handler.get("exec") {
+        let cmd: Vec<String> = e
+            .get("command")
+            .and_then(|c| c.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        format!("exec [{}]", cmd.join(" "))
+    } else {
+        "unknown".into()
+    };
+    let _ = c;
+    w.line(&format!(
+        "{indent}{title}:\t{action} delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.timeout_seconds.unwrap_or(1),
+        p.period_seconds.unwrap_or(10),
+        p.success_threshold.unwrap_or(1),
+        p.failure_threshold.unwrap_or(3)
+    ));
+}
+
+fn env(w: &mut Writer, indent: &str, c: &Container) {
+    if c.env.is_empty() {
+        w.line(&format!("{indent}Environment:\t<none>"));
+        return;
+    }
+    w.line(&format!("{indent}Environment:"));
+    for e in &c.env {
+        let v = match (&e.value, &e.value_from) {
+            (Some(v), _) => v.clone(),
+            (None, Some(src)) => {
+                if let Some(k) = &src.secret_key_ref {
+                    format!("<set to the key '{}' in secret '{}'>", k.key, k.name)
+                } else if let Some(k) = &src.config_map_key_ref {
+                    format!("<set to the key '{}' of config map '{}'>", k.key, k.name)
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        };
+        w.line(&format!("{indent}  {}:\t{v}", e.name));
+    }
+}
+
+fn mounts(w: &mut Writer, indent: &str, c: &Container) {
+    if c.volume_mounts.is_empty() {
+        w.line(&format!("{indent}Mounts:\t<none>"));
+        return;
+    }
+    w.line(&format!("{indent}Mounts:"));
+    for m in &c.volume_mounts {
+        let ro = m
+            .extra
+            .get("readOnly")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        w.line(&format!(
+            "{indent}  {} from {} ({})",
+            m.mount_path,
+            m.name,
+            if ro { "ro" } else { "rw" }
+        ));
+    }
+}
+
+fn ports_of(c: &Container) -> (String, String) {
+    if c.ports.is_empty() {
+        return ("<none>".into(), "<none>".into());
+    }
+    let p: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.container_port,
+                if p.protocol.is_empty() {
+                    "TCP"
+                } else {
+                    &p.protocol
+                }
+            )
+        })
+        .collect();
+    let h: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| {
+            let hp = p
+                .extra
+                .get("hostPort")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            format!(
+                "{hp}/{}",
+                if p.protocol.is_empty() {
+                    "TCP"
+                } else {
+                    &p.protocol
+                }
+            )
+        })
+        .collect();
+    (p.join(", "), h.join(", "))
+}
+
+fn volumes(w: &mut Writer, indent: &str, vols: &[kubeplay_api::core::Volume]) {
+    if vols.is_empty() {
+        w.line(&format!("{indent}Volumes:\t<none>"));
+        return;
+    }
+    w.line(&format!("{indent}Volumes:"));
+    for v in vols {
+        w.line(&format!("{indent}  {}:", v.name));
+        if let Some(sec) = &v.secret {
+            w.line(&format!(
+                "{indent}    Type:\tSecret (a volume populated by a Secret)"
+            ));
+            w.line(&format!("{indent}    SecretName:\t{}", sec.secret_name));
+            w.line(&format!("{indent}    Optional:\tfalse"));
+        } else if let Some(cm) = &v.config_map {
+            w.line(&format!(
+                "{indent}    Type:\tConfigMap (a volume populated by a ConfigMap)"
+            ));
+            w.line(&format!("{indent}    Name:\t{}", cm.name));
+            w.line(&format!("{indent}    Optional:\tfalse"));
+        } else if v.extra.contains_key("emptyDir") {
+            w.line(&format!(
+                "{indent}    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)"
+            ));
+            w.line(&format!("{indent}    Medium:\t"));
+            w.line(&format!("{indent}    SizeLimit:\t<unset>"));
+        } else {
+            w.line(&format!("{indent}    Type:\t<unknown>"));
+        }
+    }
+}
+
+fn pod_template(w: &mut Writer, t: &PodTemplateSpec) {
+    w.line("Pod Template:");
+    labels(w, "  Labels", &t.metadata.labels);
+    if !t.metadata.annotations.is_empty() {
+        annotations(w, "  Annotations", &t.metadata.annotations);
+    }
+    w.line("  Containers:");
+    for c in &t.spec.containers {
+        w.line(&format!("   {}:", c.name));
+        w.line(&format!("    Image:\t{}", c.image));
+        let (ports, host) = ports_of(c);
+        w.line(&format!("    Port:\t{ports}"));
+        w.line(&format!("    Host Port:\t{host}"));
+        resources(w, "    ", c);
+        probe(w, "    ", "Liveness", &c.liveness_probe, c);
+        probe(w, "    ", "Readiness", &c.readiness_probe, c);
+        probe(w, "    ", "Startup", &c.startup_probe, c);
+        env(w, "    ", c);
+        mounts(w, "    ", c);
+    }
+    volumes(w, "  ", &t.spec.volumes);
+    node_selector(w, "  ", &t.spec.node_selector);
+    tolerations(w, "Tolerations", "  ", &t.spec.tolerations);
+}
+
+// ----- pod ---------------------------------------------------------------------------------------
+
+fn pod(cluster: &Cluster, p: &kubeplay_api::Pod, w: &mut Writer) {
+    let now = cluster.now();
+    w.line(&format!("Name:\t{}", p.metadata.name));
+    w.line(&format!("Namespace:\t{}", p.metadata.namespace));
+    w.line(&format!("Priority:\t{}", p.spec.priority.unwrap_or(0)));
+    if !p.spec.priority_class_name.is_empty() {
+        w.line(&format!(
+            "Priority Class Name:\t{}",
+            p.spec.priority_class_name
+        ));
+    }
+    let sa = p
+        .spec
+        .extra
+        .get("serviceAccountName")
+        .and_then(|v| v.as_str())
+        .unwrap_or("default");
+    w.line(&format!("Service Account:\t{sa}"));
+    if p.spec.node_name.is_empty() {
+        w.line("Node:\t<none>");
+    } else {
+        w.line(&format!("Node:\t{}/{}", p.spec.node_name, p.status.host_ip));
+    }
+    if let Some(t) = p.status.start_time {
+        w.line(&format!("Start Time:\t{}", rfc1123z(t)));
+    }
+    labels(w, "Labels", &p.metadata.labels);
+    annotations(w, "Annotations", &p.metadata.annotations);
+    if let Some(dt) = p.metadata.deletion_timestamp {
+        let lasts = human(dt.millis() - now.millis());
+        w.line(&format!("Status:\tTerminating (lasts {lasts})"));
+        w.line(&format!(
+            "Termination Grace Period:\t{}s",
+            p.metadata.deletion_grace_period_seconds.unwrap_or(30)
+        ));
+    } else {
+        w.line(&format!("Status:\t{}", p.status.phase));
+    }
+    if !p.status.reason.is_empty() {
+        w.line(&format!("Reason:\t{}", p.status.reason));
+    }
+    if !p.status.message.is_empty() {
+        w.line(&format!("Message:\t{}", p.status.message));
+    }
+    w.line(&format!("IP:\t{}", p.status.pod_ip));
+    if p.status.pod_ip.is_empty() {
+        w.line("IPs:\t<none>");
+    } else {
+        w.line("IPs:");
+        w.line(&format!("  IP:\t{}", p.status.pod_ip));
+    }
+    controlled_by(w, &p.metadata);
+    if !p.spec.init_containers.is_empty() {
+        w.line("Init Containers:");
+        for c in &p.spec.init_containers {
+            let st = p
+                .status
+                .init_container_statuses
+                .iter()
+                .find(|s| s.name == c.name);
+            container(w, c, st);
+        }
+    }
+    w.line("Containers:");
+    for c in &p.spec.containers {
+        let st = p
+            .status
+            .container_statuses
+            .iter()
+            .find(|s| s.name == c.name);
+        container(w, c, st);
+    }
+    if !p.status.conditions.is_empty() {
+        w.line("Conditions:");
+        w.line("  Type\tStatus");
+        for c in &p.status.conditions {
+            w.line(&format!("  {} \t{} ", c.type_, c.status));
+        }
+    }
+    volumes(w, "", &p.spec.volumes);
+    w.line(&format!("QoS Class:\t{}", p.status.qos_class));
+    node_selector(w, "", &p.spec.node_selector);
+    tolerations(w, "Tolerations", "", &p.spec.tolerations);
+}
+
+fn state_lines(w: &mut Writer, title: &str, st: &kubeplay_api::core::ContainerState) {
+    if let Some(r) = &st.running {
+        w.line(&format!("    {title}:\tRunning"));
+        if let Some(t) = r.started_at {
+            w.line(&format!("      Started:\t{}", rfc1123z(t)));
+        }
+    } else if let Some(wt) = &st.waiting {
+        w.line(&format!("    {title}:\tWaiting"));
+        if !wt.reason.is_empty() {
+            w.line(&format!("      Reason:\t{}", wt.reason));
+        }
+        if !wt.message.is_empty() {
+            w.line(&format!("      Message:\t{}", wt.message));
+        }
+    } else if let Some(t) = &st.terminated {
+        w.line(&format!("    {title}:\tTerminated"));
+        if !t.reason.is_empty() {
+            w.line(&format!("      Reason:\t{}", t.reason));
+        }
+        if !t.message.is_empty() {
+            w.line(&format!("      Message:\t{}", t.message));
+        }
+        w.line(&format!("      Exit Code:\t{}", t.exit_code));
+        if let Some(s) = t.started_at {
+            w.line(&format!("      Started:\t{}", rfc1123z(s)));
+        }
+        if let Some(f) = t.finished_at {
+            w.line(&format!("      Finished:\t{}", rfc1123z(f)));
+        }
+    } else {
+        w.line(&format!("    {title}:\tWaiting"));
+    }
+}
+
+fn container(w: &mut Writer, c: &Container, st: Option<&kubeplay_api::core::ContainerStatus>) {
+    w.line(&format!("  {}:", c.name));
+    if let Some(st) = st {
+        if !st.container_id.is_empty() {
+            w.line(&format!("    Container ID:\t{}", st.container_id));
+        }
+    }
+    w.line(&format!("    Image:\t{}", c.image));
+    if let Some(st) = st {
+        w.line(&format!("    Image ID:\t{}", st.image_id));
+    }
+    let (ports, host) = ports_of(c);
+    w.line(&format!("    Port:\t{ports}"));
+    w.line(&format!("    Host Port:\t{host}"));
+    let command = c.extra.get("command").and_then(|v| v.as_array());
+    if let Some(cmd) = command {
+        w.line("    Command:");
+        for a in cmd {
+            w.line(&format!("      {}", a.as_str().unwrap_or("")));
+        }
+    }
+    if let Some(args) = c.extra.get("args").and_then(|v| v.as_array()) {
+        w.line("    Args:");
+        for a in args {
+            w.line(&format!("      {}", a.as_str().unwrap_or("")));
+        }
+    }
+    match st {
+        Some(st) => {
+            state_lines(w, "State", &st.state);
+            if !st.last_state.is_empty() {
+                state_lines(w, "Last State", &st.last_state);
+            }
+            w.line(&format!(
+                "    Ready:\t{}",
+                if st.ready { "True" } else { "False" }
+            ));
+            w.line(&format!("    Restart Count:\t{}", st.restart_count));
+        }
+        None => {
+            w.line("    State:\tWaiting");
+            w.line("    Ready:\tFalse");
+            w.line("    Restart Count:\t0");
+        }
+    }
+    resources(w, "    ", c);
+    probe(w, "    ", "Liveness", &c.liveness_probe, c);
+    probe(w, "    ", "Readiness", &c.readiness_probe, c);
+    probe(w, "    ", "Startup", &c.startup_probe, c);
+    env(w, "    ", c);
+    mounts(w, "    ", c);
+}
+
+// ----- node --------------------------------------------------------------------------------------
+
+fn sum_requests(
+    pods: &[&kubeplay_api::Pod],
+) -> (BTreeMap<String, Quantity>, BTreeMap<String, Quantity>) {
+    let mut req: BTreeMap<String, Quantity> = BTreeMap::new();
+    let mut lim: BTreeMap<String, Quantity> = BTreeMap::new();
+    for p in pods {
+        let (r, l) = pod_requests_limits(p);
+        for (k, v) in r {
+            req.entry(k).and_modify(|e| *e = e.add(&v)).or_insert(v);
+        }
+        for (k, v) in l {
+            lim.entry(k).and_modify(|e| *e = e.add(&v)).or_insert(v);
+        }
+    }
+    (req, lim)
+}
+
+/// `resourcehelper.PodRequestsAndLimits`: the sum over containers (init containers' maximum is
+/// ignored here, as pods in the playground rarely have them).
+pub(crate) fn pod_requests_limits(
+    p: &kubeplay_api::Pod,
+) -> (BTreeMap<String, Quantity>, BTreeMap<String, Quantity>) {
+    let mut req: BTreeMap<String, Quantity> = BTreeMap::new();
+    let mut lim: BTreeMap<String, Quantity> = BTreeMap::new();
+    for c in &p.spec.containers {
+        for (k, v) in &c.resources.requests {
+            req.entry(k.clone())
+                .and_modify(|e| *e = e.add(v))
+                .or_insert(*v);
+        }
+        for (k, v) in &c.resources.limits {
+            lim.entry(k.clone())
+                .and_modify(|e| *e = e.add(v))
+                .or_insert(*v);
+        }
+    }
+    (req, lim)
+}
+
+fn pct(part: &Quantity, whole: Option<&Quantity>, milli: bool) -> i64 {
+    let Some(whole) = whole else { return 0 };
+    let (p, w) = if milli {
+        (part.milli_value() as f64, whole.milli_value() as f64)
+    } else {
+        (part.value() as f64, whole.value() as f64)
+    };
+    if w == 0.0 {
+        0
+    } else {
+        (p / w * 100.0) as i64
+    }
+}
+
+fn qstr(q: Option<&Quantity>) -> String {
+    q.map(|q| q.to_string()).unwrap_or_else(|| "0".into())
+}
+
+fn node(cluster: &Cluster, n: &kubeplay_api::Node, w: &mut Writer) {
+    let now = cluster.now();
+    w.line(&format!("Name:\t{}", n.metadata.name));
+    w.line(&format!("Roles:\t{}", super::get::node_roles(n)));
+    labels(w, "Labels", &n.metadata.labels);
+    annotations(w, "Annotations", &n.metadata.annotations);
+    if let Some(t) = n.metadata.creation_timestamp {
+        w.line(&format!("CreationTimestamp:\t{}", rfc1123z(t)));
+    }
+    if n.spec.taints.is_empty() {
+        w.line("Taints:\t<none>");
+    } else {
+        for (i, t) in n.spec.taints.iter().enumerate() {
+            let s = t.to_spec_string();
+            if i == 0 {
+                w.line(&format!("Taints:\t{s}"));
+            } else {
+                w.line(&format!("\t{s}"));
+            }
+        }
+    }
+    w.line(&format!("Unschedulable:\t{}", n.spec.unschedulable));
+    w.line("Lease:");
+    w.line(&format!("  HolderIdentity:\t{}", n.metadata.name));
+    w.line("  AcquireTime:\t<unset>");
+    let renew = n
+        .condition("Ready")
+        .and_then(|c| c.last_heartbeat_time)
+        .map(rfc1123z)
+        .unwrap_or_else(|| "<unset>".into());
+    w.line(&format!("  RenewTime:\t{renew}"));
+    if !n.status.conditions.is_empty() {
+        w.line("Conditions:");
+        w.line("  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
+        w.line("  ----\t------\t-----------------\t------------------\t------\t-------");
+        for c in &n.status.conditions {
+            let t = |x: Option<Time>| {
+                x.map(rfc1123z)
+                    .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".into())
+            };
+            w.line(&format!(
+                "  {} \t{} \t{} \t{} \t{} \t{}",
+                c.type_,
+                c.status,
+                t(c.last_heartbeat_time),
+                t(c.last_transition_time),
+                c.reason,
+                c.message
+            ));
+        }
+    }
+    w.line("Addresses:");
+    for a in &n.status.addresses {
+        w.line(&format!("  {}:\t{}", a.type_, a.address));
+    }
+    for (title, list) in [
+        ("Capacity", &n.status.capacity),
+        ("Allocatable", &n.status.allocatable),
+    ] {
+        w.line(&format!("{title}:"));
+        for (k, q) in list {
+            w.line(&format!("  {k}:\t{q}"));
+        }
+    }
+    if let Some(i) = &n.status.node_info {
+        w.line("System Info:");
+        w.line(&format!("  Machine ID:\t{}", i.machine_id));
+        w.line(&format!("  System UUID:\t{}", i.system_uuid));
+        w.line(&format!("  Boot ID:\t{}", i.boot_id));
+        w.line(&format!("  Kernel Version:\t{}", i.kernel_version));
+        w.line(&format!("  OS Image:\t{}", i.os_image));
+        w.line(&format!("  Operating System:\t{}", i.operating_system));
+        w.line(&format!("  Architecture:\t{}", i.architecture));
+        w.line(&format!(
+            "  Container Runtime Version:\t{}",
+            i.container_runtime_version
+        ));
+        w.line(&format!("  Kubelet Version:\t{}", i.kubelet_version));
+        w.line(&format!("  Kube-Proxy Version:\t{}", i.kube_proxy_version));
+    }
+    if !n.spec.pod_cidr.is_empty() {
+        w.line(&format!("PodCIDR:\t{}", n.spec.pod_cidr));
+        w.line(&format!("PodCIDRs:\t{}", n.spec.pod_cidr));
+    }
+    let pods: Vec<&kubeplay_api::Pod> = cluster
+        .list(Kind::Pod, None, None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Pod(p)
+                if p.spec.node_name == n.metadata.name
+                    && p.status.phase != "Succeeded"
+                    && p.status.phase != "Failed" =>
+            {
+                Some(p)
+            }
+            _ => None,
+        })
+        .collect();
+    let alloc = &n.status.allocatable;
+    w.line(&format!("Non-terminated Pods:\t({} in total)", pods.len()));
+    w.line("  Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
+    w.line("  ---------\t----\t\t------------\t----------\t---------------\t-------------\t---");
+    for p in &pods {
+        let (r, l) = pod_requests_limits(p);
+        let cell = |m: &BTreeMap<String, Quantity>, k: &str, milli: bool| {
+            let q = m.get(k).copied().unwrap_or_else(Quantity::zero);
+            format!("{} ({}%)", qstr(m.get(k)), pct(&q, alloc.get(k), milli))
+        };
+        let age = p
+            .metadata
+            .creation_timestamp
+            .map(|t| human(now.millis() - t.millis()))
+            .unwrap_or_default();
+        w.line(&format!(
+            "  {}\t{}\t\t{}\t{}\t{}\t{}\t{age}",
+            p.metadata.namespace,
+            p.metadata.name,
+            cell(&r, "cpu", true),
+            cell(&l, "cpu", true),
+            cell(&r, "memory", false),
+            cell(&l, "memory", false),
+        ));
+    }
+    let (req, lim) = sum_requests(&pods);
+    w.line("Allocated resources:");
+    w.line("  (Total limits may be over 100 percent, i.e., overcommitted.)");
+    w.line("  Resource\tRequests\tLimits");
+    w.line("  --------\t--------\t------");
+    let mut resources = vec![
+        "cpu".to_string(),
+        "memory".to_string(),
+        "ephemeral-storage".to_string(),
+    ];
+    for k in alloc.keys() {
+        if k.starts_with("hugepages-") {
+            resources.push(k.clone());
+        }
+    }
+    for k in resources {
+        let milli = k == "cpu";
+        let zero = Quantity::zero();
+        let rq = req.get(&k).unwrap_or(&zero);
+        let lq = lim.get(&k).unwrap_or(&zero);
+        w.line(&format!(
+            "  {k}\t{} ({}%)\t{} ({}%)",
+            qstr(req.get(&k)),
+            pct(rq, alloc.get(&k), milli),
+            qstr(lim.get(&k)),
+            pct(lq, alloc.get(&k), milli)
+        ));
+    }
+}
+
+// ----- deployment and replicaset -----------------------------------------------------------------
+
+fn deployment(cluster: &Cluster, d: &kubeplay_api::Deployment, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", d.metadata.name));
+    w.line(&format!("Namespace:\t{}", d.metadata.namespace));
+    if let Some(t) = d.metadata.creation_timestamp {
+        w.line(&format!("CreationTimestamp:\t{}", rfc1123z(t)));
+    }
+    labels(w, "Labels", &d.metadata.labels);
+    annotations(w, "Annotations", &d.metadata.annotations);
+    w.line(&format!(
+        "Selector:\t{}",
+        d.spec.selector.to_selector_string()
+    ));
+    let st = &d.status;
+    w.line(&format!(
+        "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable",
+        d.replicas(),
+        st.updated_replicas,
+        st.replicas,
+        st.available_replicas,
+        st.unavailable_replicas
+    ));
+    let strategy = if d.spec.strategy.type_.is_empty() {
+        "RollingUpdate"
+    } else {
+        &d.spec.strategy.type_
+    };
+    w.line(&format!("StrategyType:\t{strategy}"));
+    w.line(&format!("MinReadySeconds:\t{}", d.spec.min_ready_seconds));
+    if let Some(ru) = &d.spec.strategy.rolling_update {
+        let s = |v: &Option<kubeplay_api::IntOrString>| {
+            v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+        };
+        w.line(&format!(
+            "RollingUpdateStrategy:\t{} max unavailable, {} max surge",
+            s(&ru.max_unavailable),
+            s(&ru.max_surge)
+        ));
+    }
+    pod_template(w, &d.spec.template);
+    if !st.conditions.is_empty() {
+        w.line("Conditions:");
+        w.line("  Type\tStatus\tReason");
+        w.line("  ----\t------\t------");
+        for c in &st.conditions {
+            w.line(&format!("  {} \t{}\t{}", c.type_, c.status, c.reason));
+        }
+    }
+    let rss: Vec<&kubeplay_api::ReplicaSet> = cluster
+        .list(Kind::ReplicaSet, Some(&d.metadata.namespace), None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::ReplicaSet(rs)
+                if rs
+                    .metadata
+                    .controller()
+                    .is_some_and(|c| c.uid == d.metadata.uid) =>
+            {
+                Some(rs)
+            }
+            _ => None,
+        })
+        .collect();
+    let hash_free = |t: &PodTemplateSpec| {
+        let mut t = t.clone();
+        t.metadata
+            .labels
+            .remove(kubeplay_api::apps::POD_TEMPLATE_HASH_LABEL);
+        serde_json::to_value(&t).ok()
+    };
+    let want = hash_free(&d.spec.template);
+    let mut new_rs = None;
+    let mut old = Vec::new();
+    for rs in &rss {
+        if new_rs.is_none() && hash_free(&rs.spec.template) == want {
+            new_rs = Some(*rs);
+        } else if rs.replicas() != 0 {
+            old.push(*rs);
+        }
+    }
+    let fmt_rs = |rs: &kubeplay_api::ReplicaSet| {
+        format!(
+            "{} ({}/{} replicas created)",
+            rs.metadata.name,
+            rs.status.replicas,
+            rs.replicas()
+        )
+    };
+    let old_s: Vec<String> = old.iter().map(|rs| fmt_rs(rs)).collect();
+    w.line(&format!(
+        "OldReplicaSets:\t{}",
+        if old_s.is_empty() {
+            "<none>".into()
+        } else {
+            old_s.join(", ")
+        }
+    ));
+    w.line(&format!(
+        "NewReplicaSet:\t{}",
+        new_rs.map(fmt_rs).unwrap_or_else(|| "<none>".into())
+    ));
+}
+
+fn replica_set(cluster: &Cluster, rs: &kubeplay_api::ReplicaSet, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", rs.metadata.name));
+    w.line(&format!("Namespace:\t{}", rs.metadata.namespace));
+    w.line(&format!(
+        "Selector:\t{}",
+        rs.spec.selector.to_selector_string()
+    ));
+    labels(w, "Labels", &rs.metadata.labels);
+    annotations(w, "Annotations", &rs.metadata.annotations);
+    controlled_by(w, &rs.metadata);
+    w.line(&format!(
+        "Replicas:\t{} current / {} desired",
+        rs.status.replicas,
+        rs.replicas()
+    ));
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for o in cluster.list(Kind::Pod, Some(&rs.metadata.namespace), None) {
+        if let Object::Pod(p) = o {
+            if p.metadata
+                .controller()
+                .is_some_and(|c| c.uid == rs.metadata.uid)
+            {
+                match p.status.phase.as_str() {
+                    "Running" => running += 1,
+                    "Pending" => waiting += 1,
+                    "Succeeded" => succeeded += 1,
+                    "Failed" => failed += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    w.line(&format!(
+        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
+    ));
+    pod_template(w, &rs.spec.template);
+    if !rs.status.conditions.is_empty() {
+        w.line("Conditions:");
+        w.line("  Type\tStatus\tReason");
+        w.line("  ----\t------\t------");
+        for c in &rs.status.conditions {
+            w.line(&format!("  {} \t{}\t{}", c.type_, c.status, c.reason));
+        }
+    }
+}
+
+// ----- service -----------------------------------------------------------------------------------
+
+fn service(cluster: &Cluster, svc: &kubeplay_api::Service, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", svc.metadata.name));
+    w.line(&format!("Namespace:\t{}", svc.metadata.namespace));
+    labels(w, "Labels", &svc.metadata.labels);
+    annotations(w, "Annotations", &svc.metadata.annotations);
+    let sel = super::get::join_labels(&svc.spec.selector);
+    w.line(&format!("Selector:\t{sel}"));
+    let type_ = if svc.spec.type_.is_empty() {
+        "ClusterIP"
+    } else {
+        &svc.spec.type_
+    };
+    w.line(&format!("Type:\t{type_}"));
+    let extra_str = |k: &str| {
+        svc.spec
+            .extra
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let policy = extra_str("ipFamilyPolicy");
+    if !policy.is_empty() {
+        w.line(&format!("IP Family Policy:\t{policy}"));
+    }
+    let families: Vec<String> = svc
+        .spec
+        .extra
+        .get("ipFamilies")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !families.is_empty() {
+        w.line(&format!("IP Families:\t{}", families.join(",")));
+    }
+    if type_ == "ExternalName" {
+        w.line(&format!("External Name:\t{}", extra_str("externalName")));
+    } else {
+        w.line(&format!("IP:\t{}", svc.spec.cluster_ip));
+        let ips = if svc.spec.cluster_ips.is_empty() {
+            vec![svc.spec.cluster_ip.clone()]
+        } else {
+            svc.spec.cluster_ips.clone()
+        };
+        w.line(&format!("IPs:\t{}", ips.join(",")));
+    }
+    let ep = match cluster.get(Kind::Endpoints, &svc.metadata.namespace, &svc.metadata.name) {
+        Ok(Object::Endpoints(ep)) => Some(ep.clone()),
+        _ => None,
+    };
+    for p in &svc.spec.ports {
+        let name = if p.name.is_empty() {
+            "<unset>"
+        } else {
+            &p.name
+        };
+        let proto = if p.protocol.is_empty() {
+            "TCP"
+        } else {
+            &p.protocol
+        };
+        w.line(&format!("Port:\t{name}\t{}/{proto}", p.port));
+        let target = p
+            .target_port
+            .as_ref()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| p.port.to_string());
+        w.line(&format!("TargetPort:\t{target}/{proto}"));
+        if let Some(np) = p.node_port.filter(|n| *n != 0) {
+            w.line(&format!("NodePort:\t{name}\t{np}/{proto}"));
+        }
+        let addrs: Vec<String> = ep
+            .as_ref()
+            .map(|ep| {
+                ep.subsets
+                    .iter()
+                    .flat_map(|ss| {
+                        let port = ss
+                            .ports
+                            .iter()
+                            .find(|ep_port| ep_port.name == p.name || ss.ports.len() == 1)
+                            .map(|x| x.port);
+                        ss.addresses.iter().map(move |a| match port {
+                            Some(pt) => format!("{}:{pt}", a.ip),
+                            None => a.ip.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        w.line(&format!("Endpoints:\t{}", addrs.join(",")));
+    }
+    let affinity = extra_str("sessionAffinity");
+    w.line(&format!(
+        "Session Affinity:\t{}",
+        if affinity.is_empty() {
+            "None"
+        } else {
+            &affinity
+        }
+    ));
+    let etp = extra_str("externalTrafficPolicy");
+    if !etp.is_empty() {
+        w.line(&format!("External Traffic Policy:\t{etp}"));
+    }
+    let itp = extra_str("internalTrafficPolicy");
+    if !itp.is_empty() {
+        w.line(&format!("Internal Traffic Policy:\t{itp}"));
+    }
+}
+
+// ----- events ------------------------------------------------------------------------------------
+
+fn events(cluster: &Cluster, o: &Object, w: &mut Writer) {
+    let m = o.meta();
+    let ns = if m.namespace.is_empty() {
+        None
+    } else {
+        Some(m.namespace.as_str())
+    };
+    let mut evs: Vec<&kubeplay_api::Event> = cluster
+        .list(Kind::Event, ns, None)
+        .into_iter()
+        .filter_map(|e| match e {
+            Object::Event(e)
+                if e.involved_object.uid == m.uid
+                    || (e.involved_object.name == m.name
+                        && e.involved_object.kind == o.kind().name()
+                        && e.involved_object.uid.is_empty()) =>
+            {
+                Some(e)
+            }
+            _ => None,
+        })
+        .collect();
+    if evs.is_empty() {
+        w.line("Events:\t<none>");
+        return;
+    }
+    w.flush();
+    evs.sort_by_key(|e| {
+        (
+            e.last_timestamp.or(e.first_timestamp),
+            e.metadata.resource_version.parse::<u64>().unwrap_or(0),
+        )
+    });
+    let now = cluster.now();
+    w.line("Events:");
+    w.line("  Type\tReason\tAge\tFrom\tMessage");
+    w.line("  ----\t------\t----\t----\t-------");
+    for e in evs {
+        let since = |t: Option<Time>| {
+            t.map(|t| human(now.millis() - t.millis()))
+                .unwrap_or_else(|| "<unknown>".into())
+        };
+        let first = since(e.first_timestamp.or(e.event_time));
+        let interval = if e.count > 1 {
+            format!("{} (x{} over {first})", since(e.last_timestamp), e.count)
+        } else {
+            first
+        };
+        let from = if e.source.component.is_empty() {
+            &e.reporting_component
+        } else {
+            &e.source.component
+        };
+        w.line(&format!(
+            "  {}\t{}\t{interval}\t{from}\t{}",
+            e.type_,
+            e.reason,
+            e.message.trim()
+        ));
+    }
+}

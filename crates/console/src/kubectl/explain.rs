@@ -1,0 +1,209 @@
+//! `kubectl explain TYPE[.FIELD...]` in kubectl's layout, from a compact schema of the fields the
+//! playground models (descriptions abridged from the Kubernetes API reference).
+
+use kubeplay_api::Kind;
+
+use super::{parse_flags, wants_help};
+use crate::flags::{flag, FlagKind};
+use crate::{Io, Session};
+
+/// (path below the kind, type, description). Paths use `.`; the root is "".
+const FIELDS: &[(Kind, &str, &str, &str)] = &[
+    (Kind::Pod, "", "Pod", "Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts."),
+    (Kind::Pod, "spec", "PodSpec", "Specification of the desired behavior of the pod."),
+    (Kind::Pod, "status", "PodStatus", "Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only."),
+    (Kind::Pod, "spec.containers", "[]Container", "List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated."),
+    (Kind::Pod, "spec.nodeName", "string", "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName."),
+    (Kind::Pod, "spec.nodeSelector", "map[string]string", "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node."),
+    (Kind::Pod, "spec.affinity", "Affinity", "If specified, the pod's scheduling constraints"),
+    (Kind::Pod, "spec.tolerations", "[]Toleration", "If specified, the pod's tolerations."),
+    (Kind::Pod, "spec.topologySpreadConstraints", "[]TopologySpreadConstraint", "TopologySpreadConstraints describes how a group of pods ought to spread across topology domains. Scheduler will schedule pods in a way which abides by the constraints."),
+    (Kind::Pod, "spec.schedulerName", "string", "If specified, the pod will be dispatched by specified scheduler. If not specified, the pod will be dispatched by default scheduler."),
+    (Kind::Pod, "spec.terminationGracePeriodSeconds", "integer", "Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds."),
+    (Kind::Pod, "spec.priorityClassName", "string", "If specified, indicates the pod's priority."),
+    (Kind::Pod, "spec.restartPolicy", "string", "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always."),
+    (Kind::Pod, "spec.volumes", "[]Volume", "List of volumes that can be mounted by containers belonging to the pod."),
+    (Kind::Pod, "spec.containers.name", "string", "Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated."),
+    (Kind::Pod, "spec.containers.image", "string", "Container image name."),
+    (Kind::Pod, "spec.containers.ports", "[]ContainerPort", "List of ports to expose from the container."),
+    (Kind::Pod, "spec.containers.env", "[]EnvVar", "List of environment variables to set in the container. Cannot be updated."),
+    (Kind::Pod, "spec.containers.resources", "ResourceRequirements", "Compute Resources required by this container. Cannot be updated."),
+    (Kind::Pod, "spec.containers.readinessProbe", "Probe", "Periodic probe of container service readiness. Container will be removed from service endpoints if the probe fails."),
+    (Kind::Pod, "spec.containers.livenessProbe", "Probe", "Periodic probe of container liveness. Container will be restarted if the probe fails."),
+    (Kind::Pod, "spec.containers.lifecycle", "Lifecycle", "Actions that the management system should take in response to container lifecycle events."),
+    (Kind::Pod, "spec.containers.volumeMounts", "[]VolumeMount", "Pod volumes to mount into the container's filesystem. Cannot be updated."),
+    (Kind::Deployment, "", "Deployment", "Deployment enables declarative updates for Pods and ReplicaSets."),
+    (Kind::Deployment, "spec", "DeploymentSpec", "Specification of the desired behavior of the Deployment."),
+    (Kind::Deployment, "status", "DeploymentStatus", "Most recently observed status of the Deployment."),
+    (Kind::Deployment, "spec.replicas", "integer", "Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1."),
+    (Kind::Deployment, "spec.selector", "LabelSelector -required-", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels."),
+    (Kind::Deployment, "spec.template", "PodTemplateSpec -required-", "Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is \"Always\"."),
+    (Kind::Deployment, "spec.strategy", "DeploymentStrategy", "The deployment strategy to use to replace existing pods with new ones."),
+    (Kind::Deployment, "spec.minReadySeconds", "integer", "Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)"),
+    (Kind::Deployment, "spec.revisionHistoryLimit", "integer", "The number of old ReplicaSets to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10."),
+    (Kind::Deployment, "spec.paused", "boolean", "Indicates that the deployment is paused."),
+    (Kind::Deployment, "spec.progressDeadlineSeconds", "integer", "The maximum time in seconds for a deployment to make progress before it is considered to be failed. Defaults to 600s."),
+    (Kind::Deployment, "spec.strategy.type", "string", "Type of deployment. Can be \"Recreate\" or \"RollingUpdate\". Default is RollingUpdate."),
+    (Kind::Deployment, "spec.strategy.rollingUpdate", "RollingUpdateDeployment", "Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate."),
+    (Kind::Deployment, "spec.strategy.rollingUpdate.maxSurge", "IntOrString", "The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%."),
+    (Kind::Deployment, "spec.strategy.rollingUpdate.maxUnavailable", "IntOrString", "The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Defaults to 25%."),
+    (Kind::ReplicaSet, "", "ReplicaSet", "ReplicaSet ensures that a specified number of pod replicas are running at any given time."),
+    (Kind::ReplicaSet, "spec", "ReplicaSetSpec", "Spec defines the specification of the desired behavior of the ReplicaSet."),
+    (Kind::ReplicaSet, "status", "ReplicaSetStatus", "Status is the most recently observed status of the ReplicaSet."),
+    (Kind::ReplicaSet, "spec.replicas", "integer", "Replicas is the number of desired pods. Defaults to 1."),
+    (Kind::ReplicaSet, "spec.selector", "LabelSelector -required-", "Selector is a label query over pods that should match the replica count."),
+    (Kind::ReplicaSet, "spec.template", "PodTemplateSpec", "Template is the object that describes the pod that will be created if insufficient replicas are detected."),
+    (Kind::Service, "", "Service", "Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy."),
+    (Kind::Service, "spec", "ServiceSpec", "Spec defines the behavior of a service."),
+    (Kind::Service, "status", "ServiceStatus", "Most recently observed status of the service. Populated by the system. Read-only."),
+    (Kind::Service, "spec.ports", "[]ServicePort", "The list of ports that are exposed by this service."),
+    (Kind::Service, "spec.selector", "map[string]string", "Route service traffic to pods with label keys and values matching this selector."),
+    (Kind::Service, "spec.type", "string", "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer."),
+    (Kind::Service, "spec.clusterIP", "string", "clusterIP is the IP address of the service and is usually assigned randomly."),
+    (Kind::Node, "", "Node", "Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd)."),
+    (Kind::Node, "spec", "NodeSpec", "Spec defines the behavior of a node."),
+    (Kind::Node, "status", "NodeStatus", "Most recently observed status of the node. Populated by the system. Read-only."),
+    (Kind::Node, "spec.taints", "[]Taint", "If specified, the node's taints."),
+    (Kind::Node, "spec.unschedulable", "boolean", "Unschedulable controls node schedulability of new pods. By default, node is schedulable."),
+    (Kind::Node, "spec.podCIDR", "string", "PodCIDR represents the pod IP range assigned to the node."),
+    (Kind::Endpoints, "", "Endpoints", "Endpoints is a collection of endpoints that implement the actual service."),
+    (Kind::Endpoints, "subsets", "[]EndpointSubset", "The set of all endpoints is the union of all subsets."),
+    (Kind::Secret, "", "Secret", "Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes."),
+    (Kind::Secret, "data", "map[string]string", "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string."),
+    (Kind::Secret, "stringData", "map[string]string", "stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience."),
+    (Kind::Secret, "type", "string", "Used to facilitate programmatic handling of secret data."),
+    (Kind::Secret, "immutable", "boolean", "Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified)."),
+    (Kind::ConfigMap, "", "ConfigMap", "ConfigMap holds configuration data for pods to consume."),
+    (Kind::ConfigMap, "data", "map[string]string", "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'."),
+    (Kind::ConfigMap, "binaryData", "map[string]string", "BinaryData contains the binary data."),
+    (Kind::ConfigMap, "immutable", "boolean", "Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified)."),
+    (Kind::Namespace, "", "Namespace", "Namespace provides a scope for Names. Use of multiple namespaces is optional."),
+    (Kind::Namespace, "spec", "NamespaceSpec", "Spec defines the behavior of the Namespace."),
+    (Kind::Namespace, "status", "NamespaceStatus", "Status describes the current status of a Namespace."),
+    (Kind::Event, "", "Event", "Event is a report of an event somewhere in the cluster."),
+    (Kind::Event, "involvedObject", "ObjectReference -required-", "The object that this event is about."),
+    (Kind::Event, "reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    (Kind::Event, "message", "string", "A human-readable description of the status of this operation."),
+];
+
+const COMMON: &[(&str, &str, &str)] = &[
+    ("apiVersion", "string", "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources"),
+    ("kind", "string", "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"),
+    ("metadata", "ObjectMeta", "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"),
+];
+
+/// Wraps `text` at 80 columns with `indent`, as kubectl's explain template does.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > 80 {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        flag("recursive", FlagKind::Bool),
+        flag("api-version", FlagKind::String),
+        short_output(),
+    ];
+    let p = match parse_flags(io, "explain", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "explain", io) {
+        return 0;
+    }
+    let Some(target) = p.args.first() else {
+        return io.fail("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+    };
+    let (res, path) = match target.split_once('.') {
+        Some((r, rest)) => (r, rest.to_string()),
+        None => (target.as_str(), String::new()),
+    };
+    let kind = match super::resolve_kind(res) {
+        Ok(k) => k,
+        Err(e) => return io.error(e),
+    };
+    let entry = FIELDS
+        .iter()
+        .find(|(k, p, _, _)| *k == kind && *p == path)
+        .map(|(_, _, t, d)| (*t, *d))
+        .or_else(|| {
+            COMMON
+                .iter()
+                .find(|(n, _, _)| *n == path)
+                .map(|(_, t, d)| (*t, *d))
+        });
+    let Some((type_, desc)) = entry else {
+        let last = path.rsplit('.').next().unwrap_or(&path);
+        return io.error(format!("field \"{last}\" does not exist"));
+    };
+    let mut out = String::new();
+    out.push_str(&format!("KIND:       {}\n", kind.name()));
+    let gv = kind.api_version();
+    match gv.split_once('/') {
+        Some((g, v)) => {
+            out.push_str(&format!("GROUP:      {g}\n"));
+            out.push_str(&format!("VERSION:    {v}\n\n"));
+        }
+        None => out.push_str(&format!("VERSION:    {gv}\n\n")),
+    }
+    if !path.is_empty() {
+        let last = path.rsplit('.').next().unwrap_or(&path);
+        out.push_str(&format!("FIELD: {last} <{type_}>\n\n"));
+    }
+    out.push_str("DESCRIPTION:\n");
+    out.push_str(&wrap(desc, "    "));
+    out.push('\n');
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    };
+    let mut children: Vec<(&str, &str, &str)> = Vec::new();
+    if path.is_empty() {
+        children.extend(COMMON.iter().copied());
+    }
+    for (k, p, t, d) in FIELDS {
+        if *k != kind || p.is_empty() {
+            continue;
+        }
+        if let Some(rest) = p.strip_prefix(prefix.as_str()) {
+            if !rest.contains('.') {
+                children.push((rest, t, d));
+            }
+        }
+    }
+    if !children.is_empty() {
+        children.sort_by_key(|c| c.0);
+        out.push_str("FIELDS:\n");
+        for (name, t, d) in children {
+            out.push_str(&format!("  {name}\t<{t}>\n"));
+            out.push_str(&wrap(d, "    "));
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    io.out.push_str(&out);
+    0
+}
+
+fn short_output() -> crate::flags::Flag {
+    crate::flags::short("output", 'o', FlagKind::String)
+}

@@ -1,0 +1,272 @@
+//! `kubectl logs`: no container really runs, so the playground prints what the image would
+//! log: a start-up line when the container starts, then one access-log line per request the
+//! traffic generator sent to it (its share of the Service's successful requests).
+
+use kubeplay_api::{Kind, Object, Time};
+
+use super::{namespace, parse_flags, wants_help};
+use crate::flags::{flag, short, FlagKind};
+use crate::{Io, Session};
+
+/// `10/Jan/2026:00:01:00 +0000`, nginx's `$time_local`.
+fn clf_time(t: Time) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let s = t.rfc3339();
+    let month: usize = s.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    format!(
+        "{}/{}/{}:{} +0000",
+        s.get(8..10).unwrap_or("01"),
+        MONTHS[month.clamp(1, 12) - 1],
+        s.get(0..4).unwrap_or("1970"),
+        s.get(11..19).unwrap_or("00:00:00")
+    )
+}
+
+/// `2026/01/01 00:00:05`, nginx's error-log time.
+fn ngx_time(t: Time) -> String {
+    let s = t.rfc3339();
+    format!(
+        "{} {}",
+        s.get(0..10).unwrap_or("").replace('-', "/"),
+        s.get(11..19).unwrap_or("")
+    )
+}
+
+/// The simulated log of one container.
+fn container_log(s: &Session, pod: &kubeplay_api::Pod, container: &str) -> Vec<String> {
+    let cluster = s.cluster();
+    let Some(c) = pod.spec.containers.iter().find(|c| c.name == container) else {
+        return Vec::new();
+    };
+    let started = pod
+        .status
+        .container_statuses
+        .iter()
+        .find(|st| st.name == container)
+        .and_then(|st| st.state.running.as_ref())
+        .and_then(|r| r.started_at);
+    let Some(started) = started else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    let nginx = c.image.contains("nginx");
+    if nginx {
+        let t = ngx_time(started);
+        lines.push(format!(
+            "{t} [notice] 1#1: using the \"epoll\" event method"
+        ));
+        lines.push(format!("{t} [notice] 1#1: start worker processes"));
+    } else {
+        lines.push(format!(
+            "{} listening on :{}",
+            started.rfc3339(),
+            c.ports.first().map(|p| p.container_port).unwrap_or(8080)
+        ));
+    }
+    // Access lines: this pod's share of each second's successful requests to Services that
+    // select it.
+    let services: Vec<String> = cluster
+        .list(Kind::Service, Some(&pod.metadata.namespace), None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Service(svc)
+                if !svc.spec.selector.is_empty()
+                    && svc
+                        .spec
+                        .selector
+                        .iter()
+                        .all(|(k, v)| pod.metadata.labels.get(k) == Some(v)) =>
+            {
+                Some(format!("{}/{}", svc.metadata.namespace, svc.metadata.name))
+            }
+            _ => None,
+        })
+        .collect();
+    if services.is_empty() {
+        return lines;
+    }
+    let peers = |svc: &str| -> usize {
+        let (ns, name) = svc.split_once('/').unwrap_or(("default", svc));
+        match cluster.get(Kind::Endpoints, ns, name) {
+            Ok(Object::Endpoints(ep)) => ep
+                .subsets
+                .iter()
+                .map(|s| s.addresses.len())
+                .sum::<usize>()
+                .max(1),
+            _ => 1,
+        }
+    };
+    let me = pod.status.pod_ip.clone();
+    let mut seq = 0u64;
+    for sample in cluster.traffic_samples() {
+        if !services.contains(&sample.service) || sample.time < started {
+            continue;
+        }
+        let served = sample.versions.get(&c.image).copied().unwrap_or(0) as usize;
+        let n = peers(&sample.service);
+        // A deterministic split of the second's requests among the ready endpoints.
+        let mine = served / n + usize::from((seq as usize % n) < served % n);
+        seq += 1;
+        for _ in 0..mine {
+            lines.push(format!(
+                "10.244.0.1 - - [{}] \"GET / HTTP/1.1\" 200 615 \"-\" \"kubeplay-traffic/1.0\" \"-\"",
+                clf_time(sample.time)
+            ));
+        }
+    }
+    let _ = me;
+    lines
+}
+
+pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        short("container", 'c', FlagKind::String),
+        short("follow", 'f', FlagKind::Bool),
+        short("previous", 'p', FlagKind::Bool),
+        flag("tail", FlagKind::Int),
+        flag("since", FlagKind::Duration),
+        flag("timestamps", FlagKind::Bool),
+        flag("all-containers", FlagKind::Bool),
+        short("selector", 'l', FlagKind::String),
+        flag("prefix", FlagKind::Bool),
+        flag("max-log-requests", FlagKind::Int),
+        flag("pod-running-timeout", FlagKind::Duration),
+    ];
+    let p = match parse_flags(io, "logs", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "logs", io) {
+        return 0;
+    }
+    let ns = namespace(&p);
+    let Some(target) = p.args.first() else {
+        return io.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+    };
+    let cluster = s.cluster();
+    let pod = match target.split_once('/') {
+        None => match cluster.get(Kind::Pod, &ns, target) {
+            Ok(Object::Pod(p)) => p.clone(),
+            Ok(_) => return 1,
+            Err(e) => return io.fail(e.to_string()),
+        },
+        Some((t, name)) => {
+            let kind = match super::resolve_kind(t) {
+                Ok(k) => k,
+                Err(e) => return io.error(e),
+            };
+            if kind == Kind::Pod {
+                match cluster.get(Kind::Pod, &ns, name) {
+                    Ok(Object::Pod(p)) => p.clone(),
+                    Ok(_) => return 1,
+                    Err(e) => return io.fail(e.to_string()),
+                }
+            } else {
+                let owner = match cluster.get(kind, &ns, name) {
+                    Ok(o) => o.clone(),
+                    Err(e) => return io.fail(e.to_string()),
+                };
+                let selector = match &owner {
+                    Object::Deployment(d) => d.spec.selector.clone(),
+                    Object::ReplicaSet(rs) => rs.spec.selector.clone(),
+                    Object::Service(svc) => kubeplay_api::LabelSelector {
+                        match_labels: svc.spec.selector.clone(),
+                        ..Default::default()
+                    },
+                    _ => {
+                        return io.error(format!(
+                            "cannot get the logs from {}",
+                            kind.qualified_plural()
+                        ))
+                    }
+                };
+                let pods: Vec<kubeplay_api::Pod> = cluster
+                    .list(Kind::Pod, Some(&ns), Some(&selector))
+                    .into_iter()
+                    .filter_map(|o| match o {
+                        Object::Pod(p) => Some(p.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let Some(first) = pods.first().cloned() else {
+                    return io.error("timed out waiting for the condition");
+                };
+                if pods.len() > 1 {
+                    io.err.push_str(&format!(
+                        "Found {} pods, using pod/{}\n",
+                        pods.len(),
+                        first.metadata.name
+                    ));
+                }
+                first
+            }
+        }
+    };
+    let container = match p.get("container") {
+        Some(c) => {
+            if !pod.spec.containers.iter().any(|x| x.name == c) {
+                return io.fail(format!(
+                    "error: container {c} is not valid for pod {}",
+                    pod.metadata.name
+                ));
+            }
+            c.to_string()
+        }
+        None => {
+            let names: Vec<&str> = pod
+                .spec
+                .containers
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            if names.len() > 1 {
+                io.err.push_str(&format!(
+                    "Defaulted container \"{}\" out of: {}\n",
+                    names[0],
+                    names.join(", ")
+                ));
+            }
+            names.first().map(|s| s.to_string()).unwrap_or_default()
+        }
+    };
+    let st = pod
+        .status
+        .container_statuses
+        .iter()
+        .find(|s| s.name == container);
+    if p.bool("previous") {
+        if st.is_none_or(|s| s.restart_count == 0) {
+            return io.fail(format!(
+                "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{}\" not found",
+                pod.metadata.name
+            ));
+        }
+        return 0;
+    }
+    let running = st.is_some_and(|s| s.state.running.is_some());
+    if !running {
+        let reason = st
+            .and_then(|s| s.state.waiting.as_ref())
+            .map(|w| w.reason.clone())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "ContainerCreating".into());
+        return io.fail(format!(
+            "Error from server (BadRequest): container \"{container}\" in pod \"{}\" is waiting to start: {reason}",
+            pod.metadata.name
+        ));
+    }
+    let mut lines = container_log(s, &pod, &container);
+    if let Some(t) = p.int("tail").filter(|t| *t >= 0) {
+        let t = t as usize;
+        if lines.len() > t {
+            lines.drain(..lines.len() - t);
+        }
+    }
+    for l in lines {
+        io.println(l);
+    }
+    0
+}

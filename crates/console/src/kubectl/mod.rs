@@ -1,0 +1,448 @@
+//! `kubectl`: finds the subcommand as cobra does, and holds what the subcommands share (resource
+//! arguments, namespaces, output formats, kubectl's wording of names and errors).
+
+pub mod api_resources;
+pub mod apply;
+pub mod create;
+pub mod describe;
+pub mod explain;
+pub mod export;
+pub mod get;
+pub mod help;
+pub mod logs;
+pub mod modify;
+pub mod printers;
+pub mod rollout;
+pub mod top;
+pub mod version;
+pub mod wait;
+
+use kubeplay_api::{Kind, Object};
+
+use crate::flags::{self, Flag, Parsed};
+use crate::{Io, Job, Session};
+
+/// kubectl's top-level commands in the order kubectl registers them (cobra keeps that order for
+/// its "Did you mean this?" suggestions).
+const COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "api-resources",
+    "api-versions",
+    "config",
+    "kuberc",
+    "plugin",
+    "version",
+    "options",
+];
+
+/// Commands kubectl has but the playground cannot run (no containers, files or kubeconfig).
+const UNSUPPORTED: &[&str] = &[
+    "edit",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "patch",
+    "replace",
+    "kustomize",
+    "completion",
+    "api-versions",
+    "config",
+    "kuberc",
+    "plugin",
+    "options",
+];
+
+/// Runs `kubectl ARGS`.
+pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i32, Option<Job>) {
+    let Some(pos) = find_command(args) else {
+        // No subcommand: flags alone are parsed against the root command.
+        return match flags::parse(&[], args) {
+            Err(e) => (
+                io.fail(format!("error: {}\nSee 'kubectl --help' for usage.", e.0)),
+                None,
+            ),
+            Ok(_) => {
+                io.out.push_str(help::ROOT);
+                (0, None)
+            }
+        };
+    };
+    let name = args[pos].as_str();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    let code = match name {
+        "get" => return get::run(s, &rest, io, allow_job),
+        "rollout" => return rollout::run(s, &rest, io, allow_job),
+        "wait" => return wait::run(s, &rest, io, allow_job),
+        "create" => create::run(s, &rest, io),
+        "run" => create::run_pod(s, &rest, io),
+        "expose" => create::expose(s, &rest, io),
+        "apply" => apply::apply(s, &rest, io),
+        "delete" => apply::delete(s, &rest, io),
+        "describe" => describe::run(s, &rest, io),
+        "scale" => modify::scale(s, &rest, io),
+        "set" => modify::set(s, &rest, io),
+        "label" => modify::label_or_annotate(s, &rest, io, modify::Meta::Labels),
+        "annotate" => modify::label_or_annotate(s, &rest, io, modify::Meta::Annotations),
+        "cordon" => modify::cordon(s, &rest, io, true),
+        "uncordon" => modify::cordon(s, &rest, io, false),
+        "drain" => modify::drain(s, &rest, io),
+        "taint" => modify::taint(s, &rest, io),
+        "top" => top::run(s, &rest, io),
+        "logs" => logs::run(s, &rest, io),
+        "version" => version::run(s, &rest, io),
+        "api-resources" => api_resources::run(s, &rest, io),
+        "explain" => explain::run(s, &rest, io),
+        "help" => help::run(&rest, io),
+        other if UNSUPPORTED.contains(&other) => io.error(format!(
+            "\"kubectl {other}\" is not available in the playground (it has no containers, files or kubeconfig to act on)"
+        )),
+        other => {
+            let suggestions = suggest(other);
+            let mut msg = format!("unknown command \"{other}\" for \"kubectl\"");
+            if !suggestions.is_empty() {
+                msg.push_str("\n\nDid you mean this?\n");
+                for sug in suggestions {
+                    msg.push('\t');
+                    msg.push_str(sug);
+                    msg.push('\n');
+                }
+            }
+            io.error(msg)
+        }
+    };
+    (code, None)
+}
+
+/// The index of the subcommand in `args`, skipping global flags and their values as cobra's
+/// `stripFlags` does.
+fn find_command(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "--" {
+            return None;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            if !long.contains('=') && !is_bool_global(long) {
+                i += 1; // the flag's value
+            }
+        } else if a.starts_with('-') && a.len() > 1 {
+            let body = &a[1..];
+            if body.len() == 1 && !is_bool_global_short(body) {
+                i += 1;
+            }
+        } else {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_bool_global(name: &str) -> bool {
+    flags::GLOBAL
+        .iter()
+        .any(|f| f.long == name && f.kind == flags::FlagKind::Bool)
+}
+
+fn is_bool_global_short(s: &str) -> bool {
+    flags::GLOBAL.iter().any(|f| {
+        f.short.map(|c| c.to_string()).as_deref() == Some(s) && f.kind == flags::FlagKind::Bool
+    })
+}
+
+/// cobra's `SuggestionsFor`: commands within Levenshtein distance 2, or with the typed prefix.
+fn suggest(typed: &str) -> Vec<&'static str> {
+    let lower = typed.to_ascii_lowercase();
+    COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| levenshtein(&lower, c) <= 2 || c.starts_with(&lower))
+        .collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+// ----- shared by the subcommands -----------------------------------------------------------------
+
+/// Parses a command's flags; on error prints pflag's message and cobra's usage hint.
+pub(crate) fn parse_flags(
+    io: &mut Io,
+    path: &str,
+    flags: &[Flag],
+    args: &[String],
+) -> Result<Parsed, i32> {
+    match flags::parse(flags, args) {
+        Ok(p) => Ok(p),
+        Err(e) => Err(io.fail(format!(
+            "error: {}\nSee 'kubectl {path} --help' for usage.",
+            e.0
+        ))),
+    }
+}
+
+/// Prints a command's help if `-h`/`--help` was given. Returns true if it did.
+pub(crate) fn wants_help(p: &Parsed, path: &str, io: &mut Io) -> bool {
+    if p.bool("help") {
+        io.out.push_str(&help::for_command(path));
+        true
+    } else {
+        false
+    }
+}
+
+/// The namespace a command acts in: `-n`, else the context's (`default`).
+pub(crate) fn namespace(p: &Parsed) -> String {
+    p.namespace()
+        .filter(|n| !n.is_empty())
+        .unwrap_or("default")
+        .to_string()
+}
+
+/// `cmdutil.UsageErrorf`: the message and the help hint.
+pub(crate) fn usage_error(io: &mut Io, path: &str, msg: &str) -> i32 {
+    io.fail(format!(
+        "error: {msg}\nSee 'kubectl {path} -h' for help and examples"
+    ))
+}
+
+/// Resolves a resource type as the user typed it (`po`, `deployments.apps`, `Deployment`).
+pub(crate) fn resolve_kind(name: &str) -> Result<Kind, String> {
+    Kind::from_resource_name(name)
+        .ok_or_else(|| format!("the server doesn't have a resource type \"{name}\""))
+}
+
+/// `deployment.apps/nginx`, `pod/nginx-1`: how kubectl names an object in its messages.
+pub(crate) fn object_ref(obj: &Object) -> String {
+    format!("{}/{}", obj.kind().qualified_singular(), obj.name())
+}
+
+pub(crate) fn kind_ref(kind: Kind, name: &str) -> String {
+    format!("{}/{}", kind.qualified_singular(), name)
+}
+
+/// What the resource arguments of `get`, `describe`, `delete`... name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Targets {
+    /// `pods`, `pods,svc`, `all`: every object of these kinds.
+    Kinds(Vec<Kind>),
+    /// `pod a b`, `pod/a svc/b`.
+    Named(Vec<(Kind, String)>),
+}
+
+/// kubectl's resource builder: `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME...`.
+pub(crate) fn parse_targets(args: &[String]) -> Result<Targets, String> {
+    let Some(first) = args.first() else {
+        return Ok(Targets::Kinds(Vec::new()));
+    };
+    if args.iter().any(|a| a.contains('/')) {
+        let mut named = Vec::new();
+        for a in args {
+            let Some((t, n)) = a.split_once('/') else {
+                return Err("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            if n.is_empty() {
+                return Err(
+                    "arguments in resource/name form must have a single resource and name".into(),
+                );
+            }
+            named.push((resolve_kind(t)?, n.to_string()));
+        }
+        return Ok(Targets::Named(named));
+    }
+    let mut kinds = Vec::new();
+    for t in first.split(',') {
+        if t == "all" {
+            for k in [Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet] {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+            continue;
+        }
+        let k = resolve_kind(t)?;
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    if args.len() > 1 {
+        if kinds.len() > 1 || first.split(',').any(|t| t == "all") {
+            return Err(
+                "arguments in resource/name form must have a single resource and name".to_string(),
+            );
+        }
+        return Ok(Targets::Named(
+            args[1..].iter().map(|n| (kinds[0], n.clone())).collect(),
+        ));
+    }
+    Ok(Targets::Kinds(kinds))
+}
+
+/// The objects a manifest (`-f`) names, parsed and typed, with kubectl's errors.
+pub(crate) fn read_manifests(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec<Object>, i32> {
+    let mut objs = Vec::new();
+    for path in p.all("filename") {
+        let text = if path == "-" {
+            io.stdin.take().unwrap_or_default()
+        } else if s.files().is_dir(&path) {
+            let mut all = String::new();
+            for f in s.files().list_dir(&path) {
+                if f.ends_with(".yaml") || f.ends_with(".yml") || f.ends_with(".json") {
+                    if let Ok(t) = s.files().read(&f) {
+                        all.push_str("\n---\n");
+                        all.push_str(&t);
+                    }
+                }
+            }
+            all
+        } else {
+            match s.files().read(&path) {
+                Ok(t) => t,
+                Err(crate::FileError::NotFound) => {
+                    return Err(io.error(format!("the path \"{path}\" does not exist")));
+                }
+                Err(e) => return Err(io.error(format!("open {path}: {}", e.reason()))),
+            }
+        };
+        let source = if path == "-" {
+            "STDIN".to_string()
+        } else {
+            path.clone()
+        };
+        let docs = match kubeplay_api::parse_documents(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                return Err(io.fail(format!(
+                    "error: error parsing {source}: {}",
+                    e.trim_start_matches("error: ")
+                )))
+            }
+        };
+        for v in docs {
+            let meta_field = |k: &str| {
+                v.get("metadata")
+                    .and_then(|m| m.get(k))
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let (name, ns) = (meta_field("name"), meta_field("namespace"));
+            match Object::from_value(v) {
+                Ok(o) => objs.push(o),
+                Err(e) if e.message.starts_with("resource mapping not found") => {
+                    return Err(io.fail(format!(
+                        "error: {}",
+                        e.message.replacen(
+                            "name: \"\" namespace: \"\" from \"\"",
+                            &format!("name: \"{name}\" namespace: \"{ns}\" from \"{source}\""),
+                            1
+                        )
+                    )))
+                }
+                Err(e) => {
+                    return Err(io.fail(format!(
+                        "error: error validating \"{source}\": {}",
+                        e.message
+                    )))
+                }
+            }
+        }
+    }
+    if objs.is_empty() {
+        return Err(io.error("no objects passed to apply"));
+    }
+    Ok(objs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_follow_cobra() {
+        assert_eq!(suggest("foo"), vec!["top"]);
+        // As the real kubectl lists them (`kubectl gt`, `kubectl des`).
+        assert_eq!(suggest("gt"), vec!["set", "get", "cp"]);
+        assert_eq!(suggest("des"), vec!["set", "get", "describe"]);
+        assert!(suggest("xyzzy").is_empty());
+    }
+
+    #[test]
+    fn targets_parse_like_the_resource_builder() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            parse_targets(&args("po,svc")),
+            Ok(Targets::Kinds(vec![Kind::Pod, Kind::Service]))
+        );
+        assert_eq!(
+            parse_targets(&args("deploy/a pod/b")),
+            Ok(Targets::Named(vec![
+                (Kind::Deployment, "a".into()),
+                (Kind::Pod, "b".into())
+            ]))
+        );
+        assert_eq!(
+            parse_targets(&args("foo")),
+            Err("the server doesn't have a resource type \"foo\"".into())
+        );
+    }
+}

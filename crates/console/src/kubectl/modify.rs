@@ -1,0 +1,745 @@
+//! kubectl's client-side updates: `scale`, `set image`, `label`, `annotate`, `cordon`,
+//! `uncordon`, `drain` and `taint`. Each reads the object, changes it and sends an update, as the
+//! real kubectl patches it; nothing is changed when the command fails.
+
+use std::collections::BTreeMap;
+
+use kubeplay_api::core::Taint;
+use kubeplay_api::{Kind, LabelSelector, Object};
+
+use super::{namespace, parse_flags, parse_targets, wants_help, Targets};
+use crate::flags::{flag, opt, short, FlagKind, Parsed};
+use crate::{Io, Session};
+
+const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// Resolves `TYPE NAME`, `TYPE/NAME`, `-l` or `--all` to objects, with kubectl's errors.
+fn select(s: &Session, p: &Parsed, args: &[String], io: &mut Io) -> Result<Vec<Object>, i32> {
+    let ns = namespace(p);
+    let selector = match p.get("selector") {
+        Some(sel) => Some(LabelSelector::parse(sel).map_err(|e| io.error(e))?),
+        None => None,
+    };
+    let targets = match parse_targets(args) {
+        Ok(Targets::Kinds(k)) if k.is_empty() => return Err(io.error(NO_RESOURCES)),
+        Ok(t) => t,
+        Err(e) => return Err(io.error(e)),
+    };
+    let mut out = Vec::new();
+    match targets {
+        Targets::Named(named) => {
+            for (k, n) in named {
+                match s.cluster().get(k, &ns, &n) {
+                    Ok(o) => out.push(o.clone()),
+                    Err(e) => return Err(io.fail(e.to_string())),
+                }
+            }
+        }
+        Targets::Kinds(kinds) => {
+            if selector.is_none() && !p.bool("all") {
+                return Err(io.error("resource(s) were provided, but no name was specified"));
+            }
+            for k in kinds {
+                let list_ns = if p.bool("all-namespaces") || !k.namespaced() {
+                    None
+                } else {
+                    Some(ns.as_str())
+                };
+                out.extend(
+                    s.cluster()
+                        .list(k, list_ns, selector.as_ref())
+                        .into_iter()
+                        .cloned(),
+                );
+            }
+            if out.is_empty() {
+                io.err
+                    .push_str(&format!("No resources found in {ns} namespace.\n"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn update(s: &mut Session, io: &mut Io, obj: Object) -> Result<Object, i32> {
+    s.cluster_mut()
+        .update(obj)
+        .map_err(|e| io.fail(e.to_string()))
+}
+
+// ----- scale -------------------------------------------------------------------------------------
+
+pub fn scale(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        flag("replicas", FlagKind::Int32),
+        flag("current-replicas", FlagKind::Int32),
+        flag("resource-version", FlagKind::String),
+        short("selector", 'l', FlagKind::String),
+        flag("all", FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        flag("timeout", FlagKind::Duration),
+        short("output", 'o', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+    ];
+    let p = match parse_flags(io, "scale", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "scale", io) {
+        return 0;
+    }
+    let Some(replicas) = p.int("replicas") else {
+        return io.error("required flag(s) \"replicas\" not set");
+    };
+    if replicas < 0 {
+        return io.error(
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        );
+    }
+    let objs = match select(s, &p, &p.args.clone(), io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let mut code = 0;
+    for mut obj in objs {
+        let current = match &obj {
+            Object::Deployment(d) => d.replicas(),
+            Object::ReplicaSet(rs) => rs.replicas(),
+            other => {
+                code = io.error(format!(
+                    "no objects passed to scale {} \"{}\" is not scalable",
+                    other.kind().qualified_plural(),
+                    other.name()
+                ));
+                continue;
+            }
+        };
+        if let Some(want) = p.int("current-replicas").filter(|c| *c >= 0) {
+            if want != current as i64 {
+                code = io.error(format!("Expected replicas to be {want}, was {current}"));
+                continue;
+            }
+        }
+        match &mut obj {
+            Object::Deployment(d) => d.spec.replicas = Some(replicas as i32),
+            Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas as i32),
+            _ => {}
+        }
+        let reference = super::object_ref(&obj);
+        if p.get("dry-run").is_some_and(|d| d != "none") {
+            io.println(format!("{reference} scaled (dry run)"));
+            continue;
+        }
+        match update(s, io, obj) {
+            Ok(_) => io.println(format!("{reference} scaled")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}
+
+// ----- set image ---------------------------------------------------------------------------------
+
+pub fn set(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+        io.out.push_str(&super::help::for_command("set"));
+        return 0;
+    };
+    let sub = args[pos].as_str();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    match sub {
+        "image" => set_image(s, &rest, io),
+        "env" | "resources" | "selector" | "serviceaccount" | "subject" => io.error(format!(
+            "\"kubectl set {sub}\" is not available in the playground; edit the manifest and apply it"
+        )),
+        other => io.fail(format!(
+            "error: unknown command \"{other}\" for \"kubectl set\"\n\nDid you mean this?\n\timage\n"
+        )),
+    }
+}
+
+fn set_image(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "set image";
+    let flags = [
+        short("selector", 'l', FlagKind::String),
+        flag("all", FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        flag("local", FlagKind::Bool),
+        flag("record", FlagKind::Bool),
+    ];
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    // Resource arguments first, then CONTAINER=IMAGE pairs.
+    let split = p
+        .args
+        .iter()
+        .position(|a| a.contains('='))
+        .unwrap_or(p.args.len());
+    let (resources, pairs) = p.args.split_at(split);
+    if pairs.is_empty() {
+        return super::usage_error(io, PATH, "at least one image update is required");
+    }
+    let mut images: Vec<(String, String)> = Vec::new();
+    for pair in pairs {
+        match pair.split_once('=') {
+            Some((c, i)) if !c.is_empty() && !i.is_empty() => images.push((c.into(), i.into())),
+            _ => {
+                return io.error(format!(
+                    "invalid image update \"{pair}\": expected CONTAINER=IMAGE"
+                ))
+            }
+        }
+    }
+    if resources.is_empty() {
+        return io.error(NO_RESOURCES);
+    }
+    let objs = match select(s, &p, resources, io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let mut code = 0;
+    for mut obj in objs {
+        let spec = match &mut obj {
+            Object::Deployment(d) => &mut d.spec.template.spec,
+            Object::ReplicaSet(rs) => &mut rs.spec.template.spec,
+            Object::Pod(pod) => &mut pod.spec,
+            other => {
+                code = io.error(format!(
+                    "{} is not a workload: it has no containers",
+                    super::object_ref(other)
+                ));
+                continue;
+            }
+        };
+        let mut missing = None;
+        for (c, image) in &images {
+            let mut found = false;
+            for cont in spec
+                .containers
+                .iter_mut()
+                .chain(spec.init_containers.iter_mut())
+            {
+                if c == "*" || cont.name == *c {
+                    cont.image = image.clone();
+                    found = true;
+                }
+            }
+            if !found {
+                missing = Some(c.clone());
+            }
+        }
+        if let Some(c) = missing {
+            code = io.error(format!("unable to find container named \"{c}\""));
+            continue;
+        }
+        let reference = super::object_ref(&obj);
+        if p.get("dry-run").is_some_and(|d| d != "none") {
+            io.println(format!("{reference} image updated (dry run)"));
+            continue;
+        }
+        match update(s, io, obj) {
+            Ok(_) => io.println(format!("{reference} image updated")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}
+
+// ----- label and annotate ------------------------------------------------------------------------
+
+/// Which metadata map `label` or `annotate` changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Meta {
+    Labels,
+    Annotations,
+}
+
+pub fn label_or_annotate(s: &mut Session, args: &[String], io: &mut Io, which: Meta) -> i32 {
+    let path = if which == Meta::Labels {
+        "label"
+    } else {
+        "annotate"
+    };
+    let flags = [
+        flag("overwrite", FlagKind::Bool),
+        short("selector", 'l', FlagKind::String),
+        flag("all", FlagKind::Bool),
+        short("all-namespaces", 'A', FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        flag("list", FlagKind::Bool),
+        flag("local", FlagKind::Bool),
+        short("output", 'o', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        flag("resource-version", FlagKind::String),
+        flag("field-selector", FlagKind::String),
+    ];
+    let p = match parse_flags(io, path, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, path, io) {
+        return 0;
+    }
+    // KEY=VAL and KEY- arguments come after the resources.
+    let split = p
+        .args
+        .iter()
+        .position(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')))
+        .unwrap_or(p.args.len());
+    let (resources, changes) = p.args.split_at(split);
+    let noun = if which == Meta::Labels {
+        "label"
+    } else {
+        "annotation"
+    };
+    if changes.is_empty() && !p.bool("list") {
+        return super::usage_error(io, path, &format!("at least one {noun} update is required"));
+    }
+    let mut add: BTreeMap<String, String> = BTreeMap::new();
+    let mut remove: Vec<String> = Vec::new();
+    for c in changes {
+        if let Some((k, v)) = c.split_once('=') {
+            if which == Meta::Labels {
+                let bad_value = !v.is_empty()
+                    && (v.len() > 63
+                        || !v
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                        || !v.starts_with(|c: char| c.is_ascii_alphanumeric())
+                        || !v.ends_with(|c: char| c.is_ascii_alphanumeric()));
+                if bad_value {
+                    return io.error(format!("invalid label value: \"{c}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+                }
+            }
+            add.insert(k.to_string(), v.to_string());
+        } else if let Some(k) = c.strip_suffix('-') {
+            remove.push(k.to_string());
+        } else {
+            return io.error(format!("invalid {noun} format: {c}"));
+        }
+    }
+    if resources.is_empty() {
+        return io.error(NO_RESOURCES);
+    }
+    let objs = match select(s, &p, resources, io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let mut code = 0;
+    for mut obj in objs {
+        let reference = super::object_ref(&obj);
+        let map = match which {
+            Meta::Labels => &mut obj.meta_mut().labels,
+            Meta::Annotations => &mut obj.meta_mut().annotations,
+        };
+        if p.bool("list") {
+            for (k, v) in map.iter() {
+                io.println(format!("{k}={v}"));
+            }
+            continue;
+        }
+        if !p.bool("overwrite") {
+            if let Some((k, old)) = add
+                .iter()
+                .find_map(|(k, v)| map.get(k).filter(|old| *old != v).map(|old| (k, old)))
+            {
+                code = io.error(format!(
+                    "'{k}' already has a value ({old}), and --overwrite is false"
+                ));
+                continue;
+            }
+        }
+        let before = map.clone();
+        for (k, v) in &add {
+            map.insert(k.clone(), v.clone());
+        }
+        for k in &remove {
+            if map.remove(k).is_none() && which == Meta::Labels {
+                io.err.push_str(&format!("label \"{k}\" not found.\n"));
+            }
+        }
+        let changed = *map != before;
+        let msg = match which {
+            Meta::Labels if !remove.is_empty() && add.is_empty() && changed => "unlabeled",
+            Meta::Labels if !changed => "not labeled",
+            Meta::Labels => "labeled",
+            Meta::Annotations if !changed => "not annotated",
+            Meta::Annotations => "annotated",
+        };
+        if p.get("dry-run").is_some_and(|d| d != "none") {
+            io.println(format!("{reference} {msg} (dry run)"));
+            continue;
+        }
+        if changed {
+            if let Err(c) = update(s, io, obj) {
+                code = c;
+                continue;
+            }
+        }
+        io.println(format!("{reference} {msg}"));
+    }
+    code
+}
+
+// ----- nodes: cordon, uncordon, drain, taint -----------------------------------------------------
+
+fn nodes_named(
+    s: &Session,
+    p: &Parsed,
+    io: &mut Io,
+    path: &str,
+) -> Result<Vec<kubeplay_api::Node>, i32> {
+    if p.args.is_empty() && p.get("selector").is_none() {
+        return Err(super::usage_error(
+            io,
+            path,
+            "USAGE: kubectl cordon NODE [flags]",
+        ));
+    }
+    let mut out = Vec::new();
+    if let Some(sel) = p.get("selector") {
+        let sel = LabelSelector::parse(sel).map_err(|e| io.error(e))?;
+        for o in s.cluster().list(Kind::Node, None, Some(&sel)) {
+            if let Object::Node(n) = o {
+                out.push(n.clone());
+            }
+        }
+    }
+    for a in &p.args {
+        let name = a
+            .strip_prefix("node/")
+            .or_else(|| a.strip_prefix("nodes/"))
+            .unwrap_or(a);
+        match s.cluster().get(Kind::Node, "", name) {
+            Ok(Object::Node(n)) => out.push(n.clone()),
+            Ok(_) => {}
+            Err(e) => return Err(io.fail(e.to_string())),
+        }
+    }
+    Ok(out)
+}
+
+pub fn cordon(s: &mut Session, args: &[String], io: &mut Io, on: bool) -> i32 {
+    let path = if on { "cordon" } else { "uncordon" };
+    let flags = [
+        short("selector", 'l', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+    ];
+    let p = match parse_flags(io, path, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, path, io) {
+        return 0;
+    }
+    let nodes = match nodes_named(s, &p, io, path) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let mut code = 0;
+    for mut n in nodes {
+        let reference = format!("node/{}", n.metadata.name);
+        if n.spec.unschedulable == on {
+            io.println(format!("{reference} already {path}ed"));
+            continue;
+        }
+        n.spec.unschedulable = on;
+        match update(s, io, Object::Node(n)) {
+            Ok(_) => io.println(format!("{reference} {path}ed")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}
+
+pub fn drain(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        flag("ignore-daemonsets", FlagKind::Bool),
+        flag("delete-emptydir-data", FlagKind::Bool),
+        flag("force", FlagKind::Bool),
+        flag("grace-period", FlagKind::Int),
+        flag("timeout", FlagKind::Duration),
+        short("selector", 'l', FlagKind::String),
+        flag("pod-selector", FlagKind::String),
+        flag("disable-eviction", FlagKind::Bool),
+        flag("skip-wait-for-delete-timeout", FlagKind::Int),
+        opt("dry-run", FlagKind::String, "unchanged"),
+    ];
+    let p = match parse_flags(io, "drain", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "drain", io) {
+        return 0;
+    }
+    let nodes = match nodes_named(s, &p, io, "drain") {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let grace = p
+        .int("grace-period")
+        .filter(|g| *g >= 0)
+        .map(|g| g.min(31_536_000));
+    let mut code = 0;
+    for mut n in nodes {
+        let name = n.metadata.name.clone();
+        if !n.spec.unschedulable {
+            n.spec.unschedulable = true;
+            if let Err(c) = update(s, io, Object::Node(n)) {
+                code = c;
+                continue;
+            }
+            io.println(format!("node/{name} cordoned"));
+        } else {
+            io.println(format!("node/{name} already cordoned"));
+        }
+        let pods: Vec<kubeplay_api::Pod> = s
+            .cluster()
+            .list(Kind::Pod, None, None)
+            .into_iter()
+            .filter_map(|o| match o {
+                Object::Pod(pod) if pod.spec.node_name == name && pod.is_active() => {
+                    Some(pod.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        let unmanaged: Vec<String> = pods
+            .iter()
+            .filter(|pod| pod.metadata.controller().is_none())
+            .map(|pod| format!("{}/{}", pod.metadata.namespace, pod.metadata.name))
+            .collect();
+        if !unmanaged.is_empty() && !p.bool("force") {
+            let msg = format!(
+                "cannot delete Pods that declare no controller (use --force to override): {}",
+                unmanaged.join(", ")
+            );
+            io.err.push_str(&format!(
+                "error: unable to drain node \"{name}\" due to error: {msg}, continuing command...\nThere are pending nodes to be drained:\n {name}\nerror: {msg}\n"
+            ));
+            code = 1;
+            continue;
+        }
+        if !unmanaged.is_empty() {
+            io.err.push_str(&format!(
+                "Warning: deleting Pods that declare no controller: {}\n",
+                unmanaged.join(", ")
+            ));
+        }
+        for pod in &pods {
+            io.println(format!(
+                "evicting pod {}/{}",
+                pod.metadata.namespace, pod.metadata.name
+            ));
+        }
+        for pod in &pods {
+            let _ = s.cluster_mut().delete(
+                Kind::Pod,
+                &pod.metadata.namespace,
+                &pod.metadata.name,
+                grace,
+            );
+        }
+        // Evictions complete once the pods are gone.
+        if s.clock == crate::Clock::Simulated {
+            let timeout = p
+                .duration("timeout")
+                .filter(|t| *t > 0)
+                .unwrap_or(crate::jobs::DEFAULT_CAP_MS);
+            let cluster = s.cluster_mut();
+            let deadline = cluster.now().plus_millis(timeout);
+            let gone = |c: &kubeplay_engine::Cluster| {
+                pods.iter().all(|pod| {
+                    match c.get(Kind::Pod, &pod.metadata.namespace, &pod.metadata.name) {
+                        Ok(o) => o.meta().uid != pod.metadata.uid,
+                        Err(_) => true,
+                    }
+                })
+            };
+            while !gone(cluster) && cluster.now() < deadline {
+                let now = cluster.now();
+                let next = cluster
+                    .next_task_time()
+                    .unwrap_or(deadline)
+                    .min(deadline)
+                    .max(now.plus_millis(1));
+                cluster.run_until(next);
+            }
+        }
+        for pod in &pods {
+            io.println(format!("pod/{} evicted", pod.metadata.name));
+        }
+        io.println(format!("node/{name} drained"));
+    }
+    code
+}
+
+/// Parses `key[=value]:Effect` (add) or `key[:Effect]-` (remove).
+fn parse_taint(spec: &str) -> Result<(Taint, bool), String> {
+    let (body, remove) = match spec.strip_suffix('-') {
+        Some(b) => (b, true),
+        None => (spec, false),
+    };
+    let (kv, effect) = match body.rsplit_once(':') {
+        Some((kv, e)) => (kv, e),
+        None if remove => (body, ""),
+        None => return Err(format!("invalid taint spec: {spec}")),
+    };
+    if !effect.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
+        return Err(format!(
+            "invalid taint effect: {effect}, unsupported taint effect"
+        ));
+    }
+    let (key, value) = match kv.split_once('=') {
+        Some((k, v)) => (k, v),
+        None => (kv, ""),
+    };
+    if key.is_empty() {
+        return Err(format!("invalid taint spec: {spec}"));
+    }
+    Ok((
+        Taint {
+            key: key.into(),
+            value: value.into(),
+            effect: effect.into(),
+            time_added: None,
+        },
+        remove,
+    ))
+}
+
+pub fn taint(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        flag("overwrite", FlagKind::Bool),
+        short("selector", 'l', FlagKind::String),
+        flag("all", FlagKind::Bool),
+        short("output", 'o', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+    ];
+    let p = match parse_flags(io, "taint", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "taint", io) {
+        return 0;
+    }
+    let mut words = p.args.clone();
+    if words
+        .first()
+        .is_some_and(|w| w == "nodes" || w == "node" || w == "no")
+    {
+        words.remove(0);
+    } else if words.first().is_some_and(|w| !w.contains('/')) && !words.is_empty() {
+        return io.error(format!(
+            "invalid resource type {}, only node types are supported",
+            words[0]
+        ));
+    }
+    let split = words
+        .iter()
+        .position(|w| w.contains(':') || w.contains('=') || w.ends_with('-'))
+        .unwrap_or(words.len());
+    let (names, specs) = words.split_at(split);
+    if specs.is_empty() {
+        return io.error("at least one taint update is required");
+    }
+    let mut changes = Vec::new();
+    for spec in specs {
+        match parse_taint(spec) {
+            Ok(t) => changes.push(t),
+            Err(e) => return io.error(e),
+        }
+    }
+    let mut node_args = Parsed::default();
+    node_args.args = names.to_vec();
+    let mut nodes = Vec::new();
+    if p.bool("all") || p.get("selector").is_some() {
+        let sel = match p.get("selector").map(LabelSelector::parse) {
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => return io.error(e),
+            None => None,
+        };
+        for o in s.cluster().list(Kind::Node, None, sel.as_ref()) {
+            if let Object::Node(n) = o {
+                nodes.push(n.clone());
+            }
+        }
+    } else {
+        if names.is_empty() {
+            return io.error(NO_RESOURCES);
+        }
+        match nodes_named(s, &node_args, io, "taint") {
+            Ok(n) => nodes = n,
+            Err(c) => return c,
+        }
+    }
+    let mut code = 0;
+    for mut n in nodes {
+        let name = n.metadata.name.clone();
+        let mut tainted = false;
+        let mut untainted = false;
+        let mut failed = None;
+        for (t, remove) in &changes {
+            if *remove {
+                let before = n.spec.taints.len();
+                n.spec
+                    .taints
+                    .retain(|x| !(x.key == t.key && (t.effect.is_empty() || x.effect == t.effect)));
+                if n.spec.taints.len() == before {
+                    let spec = if t.effect.is_empty() {
+                        t.key.clone()
+                    } else {
+                        format!("{}:{}", t.key, t.effect)
+                    };
+                    failed = Some(format!("taint \"{spec}\" not found"));
+                }
+                untainted = true;
+            } else {
+                if let Some(existing) = n
+                    .spec
+                    .taints
+                    .iter_mut()
+                    .find(|x| x.key == t.key && x.effect == t.effect)
+                {
+                    if !p.bool("overwrite") {
+                        failed = Some(format!(
+                            "node {name} already has {} taint(s) with same effect(s) and --overwrite is false",
+                            t.key
+                        ));
+                        continue;
+                    }
+                    existing.value = t.value.clone();
+                } else {
+                    let mut t = t.clone();
+                    if t.effect == "NoExecute" {
+                        t.time_added = Some(s.cluster().now());
+                    }
+                    n.spec.taints.push(t);
+                }
+                tainted = true;
+            }
+        }
+        if let Some(e) = failed {
+            code = io.error(e);
+            continue;
+        }
+        let word = if untainted && !tainted {
+            "untainted"
+        } else {
+            "tainted"
+        };
+        match update(s, io, Object::Node(n)) {
+            Ok(_) => io.println(format!("node/{name} {word}")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}

@@ -1,0 +1,551 @@
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments. As in the real
+//! kubectl, `undo`, `pause`, `resume` and `restart` are client-side updates of the Deployment, and
+//! `status` watches it, printing kubectl's progress lines.
+
+use kubeplay_api::apps::{
+    CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL, RESTARTED_AT_ANNOTATION,
+};
+use kubeplay_api::{Deployment, Kind, Object, ReplicaSet, Time};
+use kubeplay_engine::Cluster;
+
+use super::{namespace, parse_flags, parse_targets, wants_help, Targets};
+use crate::flags::{flag, opt, short, FlagKind, Parsed};
+use crate::tabwriter::TabWriter;
+use crate::{Io, Job, Session};
+
+pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i32, Option<Job>) {
+    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+        io.out.push_str(&super::help::for_command("rollout"));
+        return (0, None);
+    };
+    let sub = args[pos].as_str();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    let code = match sub {
+        "status" => return status(s, &rest, io, allow_job),
+        "history" => history(s, &rest, io),
+        "undo" => undo(s, &rest, io),
+        "pause" => pause_resume(s, &rest, io, true),
+        "resume" => pause_resume(s, &rest, io, false),
+        "restart" => restart(s, &rest, io),
+        other => io.fail(format!(
+            "error: unknown command \"{other}\" for \"kubectl rollout\"\n\nDid you mean this?\n\tstatus\n\thistory\n"
+        )),
+    };
+    (code, None)
+}
+
+/// The deployments the arguments name (`deployment/x`, `deployment x`, `-l`).
+fn deployments(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec<Deployment>, i32> {
+    let ns = namespace(p);
+    if let Some(sel) = p.get("selector") {
+        let sel = kubeplay_api::LabelSelector::parse(sel).map_err(|e| io.error(e))?;
+        return Ok(s
+            .cluster()
+            .list(Kind::Deployment, Some(&ns), Some(&sel))
+            .into_iter()
+            .filter_map(|o| match o {
+                Object::Deployment(d) => Some(d.clone()),
+                _ => None,
+            })
+            .collect());
+    }
+    let named = match parse_targets(&p.args) {
+        Ok(Targets::Named(n)) => n,
+        Ok(Targets::Kinds(k)) if k.is_empty() => {
+            return Err(io.error("required resource not specified"));
+        }
+        Ok(Targets::Kinds(_)) => {
+            return Err(io.error("resource(s) were provided, but no name was specified"))
+        }
+        Err(e) => return Err(io.error(e)),
+    };
+    let mut out = Vec::new();
+    for (k, name) in named {
+        if k != Kind::Deployment {
+            return Err(io.error(format!(
+                "no status viewer has been implemented for {}",
+                k.name()
+            )));
+        }
+        match s.cluster().get(k, &ns, &name) {
+            Ok(Object::Deployment(d)) => out.push(d.clone()),
+            Ok(_) => {}
+            Err(e) => return Err(io.fail(e.to_string())),
+        }
+    }
+    Ok(out)
+}
+
+/// ReplicaSets a Deployment controls, by revision.
+fn owned_replica_sets(cluster: &Cluster, d: &Deployment) -> Vec<ReplicaSet> {
+    let mut v: Vec<ReplicaSet> = cluster
+        .list(Kind::ReplicaSet, Some(&d.metadata.namespace), None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::ReplicaSet(rs)
+                if rs
+                    .metadata
+                    .controller()
+                    .is_some_and(|c| c.uid == d.metadata.uid) =>
+            {
+                Some(rs.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    v.sort_by_key(ReplicaSet::revision);
+    v
+}
+
+// ----- status ------------------------------------------------------------------------------------
+
+/// `rollout status`: prints the status line each time the Deployment changes, until it is done.
+#[derive(Debug)]
+pub struct RolloutStatus {
+    namespace: String,
+    name: String,
+    revision: i64,
+    watch: bool,
+    last_rv: Option<String>,
+    pub(crate) deadline: Option<Time>,
+}
+
+/// `DeploymentStatusViewer.Status`: the line to print, and whether the rollout is done.
+pub(crate) fn status_line(d: &Deployment, revision: i64) -> Result<(String, bool), String> {
+    if revision > 0 {
+        let rev: i64 = d
+            .metadata
+            .annotation(kubeplay_api::apps::REVISION_ANNOTATION)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(0);
+        if rev != revision {
+            return Err(format!(
+                "desired revision ({revision}) is different from the running revision ({rev})"
+            ));
+        }
+    }
+    let name = &d.metadata.name;
+    if d.metadata.generation <= d.status.observed_generation {
+        if d.status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "Progressing" && c.reason == "ProgressDeadlineExceeded")
+        {
+            return Err(format!(
+                "deployment {name:?} exceeded its progress deadline"
+            ));
+        }
+        let want = d.replicas();
+        let st = &d.status;
+        if st.updated_replicas < want {
+            return Ok((
+                format!(
+                    "Waiting for deployment {name:?} rollout to finish: {} out of {want} new replicas have been updated...\n",
+                    st.updated_replicas
+                ),
+                false,
+            ));
+        }
+        if st.replicas > st.updated_replicas {
+            return Ok((
+                format!(
+                    "Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...\n",
+                    st.replicas - st.updated_replicas
+                ),
+                false,
+            ));
+        }
+        if st.available_replicas < st.updated_replicas {
+            return Ok((
+                format!(
+                    "Waiting for deployment {name:?} rollout to finish: {} of {} updated replicas are available...\n",
+                    st.available_replicas, st.updated_replicas
+                ),
+                false,
+            ));
+        }
+        return Ok((
+            format!("deployment {name:?} successfully rolled out\n"),
+            true,
+        ));
+    }
+    Ok((
+        "Waiting for deployment spec update to be observed...\n".to_string(),
+        false,
+    ))
+}
+
+impl RolloutStatus {
+    pub(crate) fn step(&mut self, cluster: &Cluster, io: &mut Io) -> Option<i32> {
+        let d = match cluster.get(Kind::Deployment, &self.namespace, &self.name) {
+            Ok(Object::Deployment(d)) => d,
+            Ok(_) => return Some(1),
+            Err(e) => return Some(io.fail(e.to_string())),
+        };
+        if self.last_rv.as_deref() == Some(d.metadata.resource_version.as_str()) {
+            return None;
+        }
+        self.last_rv = Some(d.metadata.resource_version.clone());
+        match status_line(d, self.revision) {
+            Err(e) => Some(io.error(e)),
+            Ok((line, done)) => {
+                io.out.push_str(&line);
+                if done || !self.watch {
+                    Some(0)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn status(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i32, Option<Job>) {
+    let flags = [
+        short("watch", 'w', FlagKind::Bool),
+        flag("revision", FlagKind::Int),
+        flag("timeout", FlagKind::Duration),
+        short("selector", 'l', FlagKind::String),
+        short("filename", 'f', FlagKind::StringSlice),
+    ];
+    let p = match parse_flags(io, "rollout status", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return (c, None),
+    };
+    if wants_help(&p, "rollout status", io) {
+        return (0, None);
+    }
+    let ds = match deployments(s, &p, io) {
+        Ok(d) => d,
+        Err(c) => return (c, None),
+    };
+    let Some(d) = ds.into_iter().next() else {
+        return (io.error("no resources found"), None);
+    };
+    let now = s.cluster().now();
+    let job = Job::RolloutStatus(RolloutStatus {
+        namespace: d.metadata.namespace.clone(),
+        name: d.metadata.name.clone(),
+        revision: p.int("revision").unwrap_or(0),
+        watch: p.get("watch").is_none_or(|w| w == "true"),
+        last_rv: None,
+        deadline: p
+            .duration("timeout")
+            .filter(|t| *t > 0)
+            .map(|t| now.plus_millis(t)),
+    });
+    if allow_job {
+        let mut job = job;
+        if let Some(code) = job.step(s.cluster(), io) {
+            return (code, None);
+        }
+        return (0, Some(job));
+    }
+    (crate::jobs::drive(s.cluster_mut(), job, io), None)
+}
+
+// ----- history -----------------------------------------------------------------------------------
+
+fn history(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        flag("revision", FlagKind::Int),
+        short("selector", 'l', FlagKind::String),
+        short("output", 'o', FlagKind::String),
+        short("filename", 'f', FlagKind::StringSlice),
+    ];
+    let p = match parse_flags(io, "rollout history", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "rollout history", io) {
+        return 0;
+    }
+    let ds = match deployments(s, &p, io) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let revision = p.int("revision").unwrap_or(0);
+    for d in ds {
+        let rss = owned_replica_sets(s.cluster(), &d);
+        let reference = format!("deployment.apps/{}", d.metadata.name);
+        if revision > 0 {
+            let Some(rs) = rss.iter().find(|rs| rs.revision() == revision) else {
+                return io.error("unable to find the specified revision");
+            };
+            io.out
+                .push_str(&format!("{reference} with revision #{revision}\n"));
+            io.out.push_str(&pod_template(rs));
+            io.out.push('\n');
+            continue;
+        }
+        let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
+        for rs in &rss {
+            if rs.revision() == 0 {
+                continue;
+            }
+            let cause = rs
+                .metadata
+                .annotation(CHANGE_CAUSE_ANNOTATION)
+                .filter(|c| !c.is_empty())
+                .unwrap_or("<none>");
+            text.push_str(&format!("{}\t{cause}\n", rs.revision()));
+        }
+        let table = TabWriter::describe().format(&text);
+        io.out.push_str(&format!("{reference} \n{table}\n"));
+    }
+    0
+}
+
+/// `DescribePodTemplate`, as `rollout history --revision` prints it.
+fn pod_template(rs: &ReplicaSet) -> String {
+    let t = &rs.spec.template;
+    let mut text = String::from("Pod Template:\n");
+    let mut labels: Vec<String> = t
+        .metadata
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if labels.is_empty() {
+        labels.push("<none>".into());
+    }
+    text.push_str(&format!("  Labels:\t{}\n", labels[0]));
+    for l in &labels[1..] {
+        text.push_str(&format!("  \t{l}\n"));
+    }
+    let anns: Vec<String> = t
+        .metadata
+        .annotations
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    if !anns.is_empty() {
+        text.push_str(&format!("  Annotations:\t{}\n", anns[0]));
+        for a in &anns[1..] {
+            text.push_str(&format!("  \t{a}\n"));
+        }
+    }
+    text.push_str("  Containers:\n");
+    for c in &t.spec.containers {
+        text.push_str(&format!("   {}:\n", c.name));
+        text.push_str(&format!("    Image:\t{}\n", c.image));
+        let ports: Vec<String> = c
+            .ports
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}/{}",
+                    p.container_port,
+                    if p.protocol.is_empty() {
+                        "TCP"
+                    } else {
+                        &p.protocol
+                    }
+                )
+            })
+            .collect();
+        text.push_str(&format!(
+            "    Port:\t{}\n",
+            if ports.is_empty() {
+                "<none>".to_string()
+            } else {
+                ports.join(", ")
+            }
+        ));
+        text.push_str(&format!(
+            "    Host Port:\t{}\n",
+            if ports.is_empty() {
+                "<none>".to_string()
+            } else {
+                "0/TCP".to_string()
+            }
+        ));
+        text.push_str("    Environment:\t<none>\n");
+        text.push_str("    Mounts:\t<none>\n");
+    }
+    text.push_str("  Volumes:\t<none>\n");
+    text.push_str("  Node-Selectors:\t<none>\n");
+    text.push_str("  Tolerations:\t<none>\n");
+    TabWriter::describe().format(&text)
+}
+
+// ----- undo, pause, resume, restart --------------------------------------------------------------
+
+fn undo(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        flag("to-revision", FlagKind::Int),
+        short("selector", 'l', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+    ];
+    let p = match parse_flags(io, "rollout undo", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "rollout undo", io) {
+        return 0;
+    }
+    let ds = match deployments(s, &p, io) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let to = p.int("to-revision").unwrap_or(0);
+    let mut code = 0;
+    for mut d in ds {
+        let reference = format!("deployment.apps/{}", d.metadata.name);
+        if d.spec.paused {
+            code = io.error(format!("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{}' and try again", d.metadata.name));
+            continue;
+        }
+        let rss = owned_replica_sets(s.cluster(), &d);
+        // `deploymentutil.GetAllReplicaSets` history: the target is `to`, or the revision before
+        // the current one.
+        let target = if to > 0 {
+            match rss.iter().find(|rs| rs.revision() == to) {
+                Some(rs) => rs.clone(),
+                None => {
+                    code = io.error(format!("unable to find specified revision {to} in history"));
+                    continue;
+                }
+            }
+        } else {
+            let mut revs: Vec<&ReplicaSet> = rss.iter().filter(|rs| rs.revision() > 0).collect();
+            revs.sort_by_key(|rs| std::cmp::Reverse(rs.revision()));
+            match revs.get(1) {
+                Some(rs) => (*rs).clone(),
+                None => {
+                    code = io.error(format!(
+                        "no rollout history found for deployment \"{}\"",
+                        d.metadata.name
+                    ));
+                    continue;
+                }
+            }
+        };
+        let mut template = target.spec.template.clone();
+        template.metadata.labels.remove(POD_TEMPLATE_HASH_LABEL);
+        if equal_ignoring_hash(&template, &d.spec.template) {
+            io.println(format!(
+                "{reference} skipped rollback (current template already matches revision {})",
+                target.revision()
+            ));
+            continue;
+        }
+        d.spec.template = template;
+        if p.get("dry-run").is_some_and(|x| x != "none") {
+            io.println(format!("{reference} rolled back (dry run)"));
+            continue;
+        }
+        match s.cluster_mut().update(Object::Deployment(d)) {
+            Ok(_) => io.println(format!("{reference} rolled back")),
+            Err(e) => code = io.fail(e.to_string()),
+        }
+    }
+    code
+}
+
+fn equal_ignoring_hash(
+    a: &kubeplay_api::core::PodTemplateSpec,
+    b: &kubeplay_api::core::PodTemplateSpec,
+) -> bool {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    a.metadata.labels.remove(POD_TEMPLATE_HASH_LABEL);
+    b.metadata.labels.remove(POD_TEMPLATE_HASH_LABEL);
+    let mut ad = Object::Deployment(Deployment::default());
+    let mut bd = Object::Deployment(Deployment::default());
+    if let (Object::Deployment(x), Object::Deployment(y)) = (&mut ad, &mut bd) {
+        x.spec.template = a;
+        y.spec.template = b;
+        kubeplay_api::defaults::apply_defaults(&mut ad);
+        kubeplay_api::defaults::apply_defaults(&mut bd);
+    }
+    ad == bd
+}
+
+fn simple_flags() -> Vec<crate::flags::Flag> {
+    vec![
+        short("selector", 'l', FlagKind::String),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+    ]
+}
+
+fn pause_resume(s: &mut Session, args: &[String], io: &mut Io, pause: bool) -> i32 {
+    let path = if pause {
+        "rollout pause"
+    } else {
+        "rollout resume"
+    };
+    let p = match parse_flags(io, path, &simple_flags(), args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, path, io) {
+        return 0;
+    }
+    let ds = match deployments(s, &p, io) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let mut code = 0;
+    for mut d in ds {
+        let name = d.metadata.name.clone();
+        if d.spec.paused == pause {
+            code = io.error(format!(
+                "deployments.apps \"{name}\" is {}",
+                if pause {
+                    "already paused"
+                } else {
+                    "not paused"
+                }
+            ));
+            continue;
+        }
+        d.spec.paused = pause;
+        match s.cluster_mut().update(Object::Deployment(d)) {
+            Ok(_) => io.println(format!(
+                "deployment.apps/{name} {}",
+                if pause { "paused" } else { "resumed" }
+            )),
+            Err(e) => code = io.fail(e.to_string()),
+        }
+    }
+    code
+}
+
+fn restart(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let p = match parse_flags(io, "rollout restart", &simple_flags(), args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "rollout restart", io) {
+        return 0;
+    }
+    let ds = match deployments(s, &p, io) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let now = s.cluster().now();
+    let mut code = 0;
+    for mut d in ds {
+        let name = d.metadata.name.clone();
+        if d.spec.paused {
+            code = io.error(format!("deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"));
+            continue;
+        }
+        d.spec
+            .template
+            .metadata
+            .annotations
+            .insert(RESTARTED_AT_ANNOTATION.into(), now.rfc3339());
+        match s.cluster_mut().update(Object::Deployment(d)) {
+            Ok(_) => io.println(format!("deployment.apps/{name} restarted")),
+            Err(e) => code = io.fail(e.to_string()),
+        }
+    }
+    code
+}

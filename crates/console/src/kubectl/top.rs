@@ -1,0 +1,205 @@
+//! `kubectl top nodes|pods`: the playground's metrics are the pods' requests (a container with
+//! no request counts a nominal 1m CPU and 4Mi of memory), as a metrics-server would report usage.
+
+use std::collections::BTreeMap;
+
+use kubeplay_api::{Kind, LabelSelector, Object, Quantity};
+
+use super::{namespace, parse_flags, wants_help};
+use crate::flags::{flag, short, FlagKind};
+use crate::tabwriter::TabWriter;
+use crate::{Io, Session};
+
+const NOMINAL_CPU_MILLI: i64 = 1;
+const NOMINAL_MEMORY: i64 = 4 * 1024 * 1024;
+
+/// Simulated usage of a running pod: (milli-CPU, bytes).
+pub(crate) fn pod_usage(p: &kubeplay_api::Pod) -> (i64, i64) {
+    let mut cpu = 0;
+    let mut mem = 0;
+    for c in &p.spec.containers {
+        cpu += c
+            .resources
+            .requests
+            .get("cpu")
+            .map(Quantity::milli_value)
+            .unwrap_or(NOMINAL_CPU_MILLI);
+        mem += c
+            .resources
+            .requests
+            .get("memory")
+            .map(Quantity::value)
+            .unwrap_or(NOMINAL_MEMORY);
+    }
+    (cpu, mem)
+}
+
+fn running(p: &kubeplay_api::Pod) -> bool {
+    p.status.phase == "Running" && p.metadata.deletion_timestamp.is_none()
+}
+
+pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+        io.out.push_str(&super::help::for_command("top"));
+        return 0;
+    };
+    let sub = args[pos].as_str();
+    let mut rest: Vec<String> = args[..pos].to_vec();
+    rest.extend_from_slice(&args[pos + 1..]);
+    let flags = [
+        short("selector", 'l', FlagKind::String),
+        short("all-namespaces", 'A', FlagKind::Bool),
+        flag("sort-by", FlagKind::String),
+        flag("no-headers", FlagKind::Bool),
+        flag("containers", FlagKind::Bool),
+        flag("show-capacity", FlagKind::Bool),
+        flag("use-protocol-buffers", FlagKind::Bool),
+        flag("sum", FlagKind::Bool),
+    ];
+    let path = match sub {
+        "node" | "nodes" | "no" => "top node",
+        "pod" | "pods" | "po" => "top pod",
+        other => {
+            return io.fail(format!(
+                "error: unknown command \"{other}\" for \"kubectl top\"\n\nDid you mean this?\n\tnode\n\tpod\n"
+            ))
+        }
+    };
+    let p = match parse_flags(io, path, &flags, &rest) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, path, io) {
+        return 0;
+    }
+    let selector = match p.get("selector").map(LabelSelector::parse) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return io.error(e),
+        None => None,
+    };
+    let cluster = s.cluster();
+    let headers = !p.bool("no-headers");
+    let mut text = String::new();
+    if path == "top node" {
+        let mut usage: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for o in cluster.list(Kind::Pod, None, None) {
+            if let Object::Pod(pod) = o {
+                if running(pod) && !pod.spec.node_name.is_empty() {
+                    let (c, m) = pod_usage(pod);
+                    let e = usage.entry(pod.spec.node_name.clone()).or_default();
+                    e.0 += c;
+                    e.1 += m;
+                }
+            }
+        }
+        let mut rows = Vec::new();
+        for o in cluster.list(Kind::Node, None, selector.as_ref()) {
+            let Object::Node(n) = o else { continue };
+            if !n.is_ready() {
+                rows.push((n.metadata.name.clone(), None));
+                continue;
+            }
+            // The kubelet and system daemons use some of every node.
+            let (c, m) = usage.get(&n.metadata.name).copied().unwrap_or_default();
+            let (c, m) = (c + 100, m + 600 * 1024 * 1024);
+            let basis = if p.bool("show-capacity") {
+                &n.status.capacity
+            } else {
+                &n.status.allocatable
+            };
+            let ac = basis.get("cpu").map(Quantity::milli_value).unwrap_or(0);
+            let am = basis.get("memory").map(Quantity::value).unwrap_or(0);
+            rows.push((n.metadata.name.clone(), Some((c, m, ac, am))));
+        }
+        if rows.is_empty() {
+            return io.error("metrics not available yet");
+        }
+        if headers {
+            text.push_str("NAME\tCPU(cores)\tCPU(%)\tMEMORY(bytes)\tMEMORY(%)\t\n");
+        }
+        let mut missing = Vec::new();
+        for (name, u) in rows {
+            match u {
+                Some((c, m, ac, am)) => {
+                    let cp = if ac > 0 { c * 100 / ac } else { 0 };
+                    let mp = if am > 0 { m * 100 / am } else { 0 };
+                    text.push_str(&format!(
+                        "{name}\t{c}m\t{cp}%\t{}Mi\t{mp}%\t\n",
+                        m / (1024 * 1024)
+                    ));
+                }
+                None => missing.push(name),
+            }
+        }
+        for name in missing {
+            text.push_str(&format!(
+                "{name}\t<unknown>\t<unknown>\t<unknown>\t<unknown>\t\n"
+            ));
+        }
+    } else {
+        let all = p.bool("all-namespaces");
+        let ns = namespace(&p);
+        let pods: Vec<&kubeplay_api::Pod> = cluster
+            .list(
+                Kind::Pod,
+                if all { None } else { Some(&ns) },
+                selector.as_ref(),
+            )
+            .into_iter()
+            .filter_map(|o| match o {
+                Object::Pod(pod) if running(pod) => Some(pod),
+                _ => None,
+            })
+            .collect();
+        if pods.is_empty() {
+            if all {
+                return io.error("Metrics not available for pod in any namespace");
+            }
+            io.err
+                .push_str(&format!("No resources found in {ns} namespace.\n"));
+            return 0;
+        }
+        if headers {
+            if all {
+                text.push_str("NAMESPACE\t");
+            }
+            if p.bool("containers") {
+                text.push_str("POD\tNAME\tCPU(cores)\tMEMORY(bytes)\t\n");
+            } else {
+                text.push_str("NAME\tCPU(cores)\tMEMORY(bytes)\t\n");
+            }
+        }
+        for pod in pods {
+            if all {
+                text.push_str(&format!("{}\t", pod.metadata.namespace));
+            }
+            if p.bool("containers") {
+                for c in &pod.spec.containers {
+                    let one = kubeplay_api::Pod {
+                        spec: kubeplay_api::core::PodSpec {
+                            containers: vec![c.clone()],
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    };
+                    let (cpu, mem) = pod_usage(&one);
+                    text.push_str(&format!(
+                        "{}\t{}\t{cpu}m\t{}Mi\t\n",
+                        pod.metadata.name,
+                        c.name,
+                        mem / (1024 * 1024)
+                    ));
+                }
+            } else {
+                let (cpu, mem) = pod_usage(pod);
+                text.push_str(&format!(
+                    "{}\t{cpu}m\t{}Mi\t\n",
+                    pod.metadata.name,
+                    mem / (1024 * 1024)
+                ));
+            }
+        }
+    }
+    io.out.push_str(&TabWriter::table().format(&text));
+    0
+}

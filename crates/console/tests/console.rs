@@ -1,0 +1,981 @@
+//! Snapshot tests of the console: each case is a script run on the default scenario, and the
+//! snapshot shows every command with its output (`! ` marks standard error, `[exit N]` a
+//! failure), as a user would see them.
+
+use expect_test::{expect, Expect};
+use kubeplay_console::{Session, SessionConfig};
+
+fn session() -> Session {
+    let mut s = Session::new(SessionConfig::default());
+    s.load_named_scenario("default").expect("default scenario");
+    s
+}
+
+fn render(outs: &[kubeplay_console::Output]) -> String {
+    let mut text = String::new();
+    for o in outs {
+        text.push_str(&format!("$ {}\n", o.command));
+        text.push_str(&o.stdout);
+        for l in o.stderr.lines() {
+            text.push_str(&format!("! {l}\n"));
+        }
+        if o.status != 0 {
+            text.push_str(&format!("[exit {}]\n", o.status));
+        }
+    }
+    text
+}
+
+fn check(script: &str, want: Expect) {
+    let mut s = session();
+    want.assert_eq(&render(&s.run(script)));
+}
+
+#[test]
+fn shell_basics() {
+    check(
+        "\n# nothing but a comment\nfoo bar\necho 'unbalanced\n",
+        expect![[r#"
+            $ foo bar
+            ! foo: command not found
+            [exit 127]
+            $ echo 'unbalanced
+            ! unexpected EOF while looking for matching `''
+            [exit 2]
+        "#]],
+    );
+    check(
+        "echo one; false_cmd && echo two || echo three",
+        expect![[r#"
+        $ echo one
+        one
+        $ false_cmd
+        ! false_cmd: command not found
+        [exit 127]
+        $ echo three
+        three
+    "#]],
+    );
+    check(
+        "help",
+        expect![[r#"
+        $ help
+        kubeplay console: kubectl, and a few playground commands.
+
+        Kubernetes
+          kubectl COMMAND ...               the Kubernetes CLI (try: kubectl help, kubectl get --help)
+
+        Playground
+          sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
+          traffic svc/NAME --rps N          send N requests per second to a Service
+          traffic stop                      stop all traffic
+          node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
+                                            add a simulated machine
+          node fail NAME                    the machine stops: its kubelet no longer reports
+          node restore NAME                 the machine comes back
+          help                              this list
+
+        Shell
+          Words are quoted as in a POSIX shell; # starts a comment; a | b, a; b, a && b, a || b;
+          > FILE, >> FILE, < FILE; here-documents (<<EOF ... EOF); echo and cat.
+    "#]],
+    );
+}
+
+#[test]
+fn kubectl_root_errors() {
+    check(
+        "kubectl foo\nkubectl -o yaml\nkubectl exec -it x -- sh",
+        expect![[r#"
+        $ kubectl foo
+        ! error: unknown command "foo" for "kubectl"
+        ! 
+        ! Did you mean this?
+        ! 	top
+        [exit 1]
+        $ kubectl -o yaml
+        ! error: unknown shorthand flag: 'o' in -o
+        ! See 'kubectl --help' for usage.
+        [exit 1]
+        $ kubectl exec -it x -- sh
+        ! error: "kubectl exec" is not available in the playground (it has no containers, files or kubeconfig to act on)
+        [exit 1]
+    "#]],
+    );
+}
+
+#[test]
+fn get_nodes_and_namespaces() {
+    check(
+        "kubectl get nodes\nkubectl get no -o wide\nkubectl get nodes --show-labels\nkubectl get ns\nkubectl get pods\nkubectl get pods -A\nkubectl get foo\nkubectl get pod nope",
+        expect![[r#"
+            $ kubectl get nodes
+            NAME     STATUS   ROLES    AGE   VERSION
+            node-1   Ready    <none>   1s    v1.34.0
+            node-2   Ready    <none>   1s    v1.34.0
+            node-3   Ready    <none>   1s    v1.34.0
+            $ kubectl get no -o wide
+            NAME     STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME
+            node-1   Ready    <none>   1s    v1.34.0   172.18.0.2    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
+            node-2   Ready    <none>   1s    v1.34.0   172.18.0.3    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
+            node-3   Ready    <none>   1s    v1.34.0   172.18.0.4    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
+            $ kubectl get nodes --show-labels
+            NAME     STATUS   ROLES    AGE   VERSION   LABELS
+            node-1   Ready    <none>   1s    v1.34.0   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-1,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-a
+            node-2   Ready    <none>   1s    v1.34.0   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-2,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-b
+            node-3   Ready    <none>   1s    v1.34.0   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-3,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-c
+            $ kubectl get ns
+            NAME              STATUS   AGE
+            default           Active   1s
+            kube-node-lease   Active   1s
+            kube-public       Active   1s
+            kube-system       Active   1s
+            $ kubectl get pods
+            ! No resources found in default namespace.
+            $ kubectl get pods -A
+            ! No resources found
+            $ kubectl get foo
+            ! error: the server doesn't have a resource type "foo"
+            [exit 1]
+            $ kubectl get pod nope
+            ! Error from server (NotFound): pods "nope" not found
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn deployment_lifecycle() {
+    check(
+        "kubectl create deployment nginx --image=nginx:1.10 --replicas=3
+kubectl create deployment nginx --image=nginx:1.10
+kubectl rollout status deployment/nginx
+kubectl get deployments
+kubectl get rs
+kubectl get pods -l app=nginx -o name
+kubectl set image deployment/nginx nginx=nginx:1.11
+kubectl set image deployment/nginx web=nginx:1.11
+kubectl rollout status deploy nginx --timeout=2m
+kubectl rollout history deployment/nginx
+kubectl rollout history deployment/nginx --revision=2
+kubectl rollout undo deployment/nginx
+kubectl rollout undo deployment/nginx --to-revision=9
+kubectl rollout status deployment/nginx
+kubectl get deploy nginx -o jsonpath='{.spec.template.spec.containers[0].image}{\"\\n\"}'
+kubectl scale deployment nginx --replicas=1
+kubectl rollout pause deployment/nginx
+kubectl rollout pause deployment/nginx
+kubectl rollout restart deployment/nginx
+kubectl rollout resume deployment/nginx
+kubectl rollout restart deployment/nginx
+kubectl wait --for=condition=Available deployment/nginx --timeout=60s
+kubectl delete deployment nginx
+kubectl get deployment nginx",
+        expect![[r#"
+            $ kubectl create deployment nginx --image=nginx:1.10 --replicas=3
+            deployment.apps/nginx created
+            $ kubectl create deployment nginx --image=nginx:1.10
+            ! error: failed to create deployment: deployments.apps "nginx" already exists
+            [exit 1]
+            $ kubectl rollout status deployment/nginx
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "nginx" rollout to finish: 0 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 0 of 3 updated replicas are available...
+            Waiting for deployment "nginx" rollout to finish: 1 of 3 updated replicas are available...
+            Waiting for deployment "nginx" rollout to finish: 2 of 3 updated replicas are available...
+            deployment "nginx" successfully rolled out
+            $ kubectl get deployments
+            NAME    READY   UP-TO-DATE   AVAILABLE   AGE
+            nginx   3/3     3            3           5s
+            $ kubectl get rs
+            NAME               DESIRED   CURRENT   READY   AGE
+            nginx-84dc7d8bfd   3         3         3       5s
+            $ kubectl get pods -l app=nginx -o name
+            pod/nginx-84dc7d8bfd-99qdh
+            pod/nginx-84dc7d8bfd-hdpnb
+            pod/nginx-84dc7d8bfd-xl7lp
+            $ kubectl set image deployment/nginx nginx=nginx:1.11
+            deployment.apps/nginx image updated
+            $ kubectl set image deployment/nginx web=nginx:1.11
+            ! error: unable to find container named "web"
+            [exit 1]
+            $ kubectl rollout status deploy nginx --timeout=2m
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "nginx" rollout to finish: 0 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 old replicas are pending termination...
+            Waiting for deployment "nginx" rollout to finish: 1 old replicas are pending termination...
+            deployment "nginx" successfully rolled out
+            $ kubectl rollout history deployment/nginx
+            deployment.apps/nginx 
+            REVISION  CHANGE-CAUSE
+            1         <none>
+            2         <none>
+
+            $ kubectl rollout history deployment/nginx --revision=2
+            deployment.apps/nginx with revision #2
+            Pod Template:
+              Labels:  app=nginx
+                       pod-template-hash=9d9b67599
+              Containers:
+               nginx:
+                Image:         nginx:1.11
+                Port:          <none>
+                Host Port:     <none>
+                Environment:   <none>
+                Mounts:        <none>
+              Volumes:         <none>
+              Node-Selectors:  <none>
+              Tolerations:     <none>
+
+            $ kubectl rollout undo deployment/nginx
+            deployment.apps/nginx rolled back
+            $ kubectl rollout undo deployment/nginx --to-revision=9
+            ! error: unable to find specified revision 9 in history
+            [exit 1]
+            $ kubectl rollout status deployment/nginx
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "nginx" rollout to finish: 0 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 1 old replicas are pending termination...
+            Waiting for deployment "nginx" rollout to finish: 1 old replicas are pending termination...
+            deployment "nginx" successfully rolled out
+            $ kubectl get deploy nginx -o jsonpath='{.spec.template.spec.containers[0].image}{"\n"}'
+            nginx:1.10
+            $ kubectl scale deployment nginx --replicas=1
+            deployment.apps/nginx scaled
+            $ kubectl rollout pause deployment/nginx
+            deployment.apps/nginx paused
+            $ kubectl rollout pause deployment/nginx
+            ! error: deployments.apps "nginx" is already paused
+            [exit 1]
+            $ kubectl rollout restart deployment/nginx
+            ! error: deployments.apps "nginx" can't restart paused deployment (run rollout resume first)
+            [exit 1]
+            $ kubectl rollout resume deployment/nginx
+            deployment.apps/nginx resumed
+            $ kubectl rollout restart deployment/nginx
+            deployment.apps/nginx restarted
+            $ kubectl wait --for=condition=Available deployment/nginx --timeout=60s
+            deployment.apps/nginx condition met
+            $ kubectl delete deployment nginx
+            deployment.apps "nginx" deleted from default namespace
+            $ kubectl get deployment nginx
+            ! Error from server (NotFound): deployments.apps "nginx" not found
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn services_and_traffic() {
+    check(
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2 --port=80
+kubectl expose deployment web --port=80 --type=NodePort
+kubectl wait --for=condition=Available deploy/web
+kubectl get svc
+kubectl get endpoints web
+traffic svc/web --rps 5
+sleep 10s
+traffic stop
+kubectl logs deployment/web --tail=3
+traffic svc/nope --rps 5
+kubectl create service clusterip db --tcp=5432
+kubectl describe svc web",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=2 --port=80
+            deployment.apps/web created
+            $ kubectl expose deployment web --port=80 --type=NodePort
+            service/web exposed
+            $ kubectl wait --for=condition=Available deploy/web
+            deployment.apps/web condition met
+            $ kubectl get svc
+            NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)        AGE
+            kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP        6s
+            web          NodePort    10.96.0.2    <none>        80:31253/TCP   5s
+            $ kubectl get endpoints web
+            NAME   ENDPOINTS                     AGE
+            web    10.244.2.5:80,10.244.3.6:80   5s
+            $ traffic svc/web --rps 5
+            traffic: 5 requests/s to service/web
+            $ sleep 10s
+            $ traffic stop
+            traffic stopped
+            $ kubectl logs deployment/web --tail=3
+            10.244.0.1 - - [01/Jan/2026:00:00:15 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            ! Found 2 pods, using pod/web-65f4dcd7fc-25qsq
+            $ traffic svc/nope --rps 5
+            ! Error from server (NotFound): services "nope" not found
+            [exit 1]
+            $ kubectl create service clusterip db --tcp=5432
+            service/db created
+            $ kubectl describe svc web
+            Name:                     web
+            Namespace:                default
+            Labels:                   app=web
+            Annotations:              <none>
+            Selector:                 app=web
+            Type:                     NodePort
+            IP Family Policy:         SingleStack
+            IP Families:              IPv4
+            IP:                       10.96.0.2
+            IPs:                      10.96.0.2
+            Port:                     <unset>  80/TCP
+            TargetPort:               80/TCP
+            NodePort:                 <unset>  31253/TCP
+            Endpoints:                10.244.2.5:80,10.244.3.6:80
+            Session Affinity:         None
+            External Traffic Policy:  Cluster
+            Internal Traffic Policy:  Cluster
+            Events:                   <none>
+        "#]],
+    );
+}
+
+#[test]
+fn apply_and_delete() {
+    check(
+        "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  MODE: demo
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: app
+  template:
+    metadata:
+      labels:
+        app: app
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+EOF
+cat <<EOF | kubectl apply -f -
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  MODE: demo
+EOF
+kubectl get cm app-config -o yaml
+kubectl apply -f missing.yaml
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Widget
+metadata:
+  name: w
+EOF
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: Bad_Name
+spec:
+  selector:
+    matchLabels: {app: x}
+  template:
+    metadata:
+      labels: {app: x}
+    spec:
+      containers:
+      - name: x
+        image: nginx
+EOF
+kubectl delete configmap app-config
+kubectl delete cm app-config
+kubectl delete pods -l app=app
+kubectl get pods -l app=app
+kubectl delete
+kubectl delete pods",
+        expect![[r#"
+            $ kubectl apply -f - <<EOF
+            configmap/app-config created
+            deployment.apps/app created
+            $ cat <<EOF | kubectl apply -f -
+            configmap/app-config unchanged
+            $ kubectl get cm app-config -o yaml
+            apiVersion: v1
+            data:
+              MODE: demo
+            kind: ConfigMap
+            metadata:
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: |
+                  {"apiVersion":"v1","data":{"MODE":"demo"},"kind":"ConfigMap","metadata":{"annotations":{},"name":"app-config","namespace":"default"}}
+              creationTimestamp: "2026-01-01T00:00:01Z"
+              name: app-config
+              namespace: default
+              resourceVersion: "9"
+              uid: 8ea04716-5f04-4da2-9910-32d9a4f72ef3
+            $ kubectl apply -f missing.yaml
+            ! error: the path "missing.yaml" does not exist
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! error: resource mapping not found for name: "w" namespace: "" from "STDIN": no matches for kind "Widget" in version "v1"
+            ! ensure CRDs are installed first
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! The Deployment "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+            [exit 1]
+            $ kubectl delete configmap app-config
+            configmap "app-config" deleted from default namespace
+            $ kubectl delete cm app-config
+            ! Error from server (NotFound): configmaps "app-config" not found
+            [exit 1]
+            $ kubectl delete pods -l app=app
+            ! No resources found in default namespace.
+            $ kubectl get pods -l app=app
+            ! No resources found in default namespace.
+            $ kubectl delete
+            ! error: You must provide one or more resources by argument or filename.
+            ! Example resource specifications include:
+            !    '-f rsrc.yaml'
+            !    '--filename=rsrc.json'
+            !    '<resource> <name>'
+            !    '<resource>'
+            [exit 1]
+            $ kubectl delete pods
+            ! error: resource(s) were provided, but no name was specified
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn dry_run_pipes_into_apply() {
+    check(
+        "kubectl create configmap demo --from-literal=a=1 --dry-run=client -o yaml > demo.yaml
+cat demo.yaml
+kubectl apply -f demo.yaml
+kubectl create secret generic db --from-literal=user=admin --dry-run=client -o yaml | kubectl apply -f -
+kubectl get secrets
+kubectl get secret db -o jsonpath='{.data.user}'",
+        expect![[r#"
+            $ kubectl create configmap demo --from-literal=a=1 --dry-run=client -o yaml > demo.yaml
+            $ cat demo.yaml
+            apiVersion: v1
+            data:
+              a: "1"
+            kind: ConfigMap
+            metadata:
+              name: demo
+            $ kubectl apply -f demo.yaml
+            configmap/demo created
+            $ kubectl create secret generic db --from-literal=user=admin --dry-run=client -o yaml | kubectl apply -f -
+            secret/db created
+            $ kubectl get secrets
+            NAME   TYPE     DATA   AGE
+            db     Opaque   1      0s
+            $ kubectl get secret db -o jsonpath='{.data.user}'
+            YWRtaW4="#]],
+    );
+}
+
+#[test]
+fn nodes_cordon_drain_taint_and_machines() {
+    check(
+        "kubectl create deployment web --image=nginx:1.25 --replicas=3
+kubectl rollout status deploy/web
+kubectl cordon node-1
+kubectl cordon node-1
+kubectl drain node-1 --ignore-daemonsets
+kubectl get nodes
+kubectl uncordon node-1
+kubectl taint nodes node-2 dedicated=db:NoSchedule
+kubectl taint nodes node-2 dedicated=db:NoSchedule
+kubectl taint nodes node-2 dedicated:NoSchedule-
+kubectl taint nodes node-2 dedicated:NoSchedule-
+kubectl taint nodes node-2 bad=x:Sometimes
+node add node-4 --cpu 8 --memory 16Gi --zone zone-d
+node fail node-3
+sleep 60s
+kubectl get nodes
+node restore node-3
+sleep 10s
+kubectl get nodes
+node fail nope
+kubectl top nodes
+kubectl top pods",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=3
+            deployment.apps/web created
+            $ kubectl rollout status deploy/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 3 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 3 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl cordon node-1
+            node/node-1 cordoned
+            $ kubectl cordon node-1
+            node/node-1 already cordoned
+            $ kubectl drain node-1 --ignore-daemonsets
+            node/node-1 already cordoned
+            evicting pod default/web-6df7ccfbbd-xl7lp
+            pod/web-6df7ccfbbd-xl7lp evicted
+            node/node-1 drained
+            $ kubectl get nodes
+            NAME     STATUS                     ROLES    AGE   VERSION
+            node-1   Ready,SchedulingDisabled   <none>   6s    v1.34.0
+            node-2   Ready                      <none>   6s    v1.34.0
+            node-3   Ready                      <none>   6s    v1.34.0
+            $ kubectl uncordon node-1
+            node/node-1 uncordoned
+            $ kubectl taint nodes node-2 dedicated=db:NoSchedule
+            node/node-2 tainted
+            $ kubectl taint nodes node-2 dedicated=db:NoSchedule
+            ! error: node node-2 already has dedicated taint(s) with same effect(s) and --overwrite is false
+            [exit 1]
+            $ kubectl taint nodes node-2 dedicated:NoSchedule-
+            node/node-2 untainted
+            $ kubectl taint nodes node-2 dedicated:NoSchedule-
+            ! error: taint "dedicated:NoSchedule" not found
+            [exit 1]
+            $ kubectl taint nodes node-2 bad=x:Sometimes
+            ! error: invalid taint effect: Sometimes, unsupported taint effect
+            [exit 1]
+            $ node add node-4 --cpu 8 --memory 16Gi --zone zone-d
+            node/node-4 created
+            $ node fail node-3
+            node/node-3 failed: its kubelet stopped reporting
+            $ sleep 60s
+            $ kubectl get nodes
+            NAME     STATUS     ROLES    AGE   VERSION
+            node-1   Ready      <none>   66s   v1.34.0
+            node-2   Ready      <none>   66s   v1.34.0
+            node-3   NotReady   <none>   66s   v1.34.0
+            node-4   Ready      <none>   60s   v1.34.0
+            $ node restore node-3
+            node/node-3 restored
+            $ sleep 10s
+            $ kubectl get nodes
+            NAME     STATUS   ROLES    AGE   VERSION
+            node-1   Ready    <none>   76s   v1.34.0
+            node-2   Ready    <none>   76s   v1.34.0
+            node-3   Ready    <none>   76s   v1.34.0
+            node-4   Ready    <none>   70s   v1.34.0
+            $ node fail nope
+            ! Error from server (NotFound): nodes "nope" not found
+            [exit 1]
+            $ kubectl top nodes
+            NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)   
+            node-1   101m         2%       604Mi           7%          
+            node-2   101m         2%       604Mi           7%          
+            node-3   101m         2%       604Mi           7%          
+            node-4   100m         1%       600Mi           3%          
+            $ kubectl top pods
+            NAME                   CPU(cores)   MEMORY(bytes)   
+            web-6df7ccfbbd-99qdh   1m           4Mi             
+            web-6df7ccfbbd-hdpnb   1m           4Mi             
+            web-6df7ccfbbd-rxn2q   1m           4Mi             
+        "#]],
+    );
+}
+
+#[test]
+fn labels_and_annotations() {
+    check(
+        "kubectl run nginx --image=nginx:1.25
+kubectl label pod nginx tier=web
+kubectl label pod nginx tier=db
+kubectl label pod nginx tier=db --overwrite
+kubectl get pods --show-labels
+kubectl label pod nginx tier-
+kubectl annotate pod nginx note='hello world'
+kubectl get pod nginx -o jsonpath='{.metadata.annotations.note}'
+kubectl run nginx --image=nginx:1.25",
+        expect![[r#"
+            $ kubectl run nginx --image=nginx:1.25
+            pod/nginx created
+            $ kubectl label pod nginx tier=web
+            pod/nginx labeled
+            $ kubectl label pod nginx tier=db
+            ! error: 'tier' already has a value (web), and --overwrite is false
+            [exit 1]
+            $ kubectl label pod nginx tier=db --overwrite
+            pod/nginx labeled
+            $ kubectl get pods --show-labels
+            NAME    READY   STATUS    RESTARTS   AGE   LABELS
+            nginx   0/1     Pending   0          0s    run=nginx,tier=db
+            $ kubectl label pod nginx tier-
+            pod/nginx unlabeled
+            $ kubectl annotate pod nginx note='hello world'
+            pod/nginx annotated
+            $ kubectl get pod nginx -o jsonpath='{.metadata.annotations.note}'
+            hello world$ kubectl run nginx --image=nginx:1.25
+            ! Error from server (AlreadyExists): pods "nginx" already exists
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn describe_objects() {
+    check(
+        "kubectl create deployment nginx --image=nginx:1.10 --replicas=2
+kubectl rollout status deployment/nginx
+kubectl describe deployment nginx
+kubectl describe rs
+kubectl describe node node-2
+kubectl describe pod nope",
+        expect![[r#"
+            $ kubectl create deployment nginx --image=nginx:1.10 --replicas=2
+            deployment.apps/nginx created
+            $ kubectl rollout status deployment/nginx
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "nginx" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "nginx" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "nginx" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "nginx" successfully rolled out
+            $ kubectl describe deployment nginx
+            Name:                   nginx
+            Namespace:              default
+            CreationTimestamp:      Thu, 01 Jan 2026 00:00:01 +0000
+            Labels:                 app=nginx
+            Annotations:            deployment.kubernetes.io/revision: 1
+            Selector:               app=nginx
+            Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable
+            StrategyType:           RollingUpdate
+            MinReadySeconds:        0
+            RollingUpdateStrategy:  25% max unavailable, 25% max surge
+            Pod Template:
+              Labels:  app=nginx
+              Containers:
+               nginx:
+                Image:         nginx:1.10
+                Port:          <none>
+                Host Port:     <none>
+                Environment:   <none>
+                Mounts:        <none>
+              Volumes:         <none>
+              Node-Selectors:  <none>
+              Tolerations:     <none>
+            Conditions:
+              Type           Status  Reason
+              ----           ------  ------
+              Available      True    MinimumReplicasAvailable
+              Progressing    True    NewReplicaSetAvailable
+            OldReplicaSets:  <none>
+            NewReplicaSet:   nginx-84dc7d8bfd (2/2 replicas created)
+            Events:
+              Type    Reason             Age   From                   Message
+              ----    ------             ----  ----                   -------
+              Normal  ScalingReplicaSet  5s    deployment-controller  Scaled up replica set nginx-84dc7d8bfd from 0 to 2
+            $ kubectl describe rs
+            Name:           nginx-84dc7d8bfd
+            Namespace:      default
+            Selector:       app=nginx,pod-template-hash=84dc7d8bfd
+            Labels:         app=nginx
+                            pod-template-hash=84dc7d8bfd
+            Annotations:    deployment.kubernetes.io/desired-replicas: 2
+                            deployment.kubernetes.io/max-replicas: 3
+                            deployment.kubernetes.io/revision: 1
+            Controlled By:  Deployment/nginx
+            Replicas:       2 current / 2 desired
+            Pods Status:    2 Running / 0 Waiting / 0 Succeeded / 0 Failed
+            Pod Template:
+              Labels:  app=nginx
+                       pod-template-hash=84dc7d8bfd
+              Containers:
+               nginx:
+                Image:         nginx:1.10
+                Port:          <none>
+                Host Port:     <none>
+                Environment:   <none>
+                Mounts:        <none>
+              Volumes:         <none>
+              Node-Selectors:  <none>
+              Tolerations:     <none>
+            Events:
+              Type    Reason            Age   From                   Message
+              ----    ------            ----  ----                   -------
+              Normal  SuccessfulCreate  5s    replicaset-controller  Created pod: nginx-84dc7d8bfd-xl7lp
+              Normal  SuccessfulCreate  5s    replicaset-controller  Created pod: nginx-84dc7d8bfd-hdpnb
+            $ kubectl describe node node-2
+            Name:               node-2
+            Roles:              <none>
+            Labels:             beta.kubernetes.io/arch=amd64
+                                beta.kubernetes.io/os=linux
+                                kubernetes.io/arch=amd64
+                                kubernetes.io/hostname=node-2
+                                kubernetes.io/os=linux
+                                topology.kubernetes.io/region=region-1
+                                topology.kubernetes.io/zone=zone-b
+            Annotations:        <none>
+            CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000
+            Taints:             <none>
+            Unschedulable:      false
+            Lease:
+              HolderIdentity:  node-2
+              AcquireTime:     <unset>
+              RenewTime:       Thu, 01 Jan 2026 00:00:00 +0000
+            Conditions:
+              Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason                       Message
+              ----             ------  -----------------                 ------------------                ------                       -------
+              MemoryPressure   False   Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasSufficientMemory   kubelet has sufficient memory available
+              DiskPressure     False   Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasNoDiskPressure     kubelet has no disk pressure
+              PIDPressure      False   Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasSufficientPID      kubelet has sufficient PID available
+              Ready            True    Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady                 kubelet is posting ready status
+            Addresses:
+              InternalIP:  172.18.0.3
+              Hostname:    node-2
+            Capacity:
+              cpu:                4
+              ephemeral-storage:  100Gi
+              memory:             8Gi
+              pods:               110
+            Allocatable:
+              cpu:                4
+              ephemeral-storage:  100Gi
+              memory:             8Gi
+              pods:               110
+            System Info:
+              Machine ID:                 machine-node-2
+              System UUID:                uuid-node-2
+              Boot ID:                    boot-node-2
+              Kernel Version:             6.8.0-kubeplay
+              OS Image:                   Debian GNU/Linux 12 (bookworm)
+              Operating System:           linux
+              Architecture:               amd64
+              Container Runtime Version:  containerd://2.1.0
+              Kubelet Version:            v1.34.0
+              Kube-Proxy Version:         
+            PodCIDR:                      10.244.2.0/24
+            PodCIDRs:                     10.244.2.0/24
+            Non-terminated Pods:          (1 in total)
+              Namespace                   Name                      CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
+              ---------                   ----                      ------------  ----------  ---------------  -------------  ---
+              default                     nginx-84dc7d8bfd-hdpnb    0 (0%)        0 (0%)      0 (0%)           0 (0%)         5s
+            Allocated resources:
+              (Total limits may be over 100 percent, i.e., overcommitted.)
+              Resource           Requests  Limits
+              --------           --------  ------
+              cpu                0 (0%)    0 (0%)
+              memory             0 (0%)    0 (0%)
+              ephemeral-storage  0 (0%)    0 (0%)
+            Events:              <none>
+            $ kubectl describe pod nope
+            ! Error from server (NotFound): pods "nope" not found
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn describe_a_pod() {
+    check(
+        "kubectl run web --image=nginx:1.25 --port=80
+sleep 20s
+kubectl describe pod web
+kubectl get pod web -o yaml",
+        expect![[r#"
+            $ kubectl run web --image=nginx:1.25 --port=80
+            pod/web created
+            $ sleep 20s
+            $ kubectl describe pod web
+            Name:             web
+            Namespace:        default
+            Priority:         0
+            Service Account:  default
+            Node:             node-3/172.18.0.4
+            Start Time:       Thu, 01 Jan 2026 00:00:01 +0000
+            Labels:           run=web
+            Annotations:      scheduler-simulator/filter-result: {"node-1":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-2":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-3":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"}}
+                              scheduler-simulator/finalscore-result: {"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"}}
+                              scheduler-simulator/score-result: {"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}
+                              scheduler-simulator/selected-node: node-3
+            Status:           Running
+            IP:               10.244.3.4
+            IPs:
+              IP:  10.244.3.4
+            Containers:
+              web:
+                Container ID:   containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
+                Image:          nginx:1.25
+                Image ID:       docker.io/library/nginx:1.25
+                Port:           80/TCP
+                Host Port:      0/TCP
+                State:          Running
+                  Started:      Thu, 01 Jan 2026 00:00:07 +0000
+                Ready:          True
+                Restart Count:  0
+                Environment:    <none>
+                Mounts:         <none>
+            Conditions:
+              Type                        Status
+              PodReadyToStartContainers   True 
+              Initialized                 True 
+              Ready                       True 
+              ContainersReady             True 
+              PodScheduled                True 
+            Volumes:                      <none>
+            QoS Class:                    BestEffort
+            Node-Selectors:               <none>
+            Tolerations:                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                                          node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+            Events:
+              Type    Reason     Age   From               Message
+              ----    ------     ----  ----               -------
+              Normal  Scheduled  19s   default-scheduler  Successfully assigned default/web to node-3
+              Normal  Pulling    19s   kubelet            Pulling image "nginx:1.25"
+              Normal  Pulled     14s   kubelet            Successfully pulled image "nginx:1.25" in 4.964s (4.964s including waiting). Image size: 67216514 bytes.
+              Normal  Created    13s   kubelet            Created container: web
+              Normal  Started    13s   kubelet            Started container web
+            $ kubectl get pod web -o yaml
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              annotations:
+                scheduler-simulator/filter-result: '{"node-1":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-2":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-3":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"}}'
+                scheduler-simulator/finalscore-result: '{"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"}}'
+                scheduler-simulator/score-result: '{"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}'
+                scheduler-simulator/selected-node: node-3
+              creationTimestamp: "2026-01-01T00:00:01Z"
+              labels:
+                run: web
+              name: web
+              namespace: default
+              resourceVersion: "18"
+              uid: 8ea04716-5f04-4da2-9910-32d9a4f72ef3
+            spec:
+              containers:
+              - image: nginx:1.25
+                imagePullPolicy: IfNotPresent
+                name: web
+                ports:
+                - containerPort: 80
+                  protocol: TCP
+                resources: {}
+                terminationMessagePath: /dev/termination-log
+                terminationMessagePolicy: File
+              dnsPolicy: ClusterFirst
+              enableServiceLinks: true
+              nodeName: node-3
+              preemptionPolicy: PreemptLowerPriority
+              priority: 0
+              restartPolicy: Always
+              schedulerName: default-scheduler
+              securityContext: {}
+              serviceAccount: default
+              serviceAccountName: default
+              terminationGracePeriodSeconds: 30
+              tolerations:
+              - effect: NoExecute
+                key: node.kubernetes.io/not-ready
+                operator: Exists
+                tolerationSeconds: 300
+              - effect: NoExecute
+                key: node.kubernetes.io/unreachable
+                operator: Exists
+                tolerationSeconds: 300
+            status:
+              conditions:
+              - lastTransitionTime: "2026-01-01T00:00:01Z"
+                status: "True"
+                type: PodReadyToStartContainers
+              - lastTransitionTime: "2026-01-01T00:00:01Z"
+                status: "True"
+                type: Initialized
+              - lastTransitionTime: "2026-01-01T00:00:07Z"
+                status: "True"
+                type: Ready
+              - lastTransitionTime: "2026-01-01T00:00:07Z"
+                status: "True"
+                type: ContainersReady
+              - lastTransitionTime: "2026-01-01T00:00:01Z"
+                status: "True"
+                type: PodScheduled
+              containerStatuses:
+              - containerId: containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
+                image: nginx:1.25
+                imageId: docker.io/library/nginx:1.25
+                name: web
+                ready: true
+                restartCount: 0
+                started: true
+                state:
+                  running:
+                    startedAt: "2026-01-01T00:00:07Z"
+              hostIp: 172.18.0.4
+              phase: Running
+              podIp: 10.244.3.4
+              qosClass: BestEffort
+              startTime: "2026-01-01T00:00:01Z"
+        "#]],
+    );
+}
+
+#[test]
+fn informational_commands() {
+    check(
+        "kubectl version\nkubectl api-resources\nkubectl explain deployment.spec.strategy\nkubectl explain pods.spec.nope\nkubectl get events",
+        expect![[r#"
+            $ kubectl version
+            Client Version: v1.37.1
+            Kustomize Version: v5.8.1
+            Server Version: v1.37.1
+            $ kubectl api-resources
+            NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND
+            configmaps    cm           v1           true         ConfigMap
+            endpoints     ep           v1           true         Endpoints
+            events        ev           v1           true         Event
+            namespaces    ns           v1           false        Namespace
+            nodes         no           v1           false        Node
+            pods          po           v1           true         Pod
+            secrets                    v1           true         Secret
+            services      svc          v1           true         Service
+            deployments   deploy       apps/v1      true         Deployment
+            replicasets   rs           apps/v1      true         ReplicaSet
+            $ kubectl explain deployment.spec.strategy
+            KIND:       Deployment
+            GROUP:      apps
+            VERSION:    v1
+
+            FIELD: strategy <DeploymentStrategy>
+
+            DESCRIPTION:
+                The deployment strategy to use to replace existing pods with new ones.
+    
+            FIELDS:
+              rollingUpdate	<RollingUpdateDeployment>
+                Rolling update config params. Present only if DeploymentStrategyType =
+                RollingUpdate.
+
+              type	<string>
+                Type of deployment. Can be "Recreate" or "RollingUpdate". Default is
+                RollingUpdate.
+
+
+            $ kubectl explain pods.spec.nope
+            ! error: field "nope" does not exist
+            [exit 1]
+            $ kubectl get events
+            ! No resources found in default namespace.
+        "#]],
+    );
+}

@@ -1,0 +1,75 @@
+//! The in-tree plugins the playground simulates, by their upstream names, and the names of those it
+//! accepts in a configuration without simulating them.
+
+pub mod basic;
+pub mod celsched;
+pub mod interpod;
+pub mod noderesources;
+pub mod spread;
+
+/// A configured plugin instance.
+#[derive(Debug)]
+pub(crate) enum Plugin {
+    NodeUnschedulable,
+    NodeName,
+    TaintToleration,
+    NodeAffinity,
+    NodeResourcesFit(noderesources::FitArgs),
+    BalancedAllocation(noderesources::BalancedArgs),
+    PodTopologySpread(spread::SpreadArgs),
+    InterPodAffinity(interpod::Args),
+    ImageLocality,
+    Cel(Box<celsched::CelArgs>),
+    /// Accepted by name, not simulated: queue sort (see `queue_less`), binding, preemption, host
+    /// ports and volumes (the playground's pods have neither host ports nor claims, so upstream's
+    /// PreFilter would skip these for them anyway).
+    NotSimulated,
+}
+
+/// What a plugin implements, as upstream registers it.
+pub(crate) struct Known {
+    pub name: &'static str,
+    pub filter: bool,
+    pub score: bool,
+    /// Score weight in the default MultiPoint set (0: not a default score plugin).
+    pub default_weight: i32,
+    pub default: bool,
+}
+
+const fn k(name: &'static str, filter: bool, score: bool, w: i32, default: bool) -> Known {
+    Known {
+        name,
+        filter,
+        score,
+        default_weight: w,
+        default,
+    }
+}
+
+/// Every plugin name a configuration may use, default ones in upstream's MultiPoint order
+/// (`default_plugins.go`, v1.34).
+pub(crate) const KNOWN: &[Known] = &[
+    k("SchedulingGates", false, false, 0, true),
+    k("PrioritySort", false, false, 0, true),
+    k("NodeUnschedulable", true, false, 0, true),
+    k("NodeName", true, false, 0, true),
+    k("TaintToleration", true, true, 3, true),
+    k("NodeAffinity", true, true, 2, true),
+    k("NodePorts", true, false, 0, true),
+    k("NodeResourcesFit", true, true, 1, true),
+    k("VolumeRestrictions", true, false, 0, true),
+    k("NodeVolumeLimits", true, false, 0, true),
+    k("VolumeBinding", true, false, 0, true),
+    k("VolumeZone", true, false, 0, true),
+    k("PodTopologySpread", true, true, 2, true),
+    k("InterPodAffinity", true, true, 2, true),
+    k("DefaultPreemption", false, false, 0, true),
+    k("NodeResourcesBalancedAllocation", false, true, 1, true),
+    k("ImageLocality", false, true, 1, true),
+    k("DefaultBinder", false, false, 0, true),
+    k(celsched::NAME, true, true, 0, false),
+];
+
+pub(crate) fn known(name: &str) -> Option<&'static Known> {
+    KNOWN.iter().find(|p| p.name == name)
+}

@@ -1,0 +1,192 @@
+//! The page: header with time controls, the board, side panels and the console; the frame loop
+//! that moves simulated time; and `window.kubeplay` for tests and embedding.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::board::BoardView;
+use crate::console::ConsoleView;
+use crate::panels::{ActivityPanel, RolloutPanel, ServicePanel, TrafficPanel};
+use crate::sim::{Sim, SimRef, SPEEDS};
+
+fn url_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// Exposes `window.kubeplay.run(line)`, a Promise of the console output of that line.
+fn install_api(sim: &SimRef) {
+    let Some(window) = web_sys::window() else { return };
+    let api = js_sys::Object::new();
+    let s = sim.clone();
+    let run = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(move |line: JsValue| {
+        let line = line.as_string().unwrap_or_default();
+        let s = s.clone();
+        js_sys::Promise::new(&mut |resolve, _reject| {
+            let ids = s.borrow_mut().run_line(&line);
+            s.borrow_mut().resolve_when_done(ids, resolve);
+            s.borrow().notify();
+        })
+    });
+    let _ = js_sys::Reflect::set(&api, &"run".into(), run.as_ref());
+    run.forget();
+    let _ = js_sys::Reflect::set(&window, &"kubeplay".into(), &api);
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let sim: SimRef = use_mut_ref(|| {
+        let seed = url_param("seed").and_then(|s| s.parse().ok()).unwrap_or(1);
+        let scenario = url_param("scenario").unwrap_or_else(|| "default".into());
+        let mut s = Sim::new(seed, &scenario);
+        if let Some(speed) = url_param("speed").and_then(|s| s.parse::<f64>().ok()) {
+            s.speed = speed.clamp(0.5, 50.0);
+        }
+        s
+    });
+    let update = use_force_update();
+    let theme = use_state(|| url_param("theme").unwrap_or_else(|| "light".into()));
+    let selected = use_state(|| None::<String>);
+
+    // Install the API and the frame loop once.
+    {
+        let sim = sim.clone();
+        let update = update.clone();
+        use_effect_with((), move |_| {
+            let u = update.clone();
+            sim.borrow_mut().on_change = Some(Box::new(move || u.force_update()));
+            install_api(&sim);
+            let last = Rc::new(RefCell::new(None::<f64>));
+            let f: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+            let g = f.clone();
+            let alive = Rc::new(RefCell::new(true));
+            let alive2 = alive.clone();
+            *g.borrow_mut() = Some(Closure::new(move |ts: f64| {
+                if !*alive2.borrow() {
+                    return;
+                }
+                let dt = last.borrow().map_or(0.0, |l| ts - l);
+                *last.borrow_mut() = Some(ts);
+                let playing = {
+                    let mut s = sim.borrow_mut();
+                    s.frame(dt);
+                    s.playing
+                };
+                if playing {
+                    update.force_update();
+                }
+                if let (Some(w), Some(cb)) = (web_sys::window(), f.borrow().as_ref()) {
+                    let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+                }
+            }));
+            if let (Some(w), Some(cb)) = (web_sys::window(), g.borrow().as_ref()) {
+                let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+            }
+            move || {
+                *alive.borrow_mut() = false;
+            }
+        });
+    }
+
+    let s = sim.borrow();
+    let cluster = s.session.cluster();
+    let board = kubeplay_view::board(cluster);
+    let traffic = kubeplay_view::traffic(cluster, 60);
+    let activity = kubeplay_view::recent_activity(cluster, 12);
+    let clock = kubeplay_view::clock(cluster.now());
+    let playing = s.playing;
+    let speed = s.speed;
+    let entries = s.entries.clone();
+    drop(s);
+
+    let on_play = {
+        let sim = sim.clone();
+        let update = update.clone();
+        Callback::from(move |_| {
+            let p = !sim.borrow().playing;
+            sim.borrow_mut().playing = p;
+            update.force_update();
+        })
+    };
+    let on_step = {
+        let sim = sim.clone();
+        let update = update.clone();
+        Callback::from(move |_| {
+            let mut s = sim.borrow_mut();
+            s.session.cluster_mut().advance(1_000);
+            s.collect();
+            drop(s);
+            update.force_update();
+        })
+    };
+    let on_speed = {
+        let sim = sim.clone();
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                if let Ok(v) = sel.value().parse::<f64>() {
+                    sim.borrow_mut().speed = v;
+                    update.force_update();
+                }
+            }
+        })
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_| theme.set(if *theme == "dark" { "light".into() } else { "dark".into() }))
+    };
+    let run_command = {
+        let sim = sim.clone();
+        let update = update.clone();
+        Callback::from(move |line: String| {
+            sim.borrow_mut().run_line(&line);
+            update.force_update();
+        })
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |name: Option<String>| selected.set(name))
+    };
+
+    html! {
+        <div class="app" data-theme={(*theme).clone()} style={format!("--sim-speed: {speed}")}>
+            <header class="topbar">
+                <h1 class="brand"><span class="logo" aria-hidden="true">{"▦"}</span>{"kubeplay"}</h1>
+                <p class="tagline">{"a Kubernetes cluster, simulated in your browser"}</p>
+                <div class="time" role="group" aria-label="Simulated time">
+                    <span class="clock" data-testid="sim-time" title="Simulated time since the cluster started" aria-live="off">{clock}</span>
+                    <button data-testid="play-pause" onclick={on_play} aria-label={if playing {"Pause simulated time"} else {"Play simulated time"}}>
+                        { if playing { "⏸ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button data-testid="step" onclick={on_step} aria-label="Advance one simulated second" disabled={playing}>{"⏭ +1s"}</button>
+                    <label class="speed">{"Speed "}
+                        <select data-testid="speed" aria-label="Simulation speed" onchange={on_speed}>
+                            { for SPEEDS.iter().map(|v| html! {
+                                <option value={v.to_string()} selected={(*v - speed).abs() < 1e-9}>{format!("{v}×")}</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button class="theme" onclick={on_theme} aria-label="Switch light or dark theme">{ if *theme == "dark" { "☀" } else { "☾" } }</button>
+                </div>
+            </header>
+            <main class="layout">
+                <section class="board-area" aria-label="Cluster board">
+                    <BoardView board={board.clone()} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
+                </section>
+                <aside class="side" aria-label="Workloads, traffic and activity">
+                    <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} />
+                    <ServicePanel services={board.services.clone()} on_command={run_command.clone()} />
+                    <TrafficPanel samples={traffic} />
+                    <ActivityPanel activity={activity} />
+                </aside>
+                <section class="console-area" aria-label="Console">
+                    <ConsoleView entries={entries} on_command={run_command} />
+                </section>
+            </main>
+        </div>
+    }
+}

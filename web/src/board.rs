@@ -1,0 +1,170 @@
+//! The cluster board: each node a Tetris well (height = CPU, width = memory), each pod a piece
+//! sized by its requests, pending pods queued above; node and pod actions run kubectl commands.
+
+use kubeplay_view::{Board, NodeView, PodView};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct BoardProps {
+    pub board: Board,
+    pub selected: Option<String>,
+    pub on_select: Callback<Option<String>>,
+    pub on_command: Callback<String>,
+}
+
+/// The piece's look for each of kubectl's statuses, so they can be told apart at a glance.
+fn status_class(p: &PodView) -> &'static str {
+    if p.terminating {
+        return "st-terminating";
+    }
+    match p.status.as_str() {
+        "Running" if p.ready => "st-ready",
+        "Running" => "st-running",
+        "ContainerCreating" | "PodInitializing" => "st-creating",
+        "CrashLoopBackOff" | "Error" | "OOMKilled" => "st-crash",
+        "ImagePullBackOff" | "ErrImagePull" | "InvalidImageName" => "st-pullerr",
+        "Pending" => "st-pending",
+        "Completed" | "Succeeded" => "st-done",
+        _ => "st-other",
+    }
+}
+
+fn short(name: &str) -> &str {
+    name.rsplit('-').next().unwrap_or(name)
+}
+
+fn piece(p: &PodView, node: Option<&NodeView>, selected: bool, on_select: &Callback<Option<String>>) -> Html {
+    let (h, w) = match node {
+        Some(n) => (
+            100.0 * p.cpu_millis as f64 / n.cpu_allocatable_millis.max(1) as f64,
+            100.0 * p.memory_bytes as f64 / n.memory_allocatable_bytes.max(1) as f64,
+        ),
+        None => (0.0, 0.0),
+    };
+    // New versions are lighter than old ones, so a rollout shows as two shades of one colour.
+    let light = 38 + (kubeplay_view::hue(&p.version) % 4) as u16 * 8;
+    let style = if node.is_some() {
+        format!("height:{:.2}%;width:{:.2}%;--hue:{};--light:{}%", h.clamp(1.5, 100.0), w.clamp(8.0, 100.0), p.hue, light)
+    } else {
+        let side = ((p.cpu_millis as f64).sqrt() * 1.6).clamp(18.0, 64.0);
+        format!("height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%", p.hue, light)
+    };
+    let name = p.name.clone();
+    let onclick = {
+        let on_select = on_select.clone();
+        Callback::from(move |_| on_select.emit(Some(name.clone())))
+    };
+    let title = format!(
+        "pod/{} — {} ({} ready), {}m CPU, {} MiB{}{}",
+        p.name,
+        p.status,
+        p.ready_text,
+        p.cpu_millis,
+        p.memory_bytes / (1024 * 1024),
+        if p.best_effort { " (no requests: sized by the scheduler's defaults)" } else { "" },
+        if p.node.is_empty() { ", waiting for a node".to_string() } else { format!(", on {}", p.node) }
+    );
+    html! {
+        <button key={p.name.clone()}
+            class={classes!("pod", status_class(p), selected.then_some("selected"), p.best_effort.then_some("besteffort"), p.serving.then_some("serving"))}
+            data-kind="pod" data-name={p.name.clone()} data-namespace={p.namespace.clone()} data-node={p.node.clone()}
+            data-phase={p.phase.clone()} data-ready={p.ready.to_string()} data-status={p.status.clone()}
+            data-owner={p.owner.clone()} data-version={p.version.clone()}
+            style={style} title={title.clone()} aria-label={title} onclick={onclick}>
+            <span class="pod-label">{short(&p.name)}</span>
+        </button>
+    }
+}
+
+fn node_view(n: &NodeView, selected: &Option<String>, on_select: &Callback<Option<String>>, on_command: &Callback<String>) -> Html {
+    let cpu_pct = 100 * n.cpu_requested_millis / n.cpu_allocatable_millis.max(1);
+    let mem_pct = 100 * n.memory_requested_bytes / n.memory_allocatable_bytes.max(1);
+    let cmd = |c: String| {
+        let on_command = on_command.clone();
+        Callback::from(move |_| on_command.emit(c.clone()))
+    };
+    let name = &n.name;
+    let cordon = if n.cordoned { format!("kubectl uncordon {name}") } else { format!("kubectl cordon {name}") };
+    let fail = if n.ready { format!("node fail {name}") } else { format!("node restore {name}") };
+    let free_cpu = (n.cpu_allocatable_millis - n.cpu_requested_millis).max(0);
+    html! {
+        <div key={n.name.clone()} class={classes!("node", (!n.ready).then_some("notready"), n.cordoned.then_some("cordoned"), n.fragmented.then_some("fragmented"))}
+             data-kind="node" data-name={n.name.clone()} data-status={n.status.clone()}>
+            <div class="node-head">
+                <span class="node-name">{&n.name}</span>
+                <span class={classes!("badge", if n.ready {"ok"} else {"bad"})}>{&n.status}</span>
+                if let Some(z) = &n.zone { <span class="zone" title="topology.kubernetes.io/zone">{z}</span> }
+            </div>
+            <div class="taints">
+                { for n.taints.iter().map(|t| html!{ <span class="taint" title="taint">{t}</span> }) }
+            </div>
+            <div class="well" role="list" aria-label={format!("Pods on {}", n.name)}>
+                <div class="free" style={format!("height:{:.1}%", 100.0 * free_cpu as f64 / n.cpu_allocatable_millis.max(1) as f64)}
+                     title={if n.fragmented {"Room left that no pending pod fits in: fragmentation"} else {"Unrequested CPU"}}></div>
+                { for n.pods.iter().map(|p| piece(p, Some(n), selected.as_deref() == Some(p.name.as_str()), on_select)) }
+            </div>
+            <div class="util" aria-label="Requested over allocatable">
+                <div class="bar"><span style={format!("width:{}%", cpu_pct.min(100))}></span><label>{format!("CPU {}m / {}m", n.cpu_requested_millis, n.cpu_allocatable_millis)}</label></div>
+                <div class="bar mem"><span style={format!("width:{}%", mem_pct.min(100))}></span><label>{format!("mem {} / {} MiB", n.memory_requested_bytes >> 20, n.memory_allocatable_bytes >> 20)}</label></div>
+                <div class="podcount">{format!("{} / {} pods", n.pods.len(), n.pods_allocatable)}</div>
+            </div>
+            <div class="node-actions">
+                <button onclick={cmd(cordon)} title="Mark the node (un)schedulable">{ if n.cordoned {"Uncordon"} else {"Cordon"} }</button>
+                <button onclick={cmd(format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"))} title="Cordon and evict its pods">{"Drain"}</button>
+                <button class="danger" onclick={cmd(fail)} title="Simulate the machine failing or coming back">{ if n.ready {"Fail"} else {"Restore"} }</button>
+            </div>
+        </div>
+    }
+}
+
+#[function_component(BoardView)]
+pub fn board_view(props: &BoardProps) -> Html {
+    let b = &props.board;
+    let selected_pod = props
+        .selected
+        .as_ref()
+        .and_then(|s| b.nodes.iter().flat_map(|n| n.pods.iter()).chain(b.pending.iter()).find(|p| &p.name == s));
+    let close = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(None))
+    };
+    html! {
+        <>
+        <div class="pending" aria-label="Pending pods">
+            <span class="pending-title">{format!("Pending ({})", b.pending.len())}</span>
+            { for b.pending.iter().map(|p| piece(p, None, props.selected.as_deref() == Some(p.name.as_str()), &props.on_select)) }
+            if b.pending.is_empty() { <span class="hint">{"Pods wait here for the scheduler, then fall into a node."}</span> }
+        </div>
+        <div class="nodes">
+            { for b.nodes.iter().map(|n| node_view(n, &props.selected, &props.on_select, &props.on_command)) }
+            if b.nodes.is_empty() { <p class="hint">{"No nodes. Add one: node add node-1 --cpu 4 --memory 8Gi"}</p> }
+        </div>
+        if let Some(p) = selected_pod {
+            <div class="pod-card" data-testid="pod-details" role="dialog" aria-label={format!("Pod {}", p.name)}>
+                <div class="card-head"><strong>{format!("pod/{}", p.name)}</strong><button onclick={close} aria-label="Close">{"✕"}</button></div>
+                <dl>
+                    <dt>{"Status"}</dt><dd>{format!("{} ({} ready, {} restarts)", p.status, p.ready_text, p.restarts)}</dd>
+                    <dt>{"Node"}</dt><dd>{ if p.node.is_empty() { "— (Pending)".to_string() } else { p.node.clone() } }</dd>
+                    <dt>{"Owner"}</dt><dd>{format!("{} · revision {}", p.owner, p.revision.map(|r| r.to_string()).unwrap_or("–".into()))}</dd>
+                    <dt>{"Image"}</dt><dd>{&p.image}</dd>
+                    <dt>{"Requests"}</dt><dd>{format!("{}m CPU, {} MiB{}", p.cpu_millis, p.memory_bytes >> 20, if p.best_effort {" (defaults)"} else {""})}</dd>
+                </dl>
+                <div class="card-actions">
+                    <button onclick={{ let c = props.on_command.clone(); let n = p.name.clone(); Callback::from(move |_| c.emit(format!("kubectl describe pod {n}"))) }}>{"Describe"}</button>
+                    <button class="danger" onclick={{ let c = props.on_command.clone(); let n = p.name.clone(); Callback::from(move |_| c.emit(format!("kubectl delete pod {n}"))) }}>{"Delete pod"}</button>
+                </div>
+            </div>
+        }
+        <details class="legend" open=true>
+            <summary>{"How to read the board"}</summary>
+            <ul>
+                <li>{"Each node is a well. Its height is the CPU it can allocate; a piece's height is the CPU its pod requests and its width the memory."}</li>
+                <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
+                <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
+                    <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
+                <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests."}</li>
+            </ul>
+        </details>
+        </>
+    }
+}

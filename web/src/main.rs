@@ -1,0 +1,11 @@
+//! The kubeplay web app: mounts the Yew view over the simulation.
+
+mod app;
+mod board;
+mod console;
+mod panels;
+mod sim;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

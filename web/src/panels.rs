@@ -1,0 +1,186 @@
+//! Side panels: rollouts with their ReplicaSets and budget, Services with endpoints and traffic,
+//! the traffic chart, and the controllers' recent decisions.
+
+use std::collections::BTreeMap;
+
+use kubeplay_engine::{Activity, TrafficSample};
+use kubeplay_view::{DeploymentView, ServiceView};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+fn emit(on: &Callback<String>, cmd: String) -> Callback<MouseEvent> {
+    let on = on.clone();
+    Callback::from(move |_| on.emit(cmd.clone()))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RolloutProps {
+    pub deployments: Vec<DeploymentView>,
+    pub on_command: Callback<String>,
+}
+
+#[function_component(RolloutPanel)]
+pub fn rollout_panel(props: &RolloutProps) -> Html {
+    let image_input = use_node_ref();
+    html! {
+        <section class="panel" aria-label="Deployments">
+            <h2>{"Deployments"}</h2>
+            if props.deployments.is_empty() { <p class="hint">{"No deployments yet."}</p> }
+            { for props.deployments.iter().map(|d| {
+                let name = &d.name;
+                let set_image = {
+                    let on = props.on_command.clone();
+                    let input = image_input.clone();
+                    let name = name.clone();
+                    let container_image = d.replica_sets.iter().find(|r| r.is_new).map(|r| r.image.clone()).unwrap_or_default();
+                    Callback::from(move |_| {
+                        let Some(el) = input.cast::<HtmlInputElement>() else { return };
+                        let img = el.value();
+                        let img = if img.trim().is_empty() { container_image.clone() } else { img };
+                        on.emit(format!("kubectl set image deployment/{name} *={img}"));
+                    })
+                };
+                html! {
+                <div class="deploy" key={d.name.clone()} data-kind="deployment" data-name={d.name.clone()} style={format!("--hue:{}", d.hue)}>
+                    <div class="deploy-head">
+                        <strong>{&d.name}</strong>
+                        <span class="counts" title="ready / up-to-date / available of desired">{format!("{}/{} ready · {} up-to-date · {} available", d.ready, d.replicas, d.updated, d.available)}</span>
+                    </div>
+                    if d.rolling_out {
+                        <div class="budget" title="The rollout's budget, from maxSurge and maxUnavailable">
+                            {format!("{} rollout: {} pods now, at most {} (replicas + maxSurge {}); at least {} available (replicas − maxUnavailable {})",
+                                d.strategy, d.pods_now, d.replicas as i64 + d.max_surge, d.max_surge, (d.replicas as i64 - d.max_unavailable).max(0), d.max_unavailable)}
+                        </div>
+                    }
+                    { for d.replica_sets.iter().map(|r| html! {
+                        <div class={classes!("rs", r.is_new.then_some("new"))} data-kind="replicaset" data-name={r.name.clone()}>
+                            <span class="rs-name">{format!("rev {} · {}", r.revision, r.name)}</span>
+                            <span class="rs-image">{&r.image}</span>
+                            <span class="rs-bar"><span style={format!("width:{}%", if d.replicas > 0 { 100 * r.ready / d.replicas.max(1) } else { 0 })}></span></span>
+                            <span class="rs-count">{format!("{}/{}", r.ready, r.desired)}</span>
+                        </div>
+                    }) }
+                    <div class="deploy-actions">
+                        <button onclick={emit(&props.on_command, format!("kubectl scale deployment/{name} --replicas={}", (d.replicas - 1).max(0)))} aria-label={format!("Scale {name} down by one")}>{"−1"}</button>
+                        <button onclick={emit(&props.on_command, format!("kubectl scale deployment/{name} --replicas={}", d.replicas + 1))} aria-label={format!("Scale {name} up by one")}>{"+1"}</button>
+                        <input ref={image_input.clone()} class="image-input" type="text" placeholder="new image, e.g. nginx:1.11" aria-label={format!("New image for {name}")} />
+                        <button onclick={set_image}>{"Set image"}</button>
+                        <button onclick={emit(&props.on_command, format!("kubectl rollout undo deployment/{name}"))}>{"Undo"}</button>
+                    </div>
+                </div>
+            }}) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ServiceProps {
+    pub services: Vec<ServiceView>,
+    pub on_command: Callback<String>,
+}
+
+#[function_component(ServicePanel)]
+pub fn service_panel(props: &ServiceProps) -> Html {
+    let services: Vec<&ServiceView> = props.services.iter().filter(|s| !(s.namespace == "default" && s.name == "kubernetes")).collect();
+    html! {
+        <section class="panel" aria-label="Services">
+            <h2>{"Services"}</h2>
+            if services.is_empty() { <p class="hint">{"Expose a deployment: kubectl expose deployment nginx --port=80"}</p> }
+            { for services.iter().map(|s| {
+                let target = format!("svc/{}", s.name);
+                html! {
+                <div class="svc" key={s.name.clone()} data-kind="service" data-name={s.name.clone()}>
+                    <div><strong>{&s.name}</strong>{format!(" {} {} {}", s.type_, s.cluster_ip, s.ports)}</div>
+                    <div class="endpoints" title="Ready endpoints receive traffic">
+                        {format!("{} ready endpoint(s)", s.endpoints.len())}
+                        if !s.not_ready.is_empty() { {format!(", {} not ready", s.not_ready.len())} }
+                    </div>
+                    <div class="svc-actions">
+                        if let Some(rps) = s.traffic_rps {
+                            <span class="live">{format!("sending {rps} req/s")}</span>
+                            <button onclick={emit(&props.on_command, "traffic stop".into())}>{"Stop traffic"}</button>
+                        } else {
+                            <button onclick={emit(&props.on_command, format!("traffic {target} --rps 50"))}>{"Send 50 req/s"}</button>
+                        }
+                    </div>
+                </div>
+            }}) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TrafficProps {
+    pub samples: Vec<TrafficSample>,
+}
+
+#[function_component(TrafficPanel)]
+pub fn traffic_panel(props: &TrafficProps) -> Html {
+    if props.samples.is_empty() {
+        return html! {};
+    }
+    // One bar per second (summed over Services): successes by version, failures on top in red.
+    let mut per_second: BTreeMap<i64, (u32, BTreeMap<String, u32>)> = BTreeMap::new();
+    for s in &props.samples {
+        let e = per_second.entry(s.time.millis()).or_default();
+        e.0 += s.failed;
+        for (v, n) in &s.versions {
+            *e.1.entry(v.clone()).or_default() += n;
+        }
+    }
+    let max = per_second.values().map(|(f, v)| f + v.values().sum::<u32>()).max().unwrap_or(1).max(1) as f64;
+    let versions: Vec<String> = {
+        let mut v: Vec<String> = per_second.values().flat_map(|(_, m)| m.keys().cloned()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let total_failed: u32 = props.samples.iter().map(|s| s.failed).sum();
+    let total_ok: u32 = props.samples.iter().map(|s| s.ok).sum();
+    let n = per_second.len().max(1) as f64;
+    let bw = 300.0 / 60.0;
+    let bars = per_second.iter().enumerate().map(|(i, (_, (failed, by_version)))| {
+        let x = 300.0 - (n - i as f64) * bw;
+        let mut y = 100.0;
+        let mut rects = Vec::new();
+        for (vi, v) in versions.iter().enumerate() {
+            let c = *by_version.get(v).unwrap_or(&0) as f64;
+            let h = 100.0 * c / max;
+            y -= h;
+            rects.push(html! { <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", bw - 0.5)} height={format!("{h:.1}")} class={format!("v{}", vi % 4)} /> });
+        }
+        let h = 100.0 * *failed as f64 / max;
+        y -= h;
+        rects.push(html! { <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", bw - 0.5)} height={format!("{h:.1}")} class="failed" /> });
+        html! { <g>{ for rects }</g> }
+    });
+    html! {
+        <section class="panel traffic" aria-label="Traffic" data-testid="traffic-chart">
+            <h2>{"Traffic"}<span class={classes!("failcount", (total_failed > 0).then_some("bad"))} data-testid="failed-requests">{format!("{total_failed} failed")}</span><span class="okcount">{format!("{total_ok} ok")}</span></h2>
+            <svg viewBox="0 0 300 100" preserveAspectRatio="none" role="img" aria-label="Requests per second over the last minute: successes by version, failures in red">{ for bars }</svg>
+            <div class="chart-legend">
+                { for versions.iter().enumerate().map(|(i, v)| html!{ <span><span class={format!("key v{}", i % 4)}></span>{v}</span> }) }
+                <span><span class="key failed"></span>{"failed"}</span>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ActivityProps {
+    pub activity: Vec<Activity>,
+}
+
+#[function_component(ActivityPanel)]
+pub fn activity_panel(props: &ActivityProps) -> Html {
+    html! {
+        <section class="panel activity" aria-label="Controller activity" data-testid="activity">
+            <h2>{"Who did what"}</h2>
+            <ol>
+                { for props.activity.iter().map(|a| html! {
+                    <li><span class="when">{kubeplay_view::clock(a.time)}</span> <span class="who">{&a.controller}</span> <span class="what">{format!("{}: {}", a.object, a.message)}</span></li>
+                }) }
+            </ol>
+        </section>
+    }
+}
