@@ -44,6 +44,12 @@ step() {
 summary() {
     printf '\n==> summary (%ss)\n' "$((SECONDS - run_start))"
     printf '    %s\n' "${results[@]}"
+    # One plain closing line for CI: how many steps passed and failed.
+    local passed=0 nfailed=0 r
+    for r in "${results[@]}"; do
+        case "$r" in PASS*) passed=$((passed + 1)) ;; FAIL*) nfailed=$((nfailed + 1)) ;; esac
+    done
+    printf 'steps: %s passed, %s failed\n' "$passed" "$nfailed"
     if [[ $failed -ne 0 ]]; then
         echo "==> FAILED"
         exit 1

@@ -15,12 +15,16 @@ use crate::sim::{Sim, SimRef, SPEEDS};
 
 fn url_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// Exposes `window.kubeplay.run(line)`, a Promise of the console output of that line.
 fn install_api(sim: &SimRef) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let api = js_sys::Object::new();
     let s = sim.clone();
     let run = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(move |line: JsValue| {
@@ -98,6 +102,17 @@ pub fn app() -> Html {
     let traffic = kubeplay_view::traffic(cluster, 60);
     let activity = kubeplay_view::recent_activity(cluster, 12);
     let clock = kubeplay_view::clock(cluster.now());
+    let inspection = (*selected).as_ref().and_then(|name| {
+        let ns = board
+            .nodes
+            .iter()
+            .flat_map(|n| n.pods.iter())
+            .chain(board.pending.iter())
+            .find(|p| &p.name == name)?
+            .namespace
+            .clone();
+        kubeplay_view::inspect(cluster, &ns, name)
+    });
     let playing = s.playing;
     let speed = s.speed;
     let entries = s.entries.clone();
@@ -127,7 +142,10 @@ pub fn app() -> Html {
         let sim = sim.clone();
         let update = update.clone();
         Callback::from(move |e: Event| {
-            if let Some(sel) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            if let Some(sel) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
                 if let Ok(v) = sel.value().parse::<f64>() {
                     sim.borrow_mut().speed = v;
                     update.force_update();
@@ -137,7 +155,13 @@ pub fn app() -> Html {
     };
     let on_theme = {
         let theme = theme.clone();
-        Callback::from(move |_| theme.set(if *theme == "dark" { "light".into() } else { "dark".into() }))
+        Callback::from(move |_| {
+            theme.set(if *theme == "dark" {
+                "light".into()
+            } else {
+                "dark".into()
+            })
+        })
     };
     let run_command = {
         let sim = sim.clone();
@@ -160,9 +184,10 @@ pub fn app() -> Html {
                 <div class="time" role="group" aria-label="Simulated time">
                     <span class="clock" data-testid="sim-time" title="Simulated time since the cluster started" aria-live="off">{clock}</span>
                     <button data-testid="play-pause" onclick={on_play} aria-label={if playing {"Pause simulated time"} else {"Play simulated time"}}>
-                        { if playing { "⏸ Pause" } else { "▶ Play" } }
+                        <svg class="icon" viewBox="0 0 10 10" aria-hidden="true">{ if playing { html!{<><rect x="1.5" y="1" width="2.5" height="8"/><rect x="6" y="1" width="2.5" height="8"/></>} } else { html!{<path d="M2 1 L9 5 L2 9 Z"/>} } }</svg>
+                        { if playing { "Pause" } else { "Play" } }
                     </button>
-                    <button data-testid="step" onclick={on_step} aria-label="Advance one simulated second" disabled={playing}>{"⏭ +1s"}</button>
+                    <button data-testid="step" onclick={on_step} aria-label="Advance one simulated second" disabled={playing}>{"Step +1s"}</button>
                     <label class="speed">{"Speed "}
                         <select data-testid="speed" aria-label="Simulation speed" onchange={on_speed}>
                             { for SPEEDS.iter().map(|v| html! {
@@ -170,12 +195,12 @@ pub fn app() -> Html {
                             }) }
                         </select>
                     </label>
-                    <button class="theme" onclick={on_theme} aria-label="Switch light or dark theme">{ if *theme == "dark" { "☀" } else { "☾" } }</button>
+                    <button class="theme" onclick={on_theme} aria-label="Switch light or dark theme">{ if *theme == "dark" { "Light" } else { "Dark" } }</button>
                 </div>
             </header>
             <main class="layout">
                 <section class="board-area" aria-label="Cluster board">
-                    <BoardView board={board.clone()} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
+                    <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
                 </section>
                 <aside class="side" aria-label="Workloads, traffic and activity">
                     <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} />

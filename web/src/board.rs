@@ -7,6 +7,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct BoardProps {
     pub board: Board,
+    /// The scheduler's recorded decision for the selected pod.
+    pub inspection: Option<kubeplay_view::Inspection>,
     pub selected: Option<String>,
     pub on_select: Callback<Option<String>>,
     pub on_command: Callback<String>,
@@ -33,7 +35,12 @@ fn short(name: &str) -> &str {
     name.rsplit('-').next().unwrap_or(name)
 }
 
-fn piece(p: &PodView, node: Option<&NodeView>, selected: bool, on_select: &Callback<Option<String>>) -> Html {
+fn piece(
+    p: &PodView,
+    node: Option<&NodeView>,
+    selected: bool,
+    on_select: &Callback<Option<String>>,
+) -> Html {
     let (h, w) = match node {
         Some(n) => (
             100.0 * p.cpu_millis as f64 / n.cpu_allocatable_millis.max(1) as f64,
@@ -44,10 +51,20 @@ fn piece(p: &PodView, node: Option<&NodeView>, selected: bool, on_select: &Callb
     // New versions are lighter than old ones, so a rollout shows as two shades of one colour.
     let light = 38 + (kubeplay_view::hue(&p.version) % 4) as u16 * 8;
     let style = if node.is_some() {
-        format!("height:{:.2}%;width:{:.2}%;--hue:{};--light:{}%", h.clamp(1.5, 100.0), w.clamp(8.0, 100.0), p.hue, light)
+        // A minimum size keeps small pieces visible and clickable; the legend says so.
+        format!(
+            "height:max(18px,{:.2}%);width:{:.2}%;--hue:{};--light:{}%",
+            h.min(100.0),
+            w.clamp(28.0, 100.0),
+            p.hue,
+            light
+        )
     } else {
         let side = ((p.cpu_millis as f64).sqrt() * 1.6).clamp(18.0, 64.0);
-        format!("height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%", p.hue, light)
+        format!(
+            "height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%",
+            p.hue, light
+        )
     };
     let name = p.name.clone();
     let onclick = {
@@ -61,8 +78,16 @@ fn piece(p: &PodView, node: Option<&NodeView>, selected: bool, on_select: &Callb
         p.ready_text,
         p.cpu_millis,
         p.memory_bytes / (1024 * 1024),
-        if p.best_effort { " (no requests: sized by the scheduler's defaults)" } else { "" },
-        if p.node.is_empty() { ", waiting for a node".to_string() } else { format!(", on {}", p.node) }
+        if p.best_effort {
+            " (no requests: sized by the scheduler's defaults)"
+        } else {
+            ""
+        },
+        if p.node.is_empty() {
+            ", waiting for a node".to_string()
+        } else {
+            format!(", on {}", p.node)
+        }
     );
     html! {
         <button key={p.name.clone()}
@@ -76,7 +101,12 @@ fn piece(p: &PodView, node: Option<&NodeView>, selected: bool, on_select: &Callb
     }
 }
 
-fn node_view(n: &NodeView, selected: &Option<String>, on_select: &Callback<Option<String>>, on_command: &Callback<String>) -> Html {
+fn node_view(
+    n: &NodeView,
+    selected: &Option<String>,
+    on_select: &Callback<Option<String>>,
+    on_command: &Callback<String>,
+) -> Html {
     let cpu_pct = 100 * n.cpu_requested_millis / n.cpu_allocatable_millis.max(1);
     let mem_pct = 100 * n.memory_requested_bytes / n.memory_allocatable_bytes.max(1);
     let cmd = |c: String| {
@@ -84,8 +114,16 @@ fn node_view(n: &NodeView, selected: &Option<String>, on_select: &Callback<Optio
         Callback::from(move |_| on_command.emit(c.clone()))
     };
     let name = &n.name;
-    let cordon = if n.cordoned { format!("kubectl uncordon {name}") } else { format!("kubectl cordon {name}") };
-    let fail = if n.ready { format!("node fail {name}") } else { format!("node restore {name}") };
+    let cordon = if n.cordoned {
+        format!("kubectl uncordon {name}")
+    } else {
+        format!("kubectl cordon {name}")
+    };
+    let fail = if n.ready {
+        format!("node fail {name}")
+    } else {
+        format!("node restore {name}")
+    };
     let free_cpu = (n.cpu_allocatable_millis - n.cpu_requested_millis).max(0);
     html! {
         <div key={n.name.clone()} class={classes!("node", (!n.ready).then_some("notready"), n.cordoned.then_some("cordoned"), n.fragmented.then_some("fragmented"))}
@@ -120,10 +158,13 @@ fn node_view(n: &NodeView, selected: &Option<String>, on_select: &Callback<Optio
 #[function_component(BoardView)]
 pub fn board_view(props: &BoardProps) -> Html {
     let b = &props.board;
-    let selected_pod = props
-        .selected
-        .as_ref()
-        .and_then(|s| b.nodes.iter().flat_map(|n| n.pods.iter()).chain(b.pending.iter()).find(|p| &p.name == s));
+    let selected_pod = props.selected.as_ref().and_then(|s| {
+        b.nodes
+            .iter()
+            .flat_map(|n| n.pods.iter())
+            .chain(b.pending.iter())
+            .find(|p| &p.name == s)
+    });
     let close = {
         let on_select = props.on_select.clone();
         Callback::from(move |_| on_select.emit(None))
@@ -149,6 +190,7 @@ pub fn board_view(props: &BoardProps) -> Html {
                     <dt>{"Image"}</dt><dd>{&p.image}</dd>
                     <dt>{"Requests"}</dt><dd>{format!("{}m CPU, {} MiB{}", p.cpu_millis, p.memory_bytes >> 20, if p.best_effort {" (defaults)"} else {""})}</dd>
                 </dl>
+                if let Some(i) = &props.inspection { <crate::inspector::InspectorView inspection={i.clone()} /> }
                 <div class="card-actions">
                     <button onclick={{ let c = props.on_command.clone(); let n = p.name.clone(); Callback::from(move |_| c.emit(format!("kubectl describe pod {n}"))) }}>{"Describe"}</button>
                     <button class="danger" onclick={{ let c = props.on_command.clone(); let n = p.name.clone(); Callback::from(move |_| c.emit(format!("kubectl delete pod {n}"))) }}>{"Delete pod"}</button>
@@ -162,7 +204,7 @@ pub fn board_view(props: &BoardProps) -> Html {
                 <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
                 <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
                     <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
-                <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests."}</li>
+                <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB) and at least big enough to click."}</li>
             </ul>
         </details>
         </>

@@ -24,13 +24,20 @@ pub fn console_view(props: &ConsoleProps) -> Html {
             }
         });
     }
-    let commands: Vec<String> = props.entries.iter().map(|e| e.command.clone()).filter(|c| !c.trim().is_empty()).collect();
+    let commands: Vec<String> = props
+        .entries
+        .iter()
+        .map(|e| e.command.clone())
+        .filter(|c| !c.trim().is_empty())
+        .collect();
     let onkeydown = {
         let input = input.clone();
         let on_command = props.on_command.clone();
         let history_pos = history_pos.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            let Some(el) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             match e.key().as_str() {
                 "Enter" => {
                     e.prevent_default();

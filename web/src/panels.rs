@@ -81,7 +81,11 @@ pub struct ServiceProps {
 
 #[function_component(ServicePanel)]
 pub fn service_panel(props: &ServiceProps) -> Html {
-    let services: Vec<&ServiceView> = props.services.iter().filter(|s| !(s.namespace == "default" && s.name == "kubernetes")).collect();
+    let services: Vec<&ServiceView> = props
+        .services
+        .iter()
+        .filter(|s| !(s.namespace == "default" && s.name == "kubernetes"))
+        .collect();
     html! {
         <section class="panel" aria-label="Services">
             <h2>{"Services"}</h2>
@@ -128,9 +132,17 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
             *e.1.entry(v.clone()).or_default() += n;
         }
     }
-    let max = per_second.values().map(|(f, v)| f + v.values().sum::<u32>()).max().unwrap_or(1).max(1) as f64;
+    let max = per_second
+        .values()
+        .map(|(f, v)| f + v.values().sum::<u32>())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let versions: Vec<String> = {
-        let mut v: Vec<String> = per_second.values().flat_map(|(_, m)| m.keys().cloned()).collect();
+        let mut v: Vec<String> = per_second
+            .values()
+            .flat_map(|(_, m)| m.keys().cloned())
+            .collect();
         v.sort();
         v.dedup();
         v
@@ -178,7 +190,7 @@ pub fn activity_panel(props: &ActivityProps) -> Html {
             <h2>{"Who did what"}</h2>
             <ol>
                 { for props.activity.iter().map(|a| html! {
-                    <li><span class="when">{kubeplay_view::clock(a.time)}</span> <span class="who">{&a.controller}</span> <span class="what">{format!("{}: {}", a.object, a.message)}</span></li>
+                    <li><span class="when">{kubeplay_view::clock(a.time)}</span><span class="who">{&a.controller}</span><span class="what">{format!("{}: {}", a.object, a.message)}</span></li>
                 }) }
             </ol>
         </section>

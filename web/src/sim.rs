@@ -35,14 +35,25 @@ pub type SimRef = Rc<RefCell<Sim>>;
 impl Sim {
     pub fn new(seed: u64, scenario: &str) -> Sim {
         let mut session = Session::new(SessionConfig {
-            cluster: ClusterConfig { seed, record_trace: false },
+            cluster: ClusterConfig {
+                seed,
+                record_trace: false,
+            },
             clock: Clock::External,
         });
-        let yaml = kubeplay_console::scenarios::get(scenario).or_else(|| kubeplay_console::scenarios::get("default"));
+        let yaml = kubeplay_console::scenarios::get(scenario)
+            .or_else(|| kubeplay_console::scenarios::get("default"));
         if let Some(yaml) = yaml {
             let _ = session.load_scenario(yaml);
         }
-        Sim { session, playing: true, speed: 1.0, entries: Vec::new(), waiting: Vec::new(), on_change: None }
+        Sim {
+            session,
+            playing: true,
+            speed: 1.0,
+            entries: Vec::new(),
+            waiting: Vec::new(),
+            on_change: None,
+        }
     }
 
     fn merge(&mut self, outputs: Vec<Output>) {

@@ -407,9 +407,10 @@ impl IntOrString {
                     .strip_suffix('%')
                     .and_then(|p| p.parse::<i64>().ok())
                     .ok_or_else(|| format!("invalid value for IntOrString: invalid type: string is not a percentage"))?;
-                let v = pct * total;
+                // Saturating: a percentage like "99999999999999999%" must not overflow.
+                let v = pct.saturating_mul(total);
                 Ok(if round_up {
-                    (v + 99).div_euclid(100)
+                    v.saturating_add(99).div_euclid(100)
                 } else {
                     v.div_euclid(100)
                 })

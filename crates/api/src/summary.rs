@@ -9,7 +9,11 @@ use crate::meta::Time;
 /// overridden by init and container waiting/terminated reasons, `Terminating` when deleted and
 /// `Unknown` when its node is lost (reason NodeLost).
 pub fn pod_status(pod: &Pod) -> String {
-    let mut reason = if pod.status.reason.is_empty() { pod.status.phase.clone() } else { pod.status.reason.clone() };
+    let mut reason = if pod.status.reason.is_empty() {
+        pod.status.phase.clone()
+    } else {
+        pod.status.reason.clone()
+    };
     if reason.is_empty() {
         reason = "Pending".into();
     }
@@ -19,9 +23,18 @@ pub fn pod_status(pod: &Pod) -> String {
             if t.exit_code == 0 {
                 continue;
             }
-            reason = if !t.reason.is_empty() { format!("Init:{}", t.reason) } else { format!("Init:ExitCode:{}", t.exit_code) };
+            reason = if !t.reason.is_empty() {
+                format!("Init:{}", t.reason)
+            } else {
+                format!("Init:ExitCode:{}", t.exit_code)
+            };
             initializing = true;
-        } else if let Some(w) = c.state.waiting.as_ref().filter(|w| !w.reason.is_empty() && w.reason != "PodInitializing") {
+        } else if let Some(w) = c
+            .state
+            .waiting
+            .as_ref()
+            .filter(|w| !w.reason.is_empty() && w.reason != "PodInitializing")
+        {
             reason = format!("Init:{}", w.reason);
             initializing = true;
         } else {
@@ -46,24 +59,42 @@ pub fn pod_status(pod: &Pod) -> String {
             }
         }
         if reason == "Completed" && has_running {
-            reason = if pod.is_ready() { "Running".into() } else { "NotReady".into() };
+            reason = if pod.is_ready() {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
     if pod.metadata.deletion_timestamp.is_some() {
-        reason = if pod.status.reason == "NodeLost" { "Unknown".into() } else { "Terminating".into() };
+        reason = if pod.status.reason == "NodeLost" {
+            "Unknown".into()
+        } else {
+            "Terminating".into()
+        };
     }
     reason
 }
 
 /// The READY column: ready containers over containers.
 pub fn pod_ready(pod: &Pod) -> String {
-    let ready = pod.status.container_statuses.iter().filter(|c| c.ready).count();
+    let ready = pod
+        .status
+        .container_statuses
+        .iter()
+        .filter(|c| c.ready)
+        .count();
     format!("{ready}/{}", pod.spec.containers.len())
 }
 
 /// The RESTARTS column, with the last restart's age as kubectl prints it (`2 (5s ago)`).
 pub fn pod_restarts(pod: &Pod, now: Time) -> String {
-    let restarts: i32 = pod.status.container_statuses.iter().map(|c| c.restart_count).sum();
+    let restarts: i32 = pod
+        .status
+        .container_statuses
+        .iter()
+        .map(|c| c.restart_count)
+        .sum();
     let last = pod
         .status
         .container_statuses
@@ -71,7 +102,10 @@ pub fn pod_restarts(pod: &Pod, now: Time) -> String {
         .filter_map(|c| c.last_state.terminated.as_ref().and_then(|t| t.finished_at))
         .max();
     match last {
-        Some(t) if restarts > 0 => format!("{restarts} ({} ago)", human_duration(now.millis() - t.millis())),
+        Some(t) if restarts > 0 => format!(
+            "{restarts} ({} ago)",
+            human_duration(now.millis() - t.millis())
+        ),
         _ => restarts.to_string(),
     }
 }
@@ -91,7 +125,11 @@ pub fn human_duration(millis: i64) -> String {
     let minutes = seconds / 60;
     if minutes < 10 {
         let s = seconds % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 60 * 3 {
         return format!("{minutes}m");
@@ -99,21 +137,33 @@ pub fn human_duration(millis: i64) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 24 * 8 {
         let h = hours % 24;
-        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
     }
     if hours < 24 * 365 * 8 {
         let dy = (hours / 24) % 365;
-        return if dy == 0 { format!("{}y", hours / 24 / 365) } else { format!("{}y{dy}d", hours / 24 / 365) };
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{dy}d", hours / 24 / 365)
+        };
     }
     format!("{}y", hours / 24 / 365)
 }

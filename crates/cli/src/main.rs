@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use kubeplay_console::{Files, Output, Session, SessionConfig};
+use kubeplay_console::{Output, Session, SessionConfig};
 
 mod fs;
 
@@ -152,34 +152,20 @@ fn read_script(path: &str) -> Result<String> {
 fn run_script(s: &mut Session, script: &str, o: &Options) -> bool {
     let mut ok = true;
     // Run line groups one at a time so that a failure stops the script where it happened.
-    for chunk in split_statements(script) {
-        for out in s.run(&chunk) {
-            print(&out, o.echo);
-            if out.status != 0 {
-                ok = false;
-            }
+    for chunk in kubeplay_console::shell::statements(script) {
+        let outs = s.run(&chunk);
+        for out in &outs {
+            print(out, o.echo);
         }
-        if !ok && !o.keep_going {
-            break;
+        // As with `set -e`: a statement fails when its last pipeline does (`a || b` does not).
+        if outs.last().is_some_and(|out| out.status != 0) {
+            ok = false;
+            if !o.keep_going {
+                break;
+            }
         }
     }
     ok
-}
-
-/// Splits a script into complete statements (lines joined while the shell needs more input).
-fn split_statements(script: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for line in script.split_inclusive('\n') {
-        cur.push_str(line);
-        if !kubeplay_console::shell::is_incomplete(&cur) {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 fn cmd_run(args: &[String]) -> Result<bool> {
@@ -201,13 +187,16 @@ fn cmd_export(args: &[String]) -> Result<bool> {
     if let Some(path) = o.positional.first() {
         let script = read_script(path)?;
         // The script's own output goes to standard error: standard output is the export.
-        for chunk in split_statements(&script) {
-            for out in s.run(&chunk) {
+        for chunk in kubeplay_console::shell::statements(&script) {
+            let outs = s.run(&chunk);
+            for out in &outs {
                 eprint!("{}{}", out.stdout, out.stderr);
-                ok &= out.status == 0;
             }
-            if !ok && !o.keep_going {
-                return Ok(false);
+            if outs.last().is_some_and(|out| out.status != 0) {
+                ok = false;
+                if !o.keep_going {
+                    return Ok(false);
+                }
             }
         }
     }
@@ -294,6 +283,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-#[allow(dead_code)]
-fn _assert_files(_: &dyn Files) {}

@@ -53,6 +53,7 @@ impl Template {
         let mut p = Parser {
             chars: text.chars().collect(),
             i: 0,
+            depth: 0,
         };
         let (nodes, ended) = p.nodes(false)?;
         if ended {
@@ -82,6 +83,8 @@ impl Template {
 struct Parser {
     chars: Vec<char>,
     i: usize,
+    /// Nested `range` blocks, bounded so that no template can exhaust the stack.
+    depth: usize,
 }
 
 impl Parser {
@@ -134,7 +137,12 @@ impl Parser {
             if let Some(expr) = inner.strip_prefix("range") {
                 if expr.starts_with(char::is_whitespace) {
                     let steps = parse_path(expr.trim())?;
+                    if self.depth >= 32 {
+                        return Err("too many nested ranges".into());
+                    }
+                    self.depth += 1;
                     let (body, ended) = self.nodes(true)?;
+                    self.depth -= 1;
                     if !ended {
                         return Err("unexpected EOF in range".into());
                     }

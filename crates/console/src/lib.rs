@@ -57,7 +57,20 @@ pub enum Clock {
     #[default]
     Simulated,
     /// The host advances time (the web app's time controls) and calls [`Session::poll`]; a
-    /// waiting command holds the console and streams its lines as time runs.
+    /// waiting command holds the console and streams its lines as time runs. `sleep` still
+    /// moves the clock at once, and `delete` and `drain` do not wait for pods to be gone.
+    ///
+    /// ```
+    /// use kubeplay_console::{Clock, Session, SessionConfig};
+    /// let mut s = Session::new(SessionConfig { clock: Clock::External, ..Default::default() });
+    /// s.load_named_scenario("default").unwrap();
+    /// let mut out = s.run("kubectl create deployment web --image=nginx:1.25\nkubectl rollout status deploy/web");
+    /// while s.busy() {
+    ///     s.cluster_mut().advance(500); // the web app's animation frame or time control
+    ///     out.extend(s.poll());         // new lines of `rollout status`, then queued commands
+    /// }
+    /// assert!(out.last().unwrap().stdout.ends_with("successfully rolled out\n"));
+    /// ```
     External,
 }
 
@@ -180,17 +193,15 @@ impl Session {
             self.run_pipelines(pipelines, 0)
         };
         if let Some((command, e)) = error {
-            if self.running.is_none() {
-                let id = self.new_id();
-                outputs.push(Output {
-                    id,
-                    command,
-                    stdout: String::new(),
-                    stderr: format!("{}\n", e.0),
-                    status: 2,
-                    finished: true,
-                });
-            }
+            let id = self.new_id();
+            outputs.push(Output {
+                id,
+                command,
+                stdout: String::new(),
+                stderr: format!("{}\n", e.0),
+                status: 2,
+                finished: true,
+            });
         }
         outputs
     }

@@ -360,7 +360,8 @@ fn build(input: &str, toks: Vec<Tok>) -> Result<Vec<Pipeline>, SyntaxError> {
                 }
                 "&" => {
                     return Err(SyntaxError(
-                        "background jobs (`&`) are not supported".into(),
+                        "syntax error: background jobs (`&`) are not supported in this console"
+                            .into(),
                     ))
                 }
                 ";;" => return Err(unexpected(";;")),

@@ -111,19 +111,19 @@ fn get_nodes_and_namespaces() {
         expect![[r#"
             $ kubectl get nodes
             NAME     STATUS   ROLES    AGE   VERSION
-            node-1   Ready    <none>   1s    v1.34.0
-            node-2   Ready    <none>   1s    v1.34.0
-            node-3   Ready    <none>   1s    v1.34.0
+            node-1   Ready    <none>   1s    v1.37.1
+            node-2   Ready    <none>   1s    v1.37.1
+            node-3   Ready    <none>   1s    v1.37.1
             $ kubectl get no -o wide
             NAME     STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME
-            node-1   Ready    <none>   1s    v1.34.0   172.18.0.2    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
-            node-2   Ready    <none>   1s    v1.34.0   172.18.0.3    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
-            node-3   Ready    <none>   1s    v1.34.0   172.18.0.4    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
+            node-1   Ready    <none>   1s    v1.37.1   172.18.0.2    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
+            node-2   Ready    <none>   1s    v1.37.1   172.18.0.3    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
+            node-3   Ready    <none>   1s    v1.37.1   172.18.0.4    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-kubeplay   containerd://2.1.0
             $ kubectl get nodes --show-labels
             NAME     STATUS   ROLES    AGE   VERSION   LABELS
-            node-1   Ready    <none>   1s    v1.34.0   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-1,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-a
-            node-2   Ready    <none>   1s    v1.34.0   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-2,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-b
-            node-3   Ready    <none>   1s    v1.34.0   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-3,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-c
+            node-1   Ready    <none>   1s    v1.37.1   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-1,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-a
+            node-2   Ready    <none>   1s    v1.37.1   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-2,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-b
+            node-3   Ready    <none>   1s    v1.37.1   beta.kubernetes.io/arch=amd64,beta.kubernetes.io/os=linux,kubernetes.io/arch=amd64,kubernetes.io/hostname=node-3,kubernetes.io/os=linux,topology.kubernetes.io/region=region-1,topology.kubernetes.io/zone=zone-c
             $ kubectl get ns
             NAME              STATUS   AGE
             default           Active   1s
@@ -305,7 +305,8 @@ kubectl describe svc web",
             web          NodePort    10.96.0.2    <none>        80:31253/TCP   5s
             $ kubectl get endpoints web
             NAME   ENDPOINTS                     AGE
-            web    10.244.2.5:80,10.244.3.6:80   5s
+            web    10.244.2.3:80,10.244.3.4:80   5s
+            ! Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice
             $ traffic svc/web --rps 5
             traffic: 5 requests/s to service/web
             $ sleep 10s
@@ -335,7 +336,7 @@ kubectl describe svc web",
             Port:                     <unset>  80/TCP
             TargetPort:               80/TCP
             NodePort:                 <unset>  31253/TCP
-            Endpoints:                10.244.2.5:80,10.244.3.6:80
+            Endpoints:                10.244.2.3:80,10.244.3.4:80
             Session Affinity:         None
             External Traffic Policy:  Cluster
             Internal Traffic Policy:  Cluster
@@ -541,9 +542,9 @@ kubectl top pods",
             node/node-1 drained
             $ kubectl get nodes
             NAME     STATUS                     ROLES    AGE   VERSION
-            node-1   Ready,SchedulingDisabled   <none>   6s    v1.34.0
-            node-2   Ready                      <none>   6s    v1.34.0
-            node-3   Ready                      <none>   6s    v1.34.0
+            node-1   Ready,SchedulingDisabled   <none>   6s    v1.37.1
+            node-2   Ready                      <none>   6s    v1.37.1
+            node-3   Ready                      <none>   6s    v1.37.1
             $ kubectl uncordon node-1
             node/node-1 uncordoned
             $ kubectl taint nodes node-2 dedicated=db:NoSchedule
@@ -566,19 +567,19 @@ kubectl top pods",
             $ sleep 60s
             $ kubectl get nodes
             NAME     STATUS     ROLES    AGE   VERSION
-            node-1   Ready      <none>   66s   v1.34.0
-            node-2   Ready      <none>   66s   v1.34.0
-            node-3   NotReady   <none>   66s   v1.34.0
-            node-4   Ready      <none>   60s   v1.34.0
+            node-1   Ready      <none>   66s   v1.37.1
+            node-2   Ready      <none>   66s   v1.37.1
+            node-3   NotReady   <none>   66s   v1.37.1
+            node-4   Ready      <none>   60s   v1.37.1
             $ node restore node-3
             node/node-3 restored
             $ sleep 10s
             $ kubectl get nodes
             NAME     STATUS   ROLES    AGE   VERSION
-            node-1   Ready    <none>   76s   v1.34.0
-            node-2   Ready    <none>   76s   v1.34.0
-            node-3   Ready    <none>   76s   v1.34.0
-            node-4   Ready    <none>   70s   v1.34.0
+            node-1   Ready    <none>   76s   v1.37.1
+            node-2   Ready    <none>   76s   v1.37.1
+            node-3   Ready    <none>   76s   v1.37.1
+            node-4   Ready    <none>   70s   v1.37.1
             $ node fail nope
             ! Error from server (NotFound): nodes "nope" not found
             [exit 1]
@@ -763,7 +764,7 @@ kubectl describe pod nope",
               Operating System:           linux
               Architecture:               amd64
               Container Runtime Version:  containerd://2.1.0
-              Kubelet Version:            v1.34.0
+              Kubelet Version:            v1.37.1
               Kube-Proxy Version:         
             PodCIDR:                      10.244.2.0/24
             PodCIDRs:                     10.244.2.0/24
@@ -810,9 +811,9 @@ kubectl get pod web -o yaml",
                               scheduler-simulator/score-result: {"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}
                               scheduler-simulator/selected-node: node-3
             Status:           Running
-            IP:               10.244.3.4
+            IP:               10.244.3.3
             IPs:
-              IP:  10.244.3.4
+              IP:  10.244.3.3
             Containers:
               web:
                 Container ID:   containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
@@ -911,9 +912,9 @@ kubectl get pod web -o yaml",
                 status: "True"
                 type: PodScheduled
               containerStatuses:
-              - containerId: containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
+              - containerID: containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
                 image: nginx:1.25
-                imageId: docker.io/library/nginx:1.25
+                imageID: docker.io/library/nginx:1.25
                 name: web
                 ready: true
                 restartCount: 0
@@ -921,9 +922,13 @@ kubectl get pod web -o yaml",
                 state:
                   running:
                     startedAt: "2026-01-01T00:00:07Z"
-              hostIp: 172.18.0.4
+              hostIP: 172.18.0.4
+              hostIPs:
+              - ip: 172.18.0.4
               phase: Running
-              podIp: 10.244.3.4
+              podIP: 10.244.3.3
+              podIPs:
+              - ip: 10.244.3.3
               qosClass: BestEffort
               startTime: "2026-01-01T00:00:01Z"
         "#]],

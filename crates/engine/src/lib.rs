@@ -28,7 +28,7 @@ use kubeplay_api::{ApiError, Kind, LabelSelector, Object, ObjectMeta, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
-pub use kubelet::PodRuntimeView;
+pub use kubelet::{timing as kubelet_timing, ContainerRuntimeView, MountedVolume, PodRuntimeView};
 pub use store::{Key, WatchEvent, WatchType};
 pub use traffic::TrafficSample;
 
@@ -115,6 +115,8 @@ pub struct Cluster {
     activity: Vec<Activity>,
     trace: Option<Vec<String>>,
     next_ip: u32,
+    /// Service ClusterIPs come from their own range and counter (10.96.0.0/12).
+    next_service_ip: u32,
 }
 
 impl Cluster {
@@ -133,6 +135,7 @@ impl Cluster {
             activity: Vec::new(),
             trace: config.record_trace.then(Vec::new),
             next_ip: 0,
+            next_service_ip: 0,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(kubeplay_api::Namespace {
@@ -482,8 +485,9 @@ impl Cluster {
         match obj {
             Object::Service(s) => {
                 if s.spec.cluster_ip.is_empty() {
-                    self.next_ip += 1;
-                    let n = self.next_ip;
+                    // 10.96.0.1 is the `kubernetes` Service's in a real cluster.
+                    self.next_service_ip += 1;
+                    let n = self.next_service_ip;
                     s.spec.cluster_ip = format!("10.96.{}.{}", (n >> 8) & 0xff, n & 0xff);
                 }
                 s.spec.cluster_ips = vec![s.spec.cluster_ip.clone()];
@@ -619,20 +623,13 @@ impl Cluster {
         } else {
             meta.namespace.clone()
         };
-        let existing = self
+        let existing = match self
             .store
-            .list(Kind::Event, Some(&ns))
-            .find_map(|o| match o {
-                Object::Event(e)
-                    if e.involved_object.uid == meta.uid
-                        && e.reason == reason
-                        && e.message == message
-                        && e.source.component == component =>
-                {
-                    Some(e.clone())
-                }
-                _ => None,
-            });
+            .find_event(&ns, &meta.uid, reason, &message, component)
+        {
+            Some(Object::Event(e)) => Some(e.clone()),
+            _ => None,
+        };
         let now = self.now;
         let ev = match existing {
             Some(mut e) => {
@@ -683,31 +680,15 @@ impl Cluster {
     /// Keeps the event list bounded, as the API server's one-hour event TTL does.
     fn expire_events(&mut self) {
         let horizon = self.now.plus_millis(-3_600_000);
-        let mut old: Vec<Key> = Vec::new();
-        let mut total = 0;
-        for o in self.store.list(Kind::Event, None) {
-            total += 1;
-            if let Object::Event(e) = o {
-                if e.last_timestamp.is_some_and(|t| t < horizon) {
-                    old.push(Key::of(o));
-                }
-            }
-        }
-        if total > 2_000 {
-            // Past the bound, drop the oldest as well.
-            let mut all: Vec<(Time, Key)> = self
-                .store
-                .list(Kind::Event, None)
-                .filter_map(|o| match o {
-                    Object::Event(e) => Some((e.last_timestamp.unwrap_or_default(), Key::of(o))),
-                    _ => None,
-                })
-                .collect();
-            all.sort();
-            old.extend(all.into_iter().take(total - 1_500).map(|(_, k)| k));
-        }
+        let (by_age, total) = self.store.events_by_age();
+        // Past the bound, drop the oldest as well.
+        let excess = if total > 2_000 { total - 1_500 } else { 0 };
+        let old: Vec<Key> = by_age
+            .enumerate()
+            .take_while(|(i, (t, _))| *i < excess || *t < horizon)
+            .map(|(_, (_, k))| k.clone())
+            .collect();
         for k in old {
-            // Event expiry is not a change anyone watches for; keep it out of the trace.
             self.store.remove(&k, self.now);
         }
     }

@@ -22,7 +22,10 @@ pub(crate) struct SchedulerState {
 
 impl Default for SchedulerState {
     fn default() -> Self {
-        SchedulerState { scheduler: Scheduler::default(), config: None }
+        SchedulerState {
+            scheduler: Scheduler::default(),
+            config: None,
+        }
     }
 }
 
@@ -30,9 +33,20 @@ impl Cluster {
     /// Replaces the scheduler's configuration (the playground's stand-in for restarting
     /// kube-scheduler with `--config`). Refused configurations leave the old one in force.
     pub fn set_scheduler_config(&mut self, cfg: &serde_json::Value) -> Result<(), ApiError> {
-        let s = Scheduler::from_config(cfg).map_err(|e| ApiError::invalid("KubeSchedulerConfiguration", "", &[e.to_string()]))?;
-        self.scheduler = SchedulerState { scheduler: s, config: Some(cfg.clone()) };
-        self.record("kube-scheduler", "KubeSchedulerConfiguration".into(), format!("restarted with profiles: {}", self.scheduler.scheduler.profile_names().join(", ")));
+        let s = Scheduler::from_config(cfg)
+            .map_err(|e| ApiError::invalid("KubeSchedulerConfiguration", "", &[e.to_string()]))?;
+        self.scheduler = SchedulerState {
+            scheduler: s,
+            config: Some(cfg.clone()),
+        };
+        self.record(
+            "kube-scheduler",
+            "KubeSchedulerConfiguration".into(),
+            format!(
+                "restarted with profiles: {}",
+                self.scheduler.scheduler.profile_names().join(", ")
+            ),
+        );
         self.schedule_in(crate::delays::SCHEDULER, crate::Task::Schedule);
         Ok(())
     }
@@ -52,7 +66,11 @@ impl Cluster {
             .store
             .list(Kind::Pod, None)
             .filter_map(|o| match o {
-                Object::Pod(p) if p.spec.node_name.is_empty() && !p.is_terminating() && self.scheduler.scheduler.serves(&p.spec.scheduler_name) => {
+                Object::Pod(p)
+                    if p.spec.node_name.is_empty()
+                        && !p.is_terminating()
+                        && self.scheduler.scheduler.serves(&p.spec.scheduler_name) =>
+                {
                     Some(p.clone())
                 }
                 _ => None,
@@ -81,8 +99,14 @@ impl Cluster {
         let mut bound: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
         for o in self.store.list(Kind::Pod, None) {
             if let Object::Pod(p) = o {
-                if !p.spec.node_name.is_empty() && p.status.phase != "Succeeded" && p.status.phase != "Failed" {
-                    bound.entry(p.spec.node_name.clone()).or_default().push(p.clone());
+                if !p.spec.node_name.is_empty()
+                    && p.status.phase != "Succeeded"
+                    && p.status.phase != "Failed"
+                {
+                    bound
+                        .entry(p.spec.node_name.clone())
+                        .or_default()
+                        .push(p.clone());
                 }
             }
         }
@@ -90,7 +114,10 @@ impl Cluster {
         for o in self.store.list(Kind::Service, None) {
             if let Object::Service(s) = o {
                 if !s.spec.selector.is_empty() {
-                    owner_selectors.push(LabelSelector { match_labels: s.spec.selector.clone(), match_expressions: vec![] });
+                    owner_selectors.push(LabelSelector {
+                        match_labels: s.spec.selector.clone(),
+                        match_expressions: vec![],
+                    });
                 }
             }
         }
@@ -103,18 +130,29 @@ impl Cluster {
         let snapshot = Snapshot {
             nodes: nodes
                 .iter()
-                .map(|n| NodeInfo { node: n, pods: bound.get(&n.metadata.name).unwrap_or(&empty).iter().collect() })
+                .map(|n| NodeInfo {
+                    node: n,
+                    pods: bound
+                        .get(&n.metadata.name)
+                        .unwrap_or(&empty)
+                        .iter()
+                        .collect(),
+                })
                 .collect(),
             owner_selectors,
         };
         let mut prepared = snapshot.prepare();
-        let mut outcomes: Vec<(usize, Result<String, String>, BTreeMap<String, String>)> = Vec::new();
+        let mut outcomes: Vec<(usize, Result<String, String>, BTreeMap<String, String>)> =
+            Vec::new();
         // Pods bound in this cycle are added to the prepared snapshot ("assumed", as upstream's
         // cache does) so that the next attempt sees the resources they take.
         for (i, pod) in pending.iter().enumerate() {
             let rng = &mut self.rng;
             let mut pick = |n: u32| if n <= 1 { 0 } else { rng.next_u32() % n };
-            let attempt = self.scheduler.scheduler.schedule_prepared(pod, &prepared, &mut pick);
+            let attempt = self
+                .scheduler
+                .scheduler
+                .schedule_prepared(pod, &prepared, &mut pick);
             let annotations = attempt.record.annotations();
             match attempt.result {
                 Ok(node) => {
@@ -128,7 +166,11 @@ impl Cluster {
         }
         drop(prepared);
         for (i, result, annotations) in outcomes {
-            let key = Key::new(Kind::Pod, &pending[i].metadata.namespace, &pending[i].metadata.name);
+            let key = Key::new(
+                Kind::Pod,
+                &pending[i].metadata.namespace,
+                &pending[i].metadata.name,
+            );
             match result {
                 Ok(node) => self.bind(&key, &node, annotations),
                 Err(msg) => self.mark_unschedulable(&key, msg, annotations),
@@ -137,7 +179,9 @@ impl Cluster {
     }
 
     fn bind(&mut self, key: &Key, node: &str, annotations: BTreeMap<String, String>) {
-        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else { return };
+        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
+            return;
+        };
         let now = self.now;
         pod.spec.node_name = node.to_string();
         pod.metadata.annotations.extend(annotations);
@@ -148,20 +192,60 @@ impl Cluster {
             last_transition_time: Some(now),
             ..Default::default()
         });
-        let msg = format!("Successfully assigned {}/{} to {node}", key.namespace, key.name);
-        let component = if pod.spec.scheduler_name.is_empty() { "default-scheduler".to_string() } else { pod.spec.scheduler_name.clone() };
-        self.event(&Object::Pod(pod.clone()), "Normal", "Scheduled", msg, &component, "");
-        self.record(&component, format!("Pod {}/{}", key.namespace, key.name), format!("bound to {node}"));
+        let msg = format!(
+            "Successfully assigned {}/{} to {node}",
+            key.namespace, key.name
+        );
+        let component = if pod.spec.scheduler_name.is_empty() {
+            "default-scheduler".to_string()
+        } else {
+            pod.spec.scheduler_name.clone()
+        };
+        self.event(
+            &Object::Pod(pod.clone()),
+            "Normal",
+            "Scheduled",
+            msg,
+            &component,
+            "",
+        );
+        self.record(
+            &component,
+            format!("Pod {}/{}", key.namespace, key.name),
+            format!("bound to {node}"),
+        );
         self.store.put(Object::Pod(pod), now);
     }
 
-    fn mark_unschedulable(&mut self, key: &Key, message: String, annotations: BTreeMap<String, String>) {
-        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else { return };
+    fn mark_unschedulable(
+        &mut self,
+        key: &Key,
+        message: String,
+        annotations: BTreeMap<String, String>,
+    ) {
+        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
+            return;
+        };
         let now = self.now;
-        let component = if pod.spec.scheduler_name.is_empty() { "default-scheduler".to_string() } else { pod.spec.scheduler_name.clone() };
-        self.event(&Object::Pod(pod.clone()), "Warning", "FailedScheduling", message.clone(), &component, "");
-        let unchanged = pod.condition("PodScheduled").is_some_and(|c| c.status == "False" && c.message == message)
-            && annotations.iter().all(|(k, v)| pod.metadata.annotations.get(k) == Some(v));
+        let component = if pod.spec.scheduler_name.is_empty() {
+            "default-scheduler".to_string()
+        } else {
+            pod.spec.scheduler_name.clone()
+        };
+        self.event(
+            &Object::Pod(pod.clone()),
+            "Warning",
+            "FailedScheduling",
+            message.clone(),
+            &component,
+            "",
+        );
+        let unchanged = pod
+            .condition("PodScheduled")
+            .is_some_and(|c| c.status == "False" && c.message == message)
+            && annotations
+                .iter()
+                .all(|(k, v)| pod.metadata.annotations.get(k) == Some(v));
         if unchanged {
             return;
         }
@@ -175,7 +259,11 @@ impl Cluster {
             last_transition_time: Some(now),
             ..Default::default()
         });
-        self.record(&component, format!("Pod {}/{}", key.namespace, key.name), format!("unschedulable: {message}"));
+        self.record(
+            &component,
+            format!("Pod {}/{}", key.namespace, key.name),
+            format!("unschedulable: {message}"),
+        );
         self.store.put(Object::Pod(pod), now);
     }
 }

@@ -76,6 +76,13 @@ impl Traffic {
             .entry(ip.to_string())
             .or_insert_with(|| (image.to_string(), Vec::new()));
         e.0 = image.to_string();
+        // A new app instance on this IP: any earlier one is gone (an IP can be reused), and
+        // what ended more than a minute ago no request can ask about.
+        for s in e.1.iter_mut() {
+            s.until = Some(s.until.map_or(from, |u| u.min(from)));
+        }
+        let horizon = from.plus_millis(-60_000);
+        e.1.retain(|s| s.until.is_none_or(|u| u > horizon));
         e.1.push(Serving {
             from,
             until,

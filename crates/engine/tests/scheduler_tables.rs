@@ -19,12 +19,21 @@ struct Node<'a> {
 }
 
 fn node(name: &str, cpu: &str, memory: &str) -> Node<'static> {
-    Node { name: Box::leak(name.to_string().into_boxed_str()), cpu: Box::leak(cpu.to_string().into_boxed_str()), memory: Box::leak(memory.to_string().into_boxed_str()), extra: "" }
+    Node {
+        name: Box::leak(name.to_string().into_boxed_str()),
+        cpu: Box::leak(cpu.to_string().into_boxed_str()),
+        memory: Box::leak(memory.to_string().into_boxed_str()),
+        extra: "",
+    }
 }
 
 fn node_yaml(n: &Node) -> String {
     // `extra` is either metadata lines (indented labels) or a top-level `spec:` block.
-    let (meta, spec) = if n.extra.starts_with("spec:") { ("", n.extra) } else { (n.extra, "") };
+    let (meta, spec) = if n.extra.starts_with("spec:") {
+        ("", n.extra)
+    } else {
+        (n.extra, "")
+    };
     format!(
         "apiVersion: v1\nkind: Node\nmetadata:\n  name: \"{}\"\n{meta}{spec}status:\n  capacity:\n    cpu: \"{}\"\n    memory: \"{}\"\n    pods: \"110\"\n---\n",
         n.name, n.cpu, n.memory
@@ -43,14 +52,28 @@ fn containers(reqs: &[(&str, &str)]) -> String {
             if !mem.is_empty() {
                 r.push_str(&format!("        memory: \"{mem}\"\n"));
             }
-            let res = if r.is_empty() { "    resources: {}\n".to_string() } else { format!("    resources:\n      requests:\n{r}") };
+            let res = if r.is_empty() {
+                "    resources: {}\n".to_string()
+            } else {
+                format!("    resources:\n      requests:\n{r}")
+            };
             format!("  - name: c{i}\n    image: registry.k8s.io/pause:3.10\n{res}")
         })
         .collect()
 }
 
-fn pod_yaml(name: &str, node: &str, reqs: &[(&str, &str)], spec_extra: &str, labels: &str) -> String {
-    let node_line = if node.is_empty() { String::new() } else { format!("  nodeName: \"{node}\"\n") };
+fn pod_yaml(
+    name: &str,
+    node: &str,
+    reqs: &[(&str, &str)],
+    spec_extra: &str,
+    labels: &str,
+) -> String {
+    let node_line = if node.is_empty() {
+        String::new()
+    } else {
+        format!("  nodeName: \"{node}\"\n")
+    };
     format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    run: {name}\n{labels}spec:\n{node_line}{spec_extra}  containers:\n{}---\n",
         containers(reqs)
@@ -59,13 +82,22 @@ fn pod_yaml(name: &str, node: &str, reqs: &[(&str, &str)], spec_extra: &str, lab
 
 fn apply(c: &mut Cluster, yaml: &str) {
     for v in parse_documents(yaml).expect("YAML") {
-        c.apply(Object::from_value(v).expect("kind")).expect("accepted");
+        c.apply(Object::from_value(v).expect("kind"))
+            .expect("accepted");
     }
 }
 
 /// Builds the cluster, schedules `incoming`, and returns its annotations.
-fn schedule(nodes: &[Node], existing: &[(&str, Vec<(&str, &str)>)], incoming: &str, config: Option<&str>) -> (Cluster, BTreeMap<String, String>) {
-    let mut c = Cluster::new(ClusterConfig { seed: 1, record_trace: false });
+fn schedule(
+    nodes: &[Node],
+    existing: &[(&str, Vec<(&str, &str)>)],
+    incoming: &str,
+    config: Option<&str>,
+) -> (Cluster, BTreeMap<String, String>) {
+    let mut c = Cluster::new(ClusterConfig {
+        seed: 1,
+        record_trace: false,
+    });
     if let Some(cfg) = config {
         let v = parse_documents(cfg).unwrap().remove(0);
         c.set_scheduler_config(&v).expect("valid configuration");
@@ -78,7 +110,10 @@ fn schedule(nodes: &[Node], existing: &[(&str, Vec<(&str, &str)>)], incoming: &s
     c.advance(1_000);
     apply(&mut c, incoming);
     c.advance(1_000);
-    let name = parse_documents(incoming).unwrap()[0]["metadata"]["name"].as_str().unwrap().to_string();
+    let name = parse_documents(incoming).unwrap()[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let anns = match c.get(Kind::Pod, "default", &name) {
         Ok(Object::Pod(p)) => p.metadata.annotations.clone(),
         _ => panic!("no pod"),
@@ -87,9 +122,17 @@ fn schedule(nodes: &[Node], existing: &[(&str, Vec<(&str, &str)>)], incoming: &s
 }
 
 fn scores(anns: &BTreeMap<String, String>, key: &str, plugin: &str) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(anns.get(key).map(String::as_str).unwrap_or("{}")).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(anns.get(key).map(String::as_str).unwrap_or("{}")).unwrap();
     let m = v.as_object().cloned().unwrap_or_default();
-    m.iter().map(|(_, per)| per.get(plugin).and_then(|s| s.as_str()).unwrap_or("-").to_string()).collect()
+    m.iter()
+        .map(|(_, per)| {
+            per.get(plugin)
+                .and_then(|s| s.as_str())
+                .unwrap_or("-")
+                .to_string()
+        })
+        .collect()
 }
 
 const MOST_ALLOCATED: &str = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: default-scheduler\n  pluginConfig:\n  - name: NodeResourcesFit\n    args:\n      scoringStrategy:\n        type: MostAllocated\n        resources:\n        - name: cpu\n          weight: 1\n        - name: memory\n          weight: MEMW\n";
@@ -97,36 +140,118 @@ const MOST_ALLOCATED: &str = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: 
 #[test]
 fn least_allocated_rows() {
     // Row 2: 37, 50.
-    let nodes = [node("node1", "4000m", "10000"), node("node2", "6000m", "10000")];
-    let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("1000m", "2000"), ("2000m", "3000")], "", ""), None);
-    assert_eq!(scores(&anns, "scheduler-simulator/score-result", "NodeResourcesFit"), ["37", "50"]);
-    assert_eq!(anns.get("scheduler-simulator/selected-node").map(String::as_str), Some("node2"));
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "6000m", "10000"),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("1000m", "2000"), ("2000m", "3000")], "", ""),
+        None,
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["37", "50"]
+    );
+    assert_eq!(
+        anns.get("scheduler-simulator/selected-node")
+            .map(String::as_str),
+        Some("node2")
+    );
 }
 
 #[test]
 fn most_allocated_rows() {
     let cfg = MOST_ALLOCATED.replace("MEMW", "1");
     // Row 2: 62, 50.
-    let nodes = [node("node1", "4000m", "10000"), node("node2", "6000m", "10000")];
-    let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("3000m", "5000")], "", ""), Some(&cfg));
-    assert_eq!(scores(&anns, "scheduler-simulator/score-result", "NodeResourcesFit"), ["62", "50"]);
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "6000m", "10000"),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("3000m", "5000")], "", ""),
+        Some(&cfg),
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["62", "50"]
+    );
     // Row 4: 42, 55 with existing pods.
-    let nodes = [node("node1", "10000m", "20000"), node("node2", "10000m", "20000")];
-    let existing = [("node1", vec![("3000m", "0")]), ("node2", vec![("3000m", "5000")])];
-    let (_, anns) = schedule(&nodes, &existing, &pod_yaml("p", "", &[("3000m", "5000")], "", ""), Some(&cfg));
-    assert_eq!(scores(&anns, "scheduler-simulator/score-result", "NodeResourcesFit"), ["42", "55"]);
+    let nodes = [
+        node("node1", "10000m", "20000"),
+        node("node2", "10000m", "20000"),
+    ];
+    let existing = [
+        ("node1", vec![("3000m", "0")]),
+        ("node2", vec![("3000m", "5000")]),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &existing,
+        &pod_yaml("p", "", &[("3000m", "5000")], "", ""),
+        Some(&cfg),
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["42", "55"]
+    );
     // Row 6: memory weight 2 → 58, 50.
     let cfg = MOST_ALLOCATED.replace("MEMW", "2");
-    let nodes = [node("node1", "4000m", "10000"), node("node2", "6000m", "10000")];
-    let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("3000m", "5000")], "", ""), Some(&cfg));
-    assert_eq!(scores(&anns, "scheduler-simulator/score-result", "NodeResourcesFit"), ["58", "50"]);
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "6000m", "10000"),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("3000m", "5000")], "", ""),
+        Some(&cfg),
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["58", "50"]
+    );
 }
 
 #[test]
 fn balanced_allocation_row_2() {
-    let nodes = [node("node1", "4000m", "10000"), node("node2", "6000m", "10000")];
-    let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("1000m", "2000"), ("2000m", "3000")], "", ""), None);
-    assert_eq!(scores(&anns, "scheduler-simulator/score-result", "NodeResourcesBalancedAllocation"), ["87", "100"]);
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "6000m", "10000"),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("1000m", "2000"), ("2000m", "3000")], "", ""),
+        None,
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesBalancedAllocation"
+        ),
+        ["87", "100"]
+    );
 }
 
 fn tainted(name: &str, taints: &[&str]) -> Node<'static> {
@@ -134,12 +259,17 @@ fn tainted(name: &str, taints: &[&str]) -> Node<'static> {
     for t in taints {
         let (kv, effect) = t.rsplit_once(':').unwrap();
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        extra.push_str(&format!("  - key: {k}\n    value: \"{v}\"\n    effect: {effect}\n"));
+        extra.push_str(&format!(
+            "  - key: {k}\n    value: \"{v}\"\n    effect: {effect}\n"
+        ));
     }
     if taints.is_empty() {
         extra.clear();
     }
-    Node { extra: Box::leak(extra.into_boxed_str()), ..node(name, "4", "8Gi") }
+    Node {
+        extra: Box::leak(extra.into_boxed_str()),
+        ..node(name, "4", "8Gi")
+    }
 }
 
 fn tolerations(ts: &[&str]) -> String {
@@ -173,16 +303,69 @@ fn tolerations(ts: &[&str]) -> String {
 fn taint_toleration_score_rows() {
     // pod tolerations, nodes' taints, expected normalised scores (final score / weight 3)
     let rows: &[(&[&str], &[&[&str]], &[&str])] = &[
-        (&["foo=bar:PreferNoSchedule"], &[&["foo=bar:PreferNoSchedule"], &["foo=blah:PreferNoSchedule"]], &["300", "0"]),
-        (&["cpu-type=arm64:PreferNoSchedule", "disk-type=ssd:PreferNoSchedule"], &[&[], &["cpu-type=arm64:PreferNoSchedule"], &["cpu-type=arm64:PreferNoSchedule", "disk-type=ssd:PreferNoSchedule"]], &["300", "300", "300"]),
-        (&["cpu-type:NoSchedule", "disk-type:NoSchedule"], &[&[], &["cpu-type=arm64:NoSchedule"], &["cpu-type=arm64:PreferNoSchedule", "disk-type=ssd:PreferNoSchedule"]], &["300", "300", "0"]),
-        (&[], &[&[], &["cpu-type=arm64:PreferNoSchedule"]], &["300", "0"]),
+        (
+            &["foo=bar:PreferNoSchedule"],
+            &[
+                &["foo=bar:PreferNoSchedule"],
+                &["foo=blah:PreferNoSchedule"],
+            ],
+            &["300", "0"],
+        ),
+        (
+            &[
+                "cpu-type=arm64:PreferNoSchedule",
+                "disk-type=ssd:PreferNoSchedule",
+            ],
+            &[
+                &[],
+                &["cpu-type=arm64:PreferNoSchedule"],
+                &[
+                    "cpu-type=arm64:PreferNoSchedule",
+                    "disk-type=ssd:PreferNoSchedule",
+                ],
+            ],
+            &["300", "300", "300"],
+        ),
+        (
+            &["cpu-type:NoSchedule", "disk-type:NoSchedule"],
+            &[
+                &[],
+                &["cpu-type=arm64:NoSchedule"],
+                &[
+                    "cpu-type=arm64:PreferNoSchedule",
+                    "disk-type=ssd:PreferNoSchedule",
+                ],
+            ],
+            &["300", "300", "0"],
+        ),
+        (
+            &[],
+            &[&[], &["cpu-type=arm64:PreferNoSchedule"]],
+            &["300", "0"],
+        ),
     ];
     for (tols, node_taints, want) in rows {
-        let nodes: Vec<Node> = node_taints.iter().enumerate().map(|(i, t)| tainted(&format!("node{}", (b'a' + i as u8) as char), t)).collect();
+        let nodes: Vec<Node> = node_taints
+            .iter()
+            .enumerate()
+            .map(|(i, t)| tainted(&format!("node{}", (b'a' + i as u8) as char), t))
+            .collect();
         let tol = tolerations(tols).replace("operator: Exists\n", "operator: Exists\n");
-        let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("100m", "100Mi")], &tol, ""), None);
-        assert_eq!(scores(&anns, "scheduler-simulator/finalscore-result", "TaintToleration"), *want, "tolerations {tols:?}");
+        let (_, anns) = schedule(
+            &nodes,
+            &[],
+            &pod_yaml("p", "", &[("100m", "100Mi")], &tol, ""),
+            None,
+        );
+        assert_eq!(
+            scores(
+                &anns,
+                "scheduler-simulator/finalscore-result",
+                "TaintToleration"
+            ),
+            *want,
+            "tolerations {tols:?}"
+        );
     }
 }
 
@@ -190,24 +373,60 @@ fn taint_toleration_score_rows() {
 fn taint_toleration_filter_rows() {
     let rows: &[(&[&str], &str, bool)] = &[
         (&[], "dedicated=user1:NoSchedule", false),
-        (&["dedicated=user1:NoSchedule"], "dedicated=user1:NoSchedule", true),
-        (&["dedicated=user2:NoSchedule"], "dedicated=user1:NoSchedule", false),
+        (
+            &["dedicated=user1:NoSchedule"],
+            "dedicated=user1:NoSchedule",
+            true,
+        ),
+        (
+            &["dedicated=user2:NoSchedule"],
+            "dedicated=user1:NoSchedule",
+            false,
+        ),
         (&["foo:NoSchedule"], "foo=bar:NoSchedule", true),
         (&["foo=bar:PreferNoSchedule"], "foo=bar:NoSchedule", false),
         (&["foo=bar"], "foo=bar:NoSchedule", true),
-        (&["dedicated=user2:NoSchedule"], "dedicated=user1:PreferNoSchedule", true),
+        (
+            &["dedicated=user2:NoSchedule"],
+            "dedicated=user1:PreferNoSchedule",
+            true,
+        ),
         (&[], "dedicated=user1:PreferNoSchedule", true),
-        (&["priority-level Gt 950:NoSchedule"], "priority-level=800:NoSchedule", false),
+        (
+            &["priority-level Gt 950:NoSchedule"],
+            "priority-level=800:NoSchedule",
+            false,
+        ),
         (&["sla Gt 750:NoSchedule"], "sla=950:NoSchedule", true),
-        (&["priority-level Lt 800:NoSchedule"], "priority-level=950:NoSchedule", false),
+        (
+            &["priority-level Lt 800:NoSchedule"],
+            "priority-level=950:NoSchedule",
+            false,
+        ),
     ];
     for (tols, taint, fits) in rows {
         let nodes = [tainted("node1", &[taint])];
-        let (c, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("100m", "100Mi")], &tolerations(tols), ""), None);
-        let verdict = scores(&anns, "scheduler-simulator/filter-result", "TaintToleration");
+        let (c, anns) = schedule(
+            &nodes,
+            &[],
+            &pod_yaml("p", "", &[("100m", "100Mi")], &tolerations(tols), ""),
+            None,
+        );
+        let verdict = scores(
+            &anns,
+            "scheduler-simulator/filter-result",
+            "TaintToleration",
+        );
         let bound = matches!(c.get(Kind::Pod, "default", "p"), Ok(Object::Pod(p)) if !p.spec.node_name.is_empty());
-        assert_eq!(bound, *fits, "tolerations {tols:?} taint {taint}: {verdict:?}");
-        let want = if *fits { "passed" } else { "node(s) had untolerated taint(s)" };
+        assert_eq!(
+            bound, *fits,
+            "tolerations {tols:?} taint {taint}: {verdict:?}"
+        );
+        let want = if *fits {
+            "passed"
+        } else {
+            "node(s) had untolerated taint(s)"
+        };
         assert_eq!(verdict, [want], "tolerations {tols:?} taint {taint}");
     }
 }
@@ -217,28 +436,75 @@ fn taint_toleration_filter_rows() {
 fn enough_requests_rows() {
     // incoming (containers, init containers), existing usage, expected FitError or "fits"
     let rows: &[(&[(&str, &str)], &[(&str, &str)], (&str, &str), &str)] = &[
-        (&[("1m", "1")], &[], ("10m", "20"), "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory."),
-        (&[("1m", "1")], &[("3m", "1")], ("8m", "19"), "0/1 nodes are available: 1 Insufficient cpu."),
-        (&[("1m", "1")], &[("3m", "1"), ("2m", "1")], ("8m", "19"), "0/1 nodes are available: 1 Insufficient cpu."),
-        (&[("1m", "1")], &[("1m", "3")], ("9m", "19"), "0/1 nodes are available: 1 Insufficient memory."),
+        (
+            &[("1m", "1")],
+            &[],
+            ("10m", "20"),
+            "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory.",
+        ),
+        (
+            &[("1m", "1")],
+            &[("3m", "1")],
+            ("8m", "19"),
+            "0/1 nodes are available: 1 Insufficient cpu.",
+        ),
+        (
+            &[("1m", "1")],
+            &[("3m", "1"), ("2m", "1")],
+            ("8m", "19"),
+            "0/1 nodes are available: 1 Insufficient cpu.",
+        ),
+        (
+            &[("1m", "1")],
+            &[("1m", "3")],
+            ("9m", "19"),
+            "0/1 nodes are available: 1 Insufficient memory.",
+        ),
         (&[("1m", "1")], &[("1m", "1")], ("9m", "19"), "fits"),
         (&[("1m", "1")], &[], ("5m", "5"), "fits"),
-        (&[("2m", "1")], &[], ("9m", "5"), "0/1 nodes are available: 1 Insufficient cpu."),
-        (&[("1m", "2")], &[], ("5m", "19"), "0/1 nodes are available: 1 Insufficient memory."),
+        (
+            &[("2m", "1")],
+            &[],
+            ("9m", "5"),
+            "0/1 nodes are available: 1 Insufficient cpu.",
+        ),
+        (
+            &[("1m", "2")],
+            &[],
+            ("5m", "19"),
+            "0/1 nodes are available: 1 Insufficient memory.",
+        ),
         (&[("5m", "1")], &[], ("5m", "19"), "fits"),
         (&[("4m", "1")], &[("5m", "1")], ("5m", "19"), "fits"),
     ];
     for (reqs, inits, used, want) in rows {
-        let nodes = [Node { name: "node1", cpu: "10m", memory: "20", extra: "" }];
+        let nodes = [Node {
+            name: "node1",
+            cpu: "10m",
+            memory: "20",
+            extra: "",
+        }];
         let init = if inits.is_empty() {
             String::new()
         } else {
-            format!("  initContainers:\n{}", containers(inits).replace("  - name: c", "  - name: init"))
+            format!(
+                "  initContainers:\n{}",
+                containers(inits).replace("  - name: c", "  - name: init")
+            )
         };
-        let (c, _) = schedule(&nodes, &[("node1", vec![*used])], &pod_yaml("p", "", reqs, &init, ""), None);
-        let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else { panic!() };
+        let (c, _) = schedule(
+            &nodes,
+            &[("node1", vec![*used])],
+            &pod_yaml("p", "", reqs, &init, ""),
+            None,
+        );
+        let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+            panic!()
+        };
         let got = if p.spec.node_name.is_empty() {
-            p.condition("PodScheduled").map(|c| c.message.clone()).unwrap_or_default()
+            p.condition("PodScheduled")
+                .map(|c| c.message.clone())
+                .unwrap_or_default()
         } else {
             "fits".to_string()
         };
@@ -248,14 +514,27 @@ fn enough_requests_rows() {
 
 #[test]
 fn too_many_pods() {
-    let nodes = [Node { name: "node1", cpu: "4", memory: "8Gi", extra: "" }];
+    let nodes = [Node {
+        name: "node1",
+        cpu: "4",
+        memory: "8Gi",
+        extra: "",
+    }];
     let mut c = Cluster::new(ClusterConfig::default());
-    apply(&mut c, &node_yaml(&nodes[0]).replace("pods: \"110\"", "pods: \"1\""));
+    apply(
+        &mut c,
+        &node_yaml(&nodes[0]).replace("pods: \"110\"", "pods: \"1\""),
+    );
     apply(&mut c, &pod_yaml("existing", "node1", &[("", "")], "", ""));
     apply(&mut c, &pod_yaml("p", "", &[("", "")], "", ""));
     c.advance(1_000);
-    let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else { panic!() };
-    assert_eq!(p.condition("PodScheduled").unwrap().message, "0/1 nodes are available: 1 Too many pods.");
+    let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+        panic!()
+    };
+    assert_eq!(
+        p.condition("PodScheduled").unwrap().message,
+        "0/1 nodes are available: 1 Too many pods."
+    );
     // The FailedScheduling event carries the same text.
     let events: Vec<String> = c
         .list(Kind::Event, Some("default"), None)
@@ -273,10 +552,22 @@ fn fit_error_with_taints_and_resources() {
     let mut nodes = vec![node("node1", "1", "8Gi")];
     nodes.push(tainted("node2", &["dedicated=db:NoSchedule"]));
     nodes.push(tainted("node3", &["dedicated=db:NoSchedule"]));
-    let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[("2", "1Gi")], "", ""), None);
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("2", "1Gi")], "", ""),
+        None,
+    );
     let _ = anns;
-    let (c, _) = schedule(&nodes, &[], &pod_yaml("p", "", &[("2", "1Gi")], "", ""), None);
-    let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else { panic!() };
+    let (c, _) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("2", "1Gi")], "", ""),
+        None,
+    );
+    let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+        panic!()
+    };
     assert_eq!(
         p.condition("PodScheduled").unwrap().message,
         "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s)."
@@ -292,7 +583,10 @@ fn labelled(name: &str, labels: &[(&str, &str)]) -> Node<'static> {
         }
     }
     // Labels belong under metadata: node_yaml puts `extra` right after the name.
-    Node { extra: Box::leak(extra.into_boxed_str()), ..node(name, "4", "8Gi") }
+    Node {
+        extra: Box::leak(extra.into_boxed_str()),
+        ..node(name, "4", "8Gi")
+    }
 }
 
 /// `TestSingleConstraint` rows through the API: nodes a, b in zone1 and x, y in zone2.
@@ -311,25 +605,63 @@ fn topology_spread_filter_rows() {
     for (counts, key, skew, want) in rows {
         let nodes: Vec<Node> = ["a", "b", "x", "y"]
             .iter()
-            .map(|n| labelled(n, &[("zone", if *n == "a" || *n == "b" { "zone1" } else { "zone2" }), ("node", n)]))
+            .map(|n| {
+                labelled(
+                    n,
+                    &[
+                        (
+                            "zone",
+                            if *n == "a" || *n == "b" {
+                                "zone1"
+                            } else {
+                                "zone2"
+                            },
+                        ),
+                        ("node", n),
+                    ],
+                )
+            })
             .collect();
         let mut existing_yaml = String::new();
         for (i, n) in ["a", "b", "x", "y"].iter().enumerate() {
             for j in 0..counts[i] {
-                existing_yaml.push_str(&pod_yaml(&format!("e-{n}-{j}"), n, &[("100m", "100Mi")], "", "    foo: \"\"\n"));
+                existing_yaml.push_str(&pod_yaml(
+                    &format!("e-{n}-{j}"),
+                    n,
+                    &[("100m", "100Mi")],
+                    "",
+                    "    foo: \"\"\n",
+                ));
             }
         }
         let mut c = Cluster::new(ClusterConfig::default());
         apply(&mut c, &nodes.iter().map(node_yaml).collect::<String>());
         apply(&mut c, &existing_yaml);
         c.advance(1_000);
-        apply(&mut c, &pod_yaml("p", "", &[("100m", "100Mi")], &constraint(key, *skew), "    foo: \"\"\n"));
+        apply(
+            &mut c,
+            &pod_yaml(
+                "p",
+                "",
+                &[("100m", "100Mi")],
+                &constraint(key, *skew),
+                "    foo: \"\"\n",
+            ),
+        );
         c.advance(1_000);
-        let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else { panic!() };
-        let filter: serde_json::Value = serde_json::from_str(&p.metadata.annotations["scheduler-simulator/filter-result"]).unwrap();
+        let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+            panic!()
+        };
+        let filter: serde_json::Value =
+            serde_json::from_str(&p.metadata.annotations["scheduler-simulator/filter-result"])
+                .unwrap();
         let fits: Vec<&str> = ["a", "b", "x", "y"]
             .into_iter()
-            .filter(|n| filter[*n].as_object().is_some_and(|m| m.values().all(|v| v == "passed")))
+            .filter(|n| {
+                filter[*n]
+                    .as_object()
+                    .is_some_and(|m| m.values().all(|v| v == "passed"))
+            })
             .collect();
         assert_eq!(&fits, want, "counts {counts:?} {key} skew {skew}");
     }

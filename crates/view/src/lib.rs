@@ -116,14 +116,15 @@ pub struct ServiceView {
     pub traffic_rps: Option<u32>,
 }
 
-/// A stable hue for a name (FNV-1a), so an owner keeps its colour.
+/// A stable hue for a name (FNV-1a), so an owner keeps its colour. Reds and oranges are kept for
+/// failures (crash loops, image pulls), so owners get greens, blues and purples: 140..330.
 pub fn hue(name: &str) -> u16 {
     let mut h: u32 = 0x811c_9dc5;
     for b in name.bytes() {
         h ^= b as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
-    (h % 360) as u16
+    140 + (h % 190) as u16
 }
 
 fn requests(pod: &Pod) -> (i64, i64, bool) {
@@ -152,23 +153,43 @@ fn owner_names(cluster: &Cluster) -> BTreeMap<String, (String, Option<i64>)> {
     let mut m = BTreeMap::new();
     for o in cluster.list(Kind::ReplicaSet, None, None) {
         if let Object::ReplicaSet(rs) = o {
-            let owner = rs.metadata.controller().map(|r| r.name.clone()).unwrap_or_else(|| rs.metadata.name.clone());
+            let owner = rs
+                .metadata
+                .controller()
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| rs.metadata.name.clone());
             m.insert(rs.metadata.uid.clone(), (owner, Some(rs.revision())));
         }
     }
     m
 }
 
-fn pod_view(cluster: &Cluster, pod: &Pod, owners: &BTreeMap<String, (String, Option<i64>)>) -> PodView {
+fn pod_view(
+    cluster: &Cluster,
+    pod: &Pod,
+    owners: &BTreeMap<String, (String, Option<i64>)>,
+) -> PodView {
     let (cpu, mem, best_effort) = requests(pod);
     let (owner, revision) = pod
         .metadata
         .controller()
         .and_then(|r| owners.get(&r.uid).cloned())
         .unwrap_or_else(|| (pod.metadata.name.clone(), None));
-    let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
-    let version = pod.metadata.labels.get(POD_TEMPLATE_HASH_LABEL).cloned().unwrap_or_else(|| image.clone());
-    let serving = cluster.pod_runtime(&pod.metadata.namespace, &pod.metadata.name).is_some_and(|r| r.serving);
+    let image = pod
+        .spec
+        .containers
+        .first()
+        .map(|c| c.image.clone())
+        .unwrap_or_default();
+    let version = pod
+        .metadata
+        .labels
+        .get(POD_TEMPLATE_HASH_LABEL)
+        .cloned()
+        .unwrap_or_else(|| image.clone());
+    let serving = cluster
+        .pod_runtime(&pod.metadata.namespace, &pod.metadata.name)
+        .is_some_and(|r| r.serving);
     PodView {
         name: pod.metadata.name.clone(),
         namespace: pod.metadata.namespace.clone(),
@@ -177,7 +198,12 @@ fn pod_view(cluster: &Cluster, pod: &Pod, owners: &BTreeMap<String, (String, Opt
         ready: pod.is_ready(),
         status: pod_status(pod),
         ready_text: pod_ready(pod),
-        restarts: pod.status.container_statuses.iter().map(|c| c.restart_count).sum(),
+        restarts: pod
+            .status
+            .container_statuses
+            .iter()
+            .map(|c| c.restart_count)
+            .sum(),
         hue: hue(&owner),
         owner,
         version,
@@ -200,13 +226,24 @@ pub fn board(cluster: &Cluster) -> Board {
         let Object::Pod(p) = o else { continue };
         let v = pod_view(cluster, p, &owners);
         if p.spec.node_name.is_empty() {
-            pending.push((p.spec.priority.unwrap_or(0), p.metadata.creation_timestamp, v));
+            pending.push((
+                p.spec.priority.unwrap_or(0),
+                p.metadata.creation_timestamp,
+                v,
+            ));
         } else {
             let started = p.status.start_time.or(p.metadata.creation_timestamp);
-            by_node.entry(p.spec.node_name.clone()).or_default().push((started, v));
+            by_node
+                .entry(p.spec.node_name.clone())
+                .or_default()
+                .push((started, v));
         }
     }
-    pending.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.name.cmp(&b.2.name)));
+    pending.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.name.cmp(&b.2.name))
+    });
     let pending: Vec<PodView> = pending.into_iter().map(|(_, _, v)| v).collect();
     let mut nodes = Vec::new();
     for o in cluster.list(Kind::Node, None, None) {
@@ -214,14 +251,31 @@ pub fn board(cluster: &Cluster) -> Board {
         let mut pods = by_node.remove(&n.metadata.name).unwrap_or_default();
         pods.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.cmp(&b.1.name)));
         let pods: Vec<PodView> = pods.into_iter().map(|(_, v)| v).collect();
-        let alloc = |r: &str| n.status.allocatable.get(r).or_else(|| n.status.capacity.get(r));
+        let alloc = |r: &str| {
+            n.status
+                .allocatable
+                .get(r)
+                .or_else(|| n.status.capacity.get(r))
+        };
         let cpu_alloc = alloc("cpu").map_or(0, |q| q.milli_value());
         let mem_alloc = alloc("memory").map_or(0, |q| q.value());
         let pods_alloc = alloc("pods").map_or(110, |q| q.value());
-        let active: Vec<&PodView> = pods.iter().filter(|p| p.phase != "Succeeded" && p.phase != "Failed").collect();
-        let cpu_req: i64 = active.iter().map(|p| if p.best_effort { 0 } else { p.cpu_millis }).sum();
-        let mem_req: i64 = active.iter().map(|p| if p.best_effort { 0 } else { p.memory_bytes }).sum();
-        let ready_cond = n.condition("Ready").map(|c| c.status.clone()).unwrap_or_default();
+        let active: Vec<&PodView> = pods
+            .iter()
+            .filter(|p| p.phase != "Succeeded" && p.phase != "Failed")
+            .collect();
+        let cpu_req: i64 = active
+            .iter()
+            .map(|p| if p.best_effort { 0 } else { p.cpu_millis })
+            .sum();
+        let mem_req: i64 = active
+            .iter()
+            .map(|p| if p.best_effort { 0 } else { p.memory_bytes })
+            .sum();
+        let ready_cond = n
+            .condition("Ready")
+            .map(|c| c.status.clone())
+            .unwrap_or_default();
         let mut status = match ready_cond.as_str() {
             "True" => "Ready".to_string(),
             _ => "NotReady".to_string(),
@@ -235,7 +289,11 @@ pub fn board(cluster: &Cluster) -> Board {
             && free_cpu > 0
             && free_mem > 0
             && !pending.iter().any(|p| {
-                let (c, m) = if p.best_effort { (0, 0) } else { (p.cpu_millis, p.memory_bytes) };
+                let (c, m) = if p.best_effort {
+                    (0, 0)
+                } else {
+                    (p.cpu_millis, p.memory_bytes)
+                };
                 c <= free_cpu && m <= free_mem
             });
         nodes.push(NodeView {
@@ -243,7 +301,11 @@ pub fn board(cluster: &Cluster) -> Board {
             ready: ready_cond == "True",
             status,
             cordoned: n.spec.unschedulable,
-            zone: n.metadata.labels.get("topology.kubernetes.io/zone").cloned(),
+            zone: n
+                .metadata
+                .labels
+                .get("topology.kubernetes.io/zone")
+                .cloned(),
             taints: n.spec.taints.iter().map(|t| t.to_spec_string()).collect(),
             cpu_allocatable_millis: cpu_alloc,
             memory_allocatable_bytes: mem_alloc,
@@ -256,7 +318,13 @@ pub fn board(cluster: &Cluster) -> Board {
     }
     let deployments = deployments(cluster);
     let services = services(cluster);
-    Board { now: cluster.now(), nodes, pending, deployments, services }
+    Board {
+        now: cluster.now(),
+        nodes,
+        pending,
+        deployments,
+        services,
+    }
 }
 
 fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
@@ -264,7 +332,11 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
     for o in cluster.list(Kind::Deployment, None, None) {
         let Object::Deployment(d) = o else { continue };
         let mut rss: Vec<ReplicaSetView> = Vec::new();
-        let new_rev = d.metadata.annotation(REVISION_ANNOTATION).and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+        let new_rev = d
+            .metadata
+            .annotation(REVISION_ANNOTATION)
+            .and_then(|r| r.parse::<i64>().ok())
+            .unwrap_or(0);
         let mut pods_now = 0;
         for r in cluster.list(Kind::ReplicaSet, Some(&d.metadata.namespace), None) {
             let Object::ReplicaSet(rs) = r else { continue };
@@ -278,7 +350,14 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
             rss.push(ReplicaSetView {
                 name: rs.metadata.name.clone(),
                 revision: rs.revision(),
-                image: rs.spec.template.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default(),
+                image: rs
+                    .spec
+                    .template
+                    .spec
+                    .containers
+                    .first()
+                    .map(|c| c.image.clone())
+                    .unwrap_or_default(),
                 desired: rs.replicas(),
                 current: rs.status.replicas,
                 ready: rs.status.ready_replicas,
@@ -288,7 +367,9 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
         rss.sort_by(|a, b| b.revision.cmp(&a.revision));
         let replicas = d.replicas();
         let (surge, unavailable) = surge_and_unavailable(d);
-        let rolling_out = rss.len() > 1 || d.status.updated_replicas != replicas || d.status.available_replicas != replicas;
+        let rolling_out = rss.len() > 1
+            || d.status.updated_replicas != replicas
+            || d.status.available_replicas != replicas;
         out.push(DeploymentView {
             name: d.metadata.name.clone(),
             namespace: d.metadata.namespace.clone(),
@@ -317,9 +398,19 @@ fn surge_and_unavailable(d: &kubeplay_api::Deployment) -> (i64, i64) {
     }
     let r = d.replicas() as i64;
     let ru = d.spec.strategy.rolling_update.as_ref();
-    let s = ru.and_then(|x| x.max_surge.as_ref()).and_then(|v| v.scaled_value(r, true).ok()).unwrap_or(0);
-    let u = ru.and_then(|x| x.max_unavailable.as_ref()).and_then(|v| v.scaled_value(r, false).ok()).unwrap_or(0);
-    if s == 0 && u == 0 { (0, 1) } else { (s, u.min(r)) }
+    let s = ru
+        .and_then(|x| x.max_surge.as_ref())
+        .and_then(|v| v.scaled_value(r, true).ok())
+        .unwrap_or(0);
+    let u = ru
+        .and_then(|x| x.max_unavailable.as_ref())
+        .and_then(|v| v.scaled_value(r, false).ok())
+        .unwrap_or(0);
+    if s == 0 && u == 0 {
+        (0, 1)
+    } else {
+        (s, u.min(r))
+    }
 }
 
 fn services(cluster: &Cluster) -> Vec<ServiceView> {
@@ -328,10 +419,20 @@ fn services(cluster: &Cluster) -> Vec<ServiceView> {
     for o in cluster.list(Kind::Service, None, None) {
         let Object::Service(s) = o else { continue };
         let (mut ready, mut not_ready) = (Vec::new(), Vec::new());
-        if let Ok(Object::Endpoints(ep)) = cluster.get(Kind::Endpoints, &s.metadata.namespace, &s.metadata.name) {
+        if let Ok(Object::Endpoints(ep)) =
+            cluster.get(Kind::Endpoints, &s.metadata.namespace, &s.metadata.name)
+        {
             for sub in &ep.subsets {
-                ready.extend(sub.addresses.iter().filter_map(|a| a.target_ref.as_ref().map(|r| r.name.clone())));
-                not_ready.extend(sub.not_ready_addresses.iter().filter_map(|a| a.target_ref.as_ref().map(|r| r.name.clone())));
+                ready.extend(
+                    sub.addresses
+                        .iter()
+                        .filter_map(|a| a.target_ref.as_ref().map(|r| r.name.clone())),
+                );
+                not_ready.extend(
+                    sub.not_ready_addresses
+                        .iter()
+                        .filter_map(|a| a.target_ref.as_ref().map(|r| r.name.clone())),
+                );
             }
         }
         let ports: Vec<String> = s
@@ -351,7 +452,9 @@ fn services(cluster: &Cluster) -> Vec<ServiceView> {
             ports: ports.join(","),
             endpoints: ready,
             not_ready,
-            traffic_rps: gens.get(&format!("{}/{}", s.metadata.namespace, s.metadata.name)).copied(),
+            traffic_rps: gens
+                .get(&format!("{}/{}", s.metadata.namespace, s.metadata.name))
+                .copied(),
         });
     }
     out
@@ -400,12 +503,202 @@ mod tests {
         let b = board(&c);
         assert_eq!(b.nodes.len(), 1);
         let n = &b.nodes[0];
-        assert_eq!((n.cpu_allocatable_millis, n.cpu_requested_millis), (2000, 1500));
+        assert_eq!(
+            (n.cpu_allocatable_millis, n.cpu_requested_millis),
+            (2000, 1500)
+        );
         assert_eq!(n.pods.len(), 1);
         assert_eq!(n.pods[0].status, "Running");
         assert_eq!(b.pending.len(), 1);
         assert_eq!(b.pending[0].name, "b");
         assert!(n.fragmented, "500m left, but the pending pod needs 1 CPU");
         assert_eq!(clock(c.now()), "00:00:20");
+    }
+}
+
+/// The scheduler inspector's view of one pod: per node, every filter's verdict, every score
+/// plugin's raw and weighted score, the total, and in plain words why a node lost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    pub pod: String,
+    pub scheduler: String,
+    pub selected: Option<String>,
+    /// For a pod no node fits: the scheduler's FitError text.
+    pub unschedulable: Option<String>,
+    /// The score plugins that ran, in name order.
+    pub plugins: Vec<String>,
+    pub nodes: Vec<NodeVerdict>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeVerdict {
+    pub node: String,
+    /// (plugin, "passed" or the reason).
+    pub filters: Vec<(String, String)>,
+    pub passed: bool,
+    /// Per score plugin in `Inspection::plugins` order: (raw, normalised × weight).
+    pub scores: Vec<(Option<i64>, Option<i64>)>,
+    pub total: Option<i64>,
+    pub chosen: bool,
+    /// Why this node did not get the pod, in plain words (None for the chosen one).
+    pub why_not: Option<String>,
+}
+
+type Results = BTreeMap<String, BTreeMap<String, String>>;
+
+fn parse_results(pod: &Pod, key: &str) -> Results {
+    pod.metadata
+        .annotations
+        .get(key)
+        .and_then(|s| serde_json::from_str::<Results>(s).ok())
+        .unwrap_or_default()
+}
+
+/// Reads the decision the scheduler recorded on a pod (kube-scheduler-simulator's annotations).
+pub fn inspect(cluster: &Cluster, namespace: &str, name: &str) -> Option<Inspection> {
+    let Ok(Object::Pod(pod)) = cluster.get(Kind::Pod, namespace, name) else {
+        return None;
+    };
+    let filter = parse_results(pod, "scheduler-simulator/filter-result");
+    let score = parse_results(pod, "scheduler-simulator/score-result");
+    let final_score = parse_results(pod, "scheduler-simulator/finalscore-result");
+    let selected = pod
+        .metadata
+        .annotations
+        .get("scheduler-simulator/selected-node")
+        .cloned();
+    let unschedulable = pod
+        .condition("PodScheduled")
+        .filter(|c| c.status == "False")
+        .map(|c| c.message.clone());
+    let mut plugins: Vec<String> = final_score
+        .values()
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+    plugins.sort();
+    plugins.dedup();
+    let mut nodes: Vec<NodeVerdict> = Vec::new();
+    let totals: BTreeMap<&String, i64> = final_score
+        .iter()
+        .map(|(n, m)| (n, m.values().filter_map(|v| v.parse::<i64>().ok()).sum()))
+        .collect();
+    let best = totals.values().copied().max();
+    for (node, verdicts) in &filter {
+        let filters: Vec<(String, String)> = verdicts
+            .iter()
+            .map(|(p, v)| (p.clone(), v.clone()))
+            .collect();
+        let passed = filters.iter().all(|(_, v)| v == "passed");
+        let scores: Vec<(Option<i64>, Option<i64>)> = plugins
+            .iter()
+            .map(|p| {
+                let raw = score
+                    .get(node)
+                    .and_then(|m| m.get(p))
+                    .and_then(|v| v.parse().ok());
+                let fin = final_score
+                    .get(node)
+                    .and_then(|m| m.get(p))
+                    .and_then(|v| v.parse().ok());
+                (raw, fin)
+            })
+            .collect();
+        let total = totals.get(node).copied();
+        let chosen = selected.as_deref() == Some(node.as_str());
+        let why_not = if chosen {
+            None
+        } else if !passed {
+            let reasons: Vec<String> = filters
+                .iter()
+                .filter(|(_, v)| v != "passed")
+                .map(|(p, v)| format!("{p}: {v}"))
+                .collect();
+            Some(format!("filtered out — {}", reasons.join("; ")))
+        } else if let (Some(t), Some(b), Some(sel)) = (total, best, selected.as_ref()) {
+            // The plugin where this node lost the most against the winner.
+            let winner = final_score.get(sel);
+            let gap = plugins
+                .iter()
+                .filter_map(|p| {
+                    let w = winner
+                        .and_then(|m| m.get(p))
+                        .and_then(|v| v.parse::<i64>().ok())?;
+                    let mine = final_score
+                        .get(node)
+                        .and_then(|m| m.get(p))
+                        .and_then(|v| v.parse::<i64>().ok())?;
+                    Some((w - mine, p.clone()))
+                })
+                .max();
+            match gap {
+                _ if t == b => Some(format!(
+                    "tied at {t} with {sel}; the tie was broken at random"
+                )),
+                Some((g, p)) if g > 0 => {
+                    Some(format!("scored {t} against {b}; lost most on {p} (−{g})"))
+                }
+                _ => Some(format!("scored {t} against {b}")),
+            }
+        } else if selected.is_some() && plugins.is_empty() {
+            Some("only one node passed the filters, so nothing was scored".into())
+        } else {
+            None
+        };
+        nodes.push(NodeVerdict {
+            node: node.clone(),
+            filters,
+            passed,
+            scores,
+            total,
+            chosen,
+            why_not,
+        });
+    }
+    let scheduler = if pod.spec.scheduler_name.is_empty() {
+        "default-scheduler".into()
+    } else {
+        pod.spec.scheduler_name.clone()
+    };
+    Some(Inspection {
+        pod: pod.metadata.name.clone(),
+        scheduler,
+        selected,
+        unschedulable,
+        plugins,
+        nodes,
+    })
+}
+
+#[cfg(test)]
+mod inspector_tests {
+    use super::*;
+    use kubeplay_api::parse_documents;
+    use kubeplay_engine::ClusterConfig;
+
+    #[test]
+    fn explains_the_choice_and_the_losers() {
+        let mut c = Cluster::new(ClusterConfig::default());
+        let nodes = "apiVersion: v1\nkind: Node\nmetadata:\n  name: big\nstatus:\n  capacity:\n    cpu: \"8\"\n    memory: 16Gi\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: small\nstatus:\n  capacity:\n    cpu: \"1\"\n    memory: 2Gi\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: tiny\nstatus:\n  capacity:\n    cpu: 100m\n    memory: 1Gi\n";
+        for v in parse_documents(nodes).unwrap() {
+            c.apply(Object::from_value(v).unwrap()).unwrap();
+        }
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: 500m\n        memory: 256Mi\n";
+        c.apply(Object::from_value(parse_documents(pod).unwrap().remove(0)).unwrap())
+            .unwrap();
+        c.advance(2_000);
+        let i = inspect(&c, "default", "p").unwrap();
+        assert_eq!(i.selected.as_deref(), Some("big"));
+        let tiny = i.nodes.iter().find(|n| n.node == "tiny").unwrap();
+        assert!(!tiny.passed);
+        assert_eq!(
+            tiny.why_not.as_deref(),
+            Some("filtered out — NodeResourcesFit: Insufficient cpu")
+        );
+        let small = i.nodes.iter().find(|n| n.node == "small").unwrap();
+        assert!(
+            small.passed && small.why_not.as_deref().unwrap().starts_with("scored "),
+            "{small:?}"
+        );
+        assert!(i.nodes.iter().find(|n| n.node == "big").unwrap().chosen);
     }
 }

@@ -5,7 +5,7 @@ use kubeplay_api::{Kind, LabelSelector, Object};
 use kubeplay_engine::ApplyOutcome;
 
 use super::create::{dry_run, server_dry_run, DryRun};
-use super::printers::{self, Format};
+use super::printers;
 use super::{namespace, parse_flags, parse_targets, wants_help, Targets};
 use crate::doc::Doc;
 use crate::flags::{flag, opt, short, FlagKind};
@@ -64,14 +64,14 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             Err(e) => return io.error(e),
         },
     };
-    let objs = match super::read_manifests(s, &p, io) {
+    let objs = match super::read_manifests_with_source(s, &p, io) {
         Ok(o) => o,
         Err(c) => return c,
     };
     let default_ns = namespace(&p);
     let mut code = 0;
     let mut printed: Vec<(Doc, String)> = Vec::new();
-    for mut obj in objs {
+    for (mut obj, source) in objs {
         if obj.kind().namespaced() {
             if obj.namespace().is_empty() {
                 obj.meta_mut().namespace = default_ns.clone();
@@ -120,7 +120,11 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 Some(_) => printed.push((Doc::from_value(&o.to_value()), reference)),
             },
             Err(e) => {
-                code = io.fail(apply_error(&e, &reference));
+                code = io.fail(if exists {
+                    e.to_string()
+                } else {
+                    super::error_when_creating(&e, &source)
+                });
             }
         }
     }
@@ -130,11 +134,6 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         printers::print_docs(io, f, docs, &names, single);
     }
     code
-}
-
-/// How `apply` reports a server error: an Invalid error as is, others with kubectl's context.
-fn apply_error(e: &kubeplay_api::ApiError, _reference: &str) -> String {
-    e.to_string()
 }
 
 /// Records the manifest as kubectl does before sending it: compact JSON of the object with the
@@ -373,15 +372,4 @@ pub fn delete(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
     }
     code
-}
-
-/// Objects that a Format prints: unused helper kept for symmetry with `get`.
-#[allow(dead_code)]
-fn print_objects(io: &mut Io, f: &Format, objs: &[Object]) {
-    let docs = objs
-        .iter()
-        .map(|o| Doc::from_value(&o.to_value()))
-        .collect();
-    let names: Vec<String> = objs.iter().map(super::object_ref).collect();
-    printers::print_docs(io, f, docs, &names, objs.len() == 1);
 }

@@ -119,7 +119,7 @@ fn finish(s: &mut Session, io: &mut Io, p: &Parsed, g: Generated, verb: &str) ->
                 print(io, Doc::from_value(&o.to_value()), " (server dry run)");
                 0
             }
-            Err(e) => report(io, &g.failure_prefix, e),
+            Err(e) => report(io, &g.failure_prefix, g.kind, e),
         };
     }
     match s.cluster_mut().create(obj) {
@@ -127,13 +127,13 @@ fn finish(s: &mut Session, io: &mut Io, p: &Parsed, g: Generated, verb: &str) ->
             print(io, Doc::from_value(&o.to_value()), "");
             0
         }
-        Err(e) => report(io, &g.failure_prefix, e),
+        Err(e) => report(io, &g.failure_prefix, g.kind, e),
     }
 }
 
-fn report(io: &mut Io, prefix: &Option<String>, e: kubeplay_api::ApiError) -> i32 {
+fn report(io: &mut Io, prefix: &Option<String>, kind: Kind, e: kubeplay_api::ApiError) -> i32 {
     match prefix {
-        Some(p) => io.error(format!("{p}{}", e.message)),
+        Some(p) => io.error(format!("{p}{}", super::raw_message(&e, kind))),
         None => io.fail(e.to_string()),
     }
 }
@@ -246,13 +246,13 @@ fn create_from_file(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Ok(f) => f,
         Err(c) => return c,
     };
-    let objs = match super::read_manifests(s, &p, io) {
+    let objs = match super::read_manifests_with_source(s, &p, io) {
         Ok(o) => o,
         Err(c) => return c,
     };
     let ns = p.namespace().map(str::to_string);
     let mut code = 0;
-    for mut obj in objs {
+    for (mut obj, source) in objs {
         if let Some(ns) = &ns {
             if obj.kind().namespaced() {
                 if !obj.namespace().is_empty() && obj.namespace() != ns {
@@ -284,7 +284,7 @@ fn create_from_file(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                     true,
                 ),
             },
-            Err(e) => code = io.fail(e.to_string()),
+            Err(e) => code = io.fail(super::error_when_creating(&e, &source)),
         }
     }
     code

@@ -173,7 +173,11 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
     if kinds_in_output.len() > 1 {
         opts.kind_prefix = true;
     }
-    if matches!(targets, Targets::Kinds(ref k) if k.contains(&Kind::Endpoints)) {
+    let asks_endpoints = match &targets {
+        Targets::Kinds(k) => k.contains(&Kind::Endpoints),
+        Targets::Named(n) => n.iter().any(|(k, _)| *k == Kind::Endpoints),
+    };
+    if asks_endpoints {
         io.err.push_str("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
     }
     let watch = p.bool("watch") || p.bool("watch-only");

@@ -339,6 +339,15 @@ pub(crate) fn parse_targets(args: &[String]) -> Result<Targets, String> {
 
 /// The objects a manifest (`-f`) names, parsed and typed, with kubectl's errors.
 pub(crate) fn read_manifests(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec<Object>, i32> {
+    read_manifests_with_source(s, p, io).map(|v| v.into_iter().map(|(o, _)| o).collect())
+}
+
+/// [`read_manifests`], with the file each object came from (`STDIN` for `-`).
+pub(crate) fn read_manifests_with_source(
+    s: &Session,
+    p: &Parsed,
+    io: &mut Io,
+) -> Result<Vec<(Object, String)>, i32> {
     let mut objs = Vec::new();
     for path in p.all("filename") {
         let text = if path == "-" {
@@ -387,7 +396,7 @@ pub(crate) fn read_manifests(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec
             };
             let (name, ns) = (meta_field("name"), meta_field("namespace"));
             match Object::from_value(v) {
-                Ok(o) => objs.push(o),
+                Ok(o) => objs.push((o, source.clone())),
                 Err(e) if e.message.starts_with("resource mapping not found") => {
                     return Err(io.fail(format!(
                         "error: {}",
@@ -411,6 +420,33 @@ pub(crate) fn read_manifests(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec
         return Err(io.error("no objects passed to apply"));
     }
     Ok(objs)
+}
+
+/// How kubectl reports a server error for an object read from a file: an Invalid error as
+/// `CheckErr` prints it, others with the file's name.
+pub(crate) fn error_when_creating(e: &kubeplay_api::ApiError, source: &str) -> String {
+    if e.reason == kubeplay_api::Reason::Invalid {
+        return e.to_string();
+    }
+    format!(
+        "Error from server ({:?}): error when creating \"{source}\": {}",
+        e.reason, e.message
+    )
+}
+
+/// The raw message of a server error as `err.Error()` gives it (`Deployment.apps "x" is
+/// invalid: ...` for Invalid errors), for commands that wrap it (`failed to create deployment`).
+pub(crate) fn raw_message(e: &kubeplay_api::ApiError, kind: Kind) -> String {
+    if e.reason == kubeplay_api::Reason::Invalid {
+        if let Some(rest) = e.message.strip_prefix(&format!("The {} ", kind.name())) {
+            let qualified = match kind.api_version().split_once('/') {
+                Some((group, _)) => format!("{}.{group}", kind.name()),
+                None => kind.name().to_string(),
+            };
+            return format!("{qualified} {rest}");
+        }
+    }
+    e.message.clone()
 }
 
 #[cfg(test)]

@@ -57,12 +57,7 @@ impl WaitFor {
             let (kind, ns, name, uid) = &self.targets[i];
             if self.is_met(cluster, *kind, ns, name, uid) {
                 self.met[i] = true;
-                let word = if matches!(self.condition, Condition::Delete) {
-                    "deleted"
-                } else {
-                    "condition met"
-                };
-                io.println(format!("{} {word}", super::kind_ref(*kind, name)));
+                io.println(format!("{} condition met", super::kind_ref(*kind, name)));
             }
         }
         self.met.iter().all(|m| *m).then_some(0)

@@ -63,13 +63,14 @@ impl Cluster {
     fn owned_replica_sets(&self, d: &Deployment) -> Vec<ReplicaSet> {
         let mut v: Vec<ReplicaSet> = self
             .store
-            .list(Kind::ReplicaSet, Some(&d.metadata.namespace))
+            .dependents(&d.metadata.uid)
             .filter_map(|o| match o {
                 Object::ReplicaSet(rs)
-                    if rs
-                        .metadata
-                        .controller()
-                        .is_some_and(|r| r.uid == d.metadata.uid) =>
+                    if rs.metadata.namespace == d.metadata.namespace
+                        && rs
+                            .metadata
+                            .controller()
+                            .is_some_and(|r| r.uid == d.metadata.uid) =>
                 {
                     Some(rs.clone())
                 }

@@ -69,6 +69,11 @@ pub(crate) fn resolve_fenceposts(
         Some(v) => v.scaled_value(desired, false)?,
         None => 0,
     };
+    // IntOrString is an int32 upstream: keep absurd values from overflowing the sums below.
+    let (surge, unavailable) = (
+        surge.clamp(0, i32::MAX as i64),
+        unavailable.clamp(0, i32::MAX as i64),
+    );
     if surge == 0 && unavailable == 0 {
         // "Validation should never allow the user to explicitly use zero values for both maxSurge
         // maxUnavailable. Due to rounding down maxUnavailable though, it may resolve to zero."

@@ -26,16 +26,8 @@ impl Cluster {
         let mut ready = Vec::new();
         let mut not_ready = Vec::new();
         let mut ports: Vec<EndpointPort> = Vec::new();
-        for o in self.store.list(Kind::Pod, Some(ns)) {
+        for o in self.store.pods_matching(ns, &svc.spec.selector) {
             let Object::Pod(p) = o else { continue };
-            if !svc
-                .spec
-                .selector
-                .iter()
-                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
-            {
-                continue;
-            }
             let place = endpoints_place(p, pnra);
             if place == EndpointPlace::Absent {
                 continue;

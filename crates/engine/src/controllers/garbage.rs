@@ -12,27 +12,21 @@ const OWNED_KINDS: [Kind; 4] = [Kind::ReplicaSet, Kind::Pod, Kind::Endpoints, Ki
 
 impl Cluster {
     pub(crate) fn collect_garbage(&mut self) {
-        let mut uids = BTreeSet::new();
-        for kind in [
-            Kind::Deployment,
-            Kind::ReplicaSet,
-            Kind::Pod,
-            Kind::Service,
-            Kind::Node,
-        ] {
-            for o in self.store.list(kind, None) {
-                uids.insert(o.meta().uid.clone());
-            }
-        }
-        let mut orphans: Vec<Key> = Vec::new();
-        for kind in OWNED_KINDS {
-            for o in self.store.list(kind, None) {
+        let gone: Vec<String> = self
+            .store
+            .owners()
+            .filter(|(_, exists)| !exists)
+            .map(|(uid, _)| uid.to_string())
+            .collect();
+        let mut orphans: BTreeSet<Key> = BTreeSet::new();
+        for uid in &gone {
+            for o in self.store.dependents(uid) {
                 let refs = &o.meta().owner_references;
-                if !refs.is_empty()
-                    && refs.iter().all(|r| !uids.contains(&r.uid))
+                if OWNED_KINDS.contains(&o.kind())
+                    && refs.iter().all(|r| !self.store.has_uid(&r.uid))
                     && o.meta().deletion_timestamp.is_none()
                 {
-                    orphans.push(Key::of(o));
+                    orphans.insert(Key::of(o));
                 }
             }
         }

@@ -16,11 +16,12 @@ pub(crate) const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 impl Cluster {
     pub(crate) fn monitor_nodes(&mut self) {
         let now = self.now;
+        // Only nodes with something to do are copied: most of the time, none.
         let nodes: Vec<kubeplay_api::Node> = self
             .store
             .list(Kind::Node, None)
             .filter_map(|o| match o {
-                Object::Node(n) => Some(n.clone()),
+                Object::Node(n) if self.node_needs_attention(n) => Some(n.clone()),
                 _ => None,
             })
             .collect();
@@ -82,11 +83,33 @@ impl Cluster {
                 next_eviction = Some(next_eviction.map_or(t, |n: Time| n.min(t)));
             }
         }
-        if let Some(t) = next_eviction {
-            self.schedule_at(t, Task::NodeMonitor);
-        } else {
-            self.schedule_in(delays::NODE_MONITOR_PERIOD, Task::NodeMonitor);
-        }
+        let period = now.plus_millis(delays::NODE_MONITOR_PERIOD);
+        self.schedule_at(
+            next_eviction.map_or(period, |t| t.min(period)),
+            Task::NodeMonitor,
+        );
+    }
+
+    /// Whether `monitor_nodes` has anything to change or evict on this node.
+    fn node_needs_attention(&self, node: &kubeplay_api::Node) -> bool {
+        let name = &node.metadata.name;
+        let alive = !self.kubelet.is_failed(name);
+        let lost = !alive
+            && node.is_ready()
+            && self
+                .kubelet
+                .last_heartbeat(name)
+                .is_some_and(|t| t.plus_millis(delays::NODE_MONITOR_GRACE) <= self.now);
+        let stale_taint = alive
+            && node.is_ready()
+            && node
+                .spec
+                .taints
+                .iter()
+                .any(|t| t.key == UNREACHABLE || t.key == NOT_READY);
+        let has_unschedulable = node.spec.taints.iter().any(|t| t.key == UNSCHEDULABLE);
+        let no_execute = node.spec.taints.iter().any(|t| t.effect == "NoExecute");
+        lost || stale_taint || has_unschedulable != node.spec.unschedulable || no_execute
     }
 
     /// Taint-based eviction: deletes pods on `node` that do not tolerate its NoExecute taints, at
@@ -105,7 +128,7 @@ impl Cluster {
         let mut next = None;
         let pods: Vec<kubeplay_api::Pod> = self
             .store
-            .list(Kind::Pod, None)
+            .pods_on_node(&node.metadata.name)
             .filter_map(|o| match o {
                 Object::Pod(p) if p.spec.node_name == node.metadata.name && !p.is_terminating() => {
                     Some(p.clone())
@@ -179,7 +202,7 @@ impl Cluster {
         let now = self.now;
         let pods: Vec<kubeplay_api::Pod> = self
             .store
-            .list(Kind::Pod, None)
+            .pods_on_node(node)
             .filter_map(|o| match o {
                 Object::Pod(p) if p.spec.node_name == node => Some(p.clone()),
                 _ => None,

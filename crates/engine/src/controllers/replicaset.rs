@@ -25,25 +25,36 @@ impl Cluster {
         if rs.metadata.deletion_timestamp.is_some() {
             return;
         }
-        let pods = self.owned_pods(&rs.metadata.uid, ns);
-        let active: Vec<&Pod> = pods.iter().filter(|p| p.is_active()).collect();
         let want = rs.replicas().max(0) as usize;
+        let (active, victims) = {
+            let active: Vec<&Pod> = self
+                .owned_pods(&rs.metadata.uid, ns)
+                .into_iter()
+                .filter(|p| p.is_active())
+                .collect();
+            let n = active.len();
+            let victims = if n > want {
+                self.pods_to_delete(&rs, active, (n - want).min(BURST_REPLICAS))
+            } else {
+                Vec::new()
+            };
+            (n, victims)
+        };
         let what = format!("ReplicaSet {ns}/{name}");
-        match active.len().cmp(&want) {
+        match active.cmp(&want) {
             Ordering::Less => {
-                let n = (want - active.len()).min(BURST_REPLICAS);
+                let n = (want - active).min(BURST_REPLICAS);
                 self.record(
                     "replicaset-controller",
                     what,
-                    format!("{} of {want} pods, creating {n}", active.len()),
+                    format!("{active} of {want} pods, creating {n}"),
                 );
                 for _ in 0..n {
                     self.create_pod_for(&rs);
                 }
             }
             Ordering::Greater => {
-                let n = (active.len() - want).min(BURST_REPLICAS);
-                let victims = self.pods_to_delete(&rs, active, n);
+                let n = victims.len();
                 self.record(
                     "replicaset-controller",
                     what,
@@ -73,12 +84,16 @@ impl Cluster {
         self.update_replica_set_status(ns, name);
     }
 
-    pub(crate) fn owned_pods(&self, owner_uid: &str, ns: &str) -> Vec<Pod> {
+    /// The pods in `ns` whose controller is `owner_uid`, in name order.
+    pub(crate) fn owned_pods(&self, owner_uid: &str, ns: &str) -> Vec<&Pod> {
         self.store
-            .list(Kind::Pod, Some(ns))
+            .dependents(owner_uid)
             .filter_map(|o| match o {
-                Object::Pod(p) if p.metadata.controller().is_some_and(|r| r.uid == owner_uid) => {
-                    Some(p.clone())
+                Object::Pod(p)
+                    if p.metadata.namespace == ns
+                        && p.metadata.controller().is_some_and(|r| r.uid == owner_uid) =>
+                {
+                    Some(p)
                 }
                 _ => None,
             })
@@ -143,10 +158,11 @@ impl Cluster {
         let related_rs: Vec<String> = match rs.metadata.controller() {
             Some(owner) => self
                 .store
-                .list(Kind::ReplicaSet, Some(ns))
+                .dependents(&owner.uid)
                 .filter_map(|o| match o {
                     Object::ReplicaSet(r)
-                        if r.metadata.controller().is_some_and(|c| c.uid == owner.uid) =>
+                        if r.metadata.namespace == *ns
+                            && r.metadata.controller().is_some_and(|c| c.uid == owner.uid) =>
                     {
                         Some(r.metadata.uid.clone())
                     }
@@ -183,11 +199,11 @@ impl Cluster {
         else {
             return;
         };
-        let pods = self.owned_pods(&rs.metadata.uid, ns);
         let now = self.now;
         let min_ready = rs.spec.min_ready_seconds as i64;
-        let active: Vec<&Pod> = pods.iter().filter(|p| p.is_active()).collect();
-        let st = &mut rs.status;
+        let pods = self.owned_pods(&rs.metadata.uid, ns);
+        let active: Vec<&Pod> = pods.iter().copied().filter(|p| p.is_active()).collect();
+        let mut st = rs.status.clone();
         let before = st.clone();
         st.replicas = active.len() as i32;
         st.fully_labeled_replicas = active
@@ -210,17 +226,18 @@ impl Cluster {
         st.terminating_replicas = Some(terminating);
         st.observed_generation = rs.metadata.generation;
         // A pod that is ready but not yet available becomes available after minReadySeconds.
-        if min_ready > 0 {
-            let next = active
-                .iter()
-                .filter(|p| p.is_ready() && !p.is_available(min_ready, now))
-                .filter_map(|p| p.condition("Ready").and_then(|c| c.last_transition_time))
-                .map(|t| t.plus_millis(min_ready * 1000 + 1))
-                .min();
-            if let Some(t) = next {
-                self.schedule_at(t, Task::SyncReplicaSet(ns.into(), name.into()));
-            }
+        let next = active
+            .iter()
+            .filter(|p| min_ready > 0 && p.is_ready() && !p.is_available(min_ready, now))
+            .filter_map(|p| p.condition("Ready").and_then(|c| c.last_transition_time))
+            .map(|t| t.plus_millis(min_ready * 1000 + 1))
+            .min();
+        drop(active);
+        drop(pods);
+        if let Some(t) = next {
+            self.schedule_at(t, Task::SyncReplicaSet(ns.into(), name.into()));
         }
+        rs.status = st;
         if rs.status != before {
             self.store.put(Object::ReplicaSet(rs), now);
         }

@@ -396,6 +396,9 @@ impl Cluster {
         if pod.status.start_time.is_none() {
             pod.status.start_time = Some(now);
             pod.status.host_ip = self.node_ip(&pod.spec.node_name);
+            pod.status.host_ips = vec![kubeplay_api::core::PodIp {
+                ip: pod.status.host_ip.clone(),
+            }];
         }
         match config::mount_volumes(&self.store, pod) {
             Err(errors) => {
@@ -416,7 +419,28 @@ impl Cluster {
                     .map_or(0, |n| n.index)
                     + 1;
                 if pod.status.pod_ip.is_empty() {
-                    pod.status.pod_ip = self.allocate_pod_ip(idx);
+                    // host-local IPAM: the next address of the node's range not in use there.
+                    let used: BTreeSet<String> = self
+                        .store
+                        .pods_on_node(&pod.spec.node_name)
+                        .filter_map(|o| match o {
+                            Object::Pod(p) if !p.status.pod_ip.is_empty() => {
+                                Some(p.status.pod_ip.clone())
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let mut ip = self.allocate_pod_ip(idx);
+                    for _ in 0..250 {
+                        if !used.contains(&ip) {
+                            break;
+                        }
+                        ip = self.allocate_pod_ip(idx);
+                    }
+                    pod.status.pod_ip = ip;
+                    pod.status.pod_ips = vec![kubeplay_api::core::PodIp {
+                        ip: pod.status.pod_ip.clone(),
+                    }];
                 }
                 rt.stage = PodStage::Active;
                 self.step_containers(pod, rt);
@@ -1130,7 +1154,7 @@ impl Cluster {
         let now = self.now;
         let keys: Vec<Key> = self
             .store
-            .list(Kind::Pod, None)
+            .pods_on_node(node)
             .filter_map(|o| match o {
                 Object::Pod(p) if p.spec.node_name == node => Some(Key::of(o)),
                 _ => None,

@@ -121,7 +121,7 @@ impl Kubelet {
             container_runtime_version: "containerd://2.1.0".into(),
             kernel_version: "6.8.0-kubeplay".into(),
             kube_proxy_version: String::new(),
-            kubelet_version: "v1.34.0".into(),
+            kubelet_version: "v1.37.1".into(),
             machine_id: format!("machine-{name}"),
             operating_system: "linux".into(),
             os_image: "Debian GNU/Linux 12 (bookworm)".into(),
@@ -143,7 +143,7 @@ impl Cluster {
         }
         let ips: Vec<String> = self
             .store
-            .list(Kind::Pod, None)
+            .pods_on_node(name)
             .filter_map(|o| match o {
                 Object::Pod(p) if p.spec.node_name == name => Some(p.status.pod_ip.clone()),
                 _ => None,
