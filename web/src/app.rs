@@ -38,6 +38,19 @@ fn install_api(sim: &SimRef) {
     });
     let _ = js_sys::Reflect::set(&api, &"run".into(), run.as_ref());
     run.forget();
+    // Where frame time goes: {frames, engineMs, viewMs, views}.
+    let s = sim.clone();
+    let stats = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let st = s.borrow().stats;
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"frames".into(), &(st.frames as f64).into());
+        let _ = js_sys::Reflect::set(&o, &"engineMs".into(), &st.engine_ms.into());
+        let _ = js_sys::Reflect::set(&o, &"viewMs".into(), &st.view_ms.into());
+        let _ = js_sys::Reflect::set(&o, &"views".into(), &(st.views as f64).into());
+        o.into()
+    });
+    let _ = js_sys::Reflect::set(&api, &"stats".into(), stats.as_ref());
+    stats.forget();
     let _ = js_sys::Reflect::set(&window, &"kubeplay".into(), &api);
 }
 
@@ -77,7 +90,10 @@ pub fn app() -> Html {
                 *last.borrow_mut() = Some(ts);
                 let playing = {
                     let mut s = sim.borrow_mut();
-                    s.frame(dt);
+                    let perf = web_sys::window().and_then(|w| w.performance());
+                    let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+                    // Leave most of a 60 Hz frame to drawing.
+                    s.frame(dt, 6.0, &now);
                     s.playing
                 };
                 if playing {
@@ -96,11 +112,22 @@ pub fn app() -> Html {
         });
     }
 
+    let view = {
+        let mut s = sim.borrow_mut();
+        let now = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now());
+        let force = std::mem::take(&mut s.dirty);
+        let v = s.view(now, force);
+        let after = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now());
+        s.stats.view_ms += after - now;
+        v
+    };
     let s = sim.borrow();
     let cluster = s.session.cluster();
-    let board = kubeplay_view::board(cluster);
-    let traffic = kubeplay_view::traffic(cluster, 60);
-    let activity = kubeplay_view::recent_activity(cluster, 12);
+    let board = view.board.clone();
     let clock = kubeplay_view::clock(cluster.now());
     let inspection = (*selected).as_ref().and_then(|name| {
         let ns = board
@@ -115,8 +142,8 @@ pub fn app() -> Html {
     });
     let playing = s.playing;
     let speed = s.speed;
-    let entries = s.entries.clone();
     drop(s);
+    let entries = sim.borrow_mut().entries();
 
     let on_play = {
         let sim = sim.clone();
@@ -163,17 +190,18 @@ pub fn app() -> Html {
             })
         })
     };
+    // Stable callbacks, so that memoised components see equal props between frames.
     let run_command = {
         let sim = sim.clone();
         let update = update.clone();
-        Callback::from(move |line: String| {
+        use_callback((), move |line: String, _| {
             sim.borrow_mut().run_line(&line);
             update.force_update();
         })
     };
     let on_select = {
         let selected = selected.clone();
-        Callback::from(move |name: Option<String>| selected.set(name))
+        use_callback((), move |name: Option<String>, _| selected.set(name))
     };
 
     html! {
@@ -205,8 +233,8 @@ pub fn app() -> Html {
                 <aside class="side" aria-label="Workloads, traffic and activity">
                     <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} />
                     <ServicePanel services={board.services.clone()} on_command={run_command.clone()} />
-                    <TrafficPanel samples={traffic} />
-                    <ActivityPanel activity={activity} />
+                    <TrafficPanel samples={view.traffic.clone()} />
+                    <ActivityPanel activity={view.activity.clone()} />
                 </aside>
                 <section class="console-area" aria-label="Console">
                     <ConsoleView entries={entries} on_command={run_command} />

@@ -1,12 +1,14 @@
 //! The cluster board: each node a Tetris well (height = CPU, width = memory), each pod a piece
 //! sized by its requests, pending pods queued above; node and pod actions run kubectl commands.
 
+use std::rc::Rc;
+
 use kubeplay_view::{Board, NodeView, PodView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct BoardProps {
-    pub board: Board,
+    pub board: Rc<Board>,
     /// The scheduler's recorded decision for the selected pod.
     pub inspection: Option<kubeplay_view::Inspection>,
     pub selected: Option<String>,
@@ -101,6 +103,26 @@ fn piece(
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct NodeWellProps {
+    pub node: Rc<NodeView>,
+    /// The selected pod, only when it is on this node (so other nodes' props stay equal).
+    pub selected: Option<String>,
+    pub on_select: Callback<Option<String>>,
+    pub on_command: Callback<String>,
+}
+
+/// One node's well: a component, so an unchanged node is not redrawn.
+#[function_component(NodeWell)]
+pub fn node_well(props: &NodeWellProps) -> Html {
+    node_view(
+        &props.node,
+        &props.selected,
+        &props.on_select,
+        &props.on_command,
+    )
+}
+
 fn node_view(
     n: &NodeView,
     selected: &Option<String>,
@@ -177,7 +199,10 @@ pub fn board_view(props: &BoardProps) -> Html {
             if b.pending.is_empty() { <span class="hint">{"Pods wait here for the scheduler, then fall into a node."}</span> }
         </div>
         <div class="nodes">
-            { for b.nodes.iter().map(|n| node_view(n, &props.selected, &props.on_select, &props.on_command)) }
+            { for b.nodes.iter().map(|n| {
+                let sel = props.selected.clone().filter(|s| n.pods.iter().any(|p| &p.name == s));
+                html! { <NodeWell key={n.name.clone()} node={n.clone()} selected={sel} on_select={props.on_select.clone()} on_command={props.on_command.clone()} /> }
+            }) }
             if b.nodes.is_empty() { <p class="hint">{"No nodes. Add one: node add node-1 --cpu 4 --memory 8Gi"}</p> }
         </div>
         if let Some(p) = selected_pod {

@@ -7,7 +7,7 @@ use crate::sim::Entry;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
-    pub entries: Vec<Entry>,
+    pub entries: std::rc::Rc<Vec<Entry>>,
     pub on_command: Callback<String>,
 }
 

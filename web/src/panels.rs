@@ -115,7 +115,7 @@ pub fn service_panel(props: &ServiceProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct TrafficProps {
-    pub samples: Vec<TrafficSample>,
+    pub samples: std::rc::Rc<Vec<TrafficSample>>,
 }
 
 #[function_component(TrafficPanel)]
@@ -125,7 +125,7 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
     }
     // One bar per second (summed over Services): successes by version, failures on top in red.
     let mut per_second: BTreeMap<i64, (u32, BTreeMap<String, u32>)> = BTreeMap::new();
-    for s in &props.samples {
+    for s in props.samples.iter() {
         let e = per_second.entry(s.time.millis()).or_default();
         e.0 += s.failed;
         for (v, n) in &s.versions {
@@ -180,7 +180,7 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct ActivityProps {
-    pub activity: Vec<Activity>,
+    pub activity: std::rc::Rc<Vec<Activity>>,
 }
 
 #[function_component(ActivityPanel)]

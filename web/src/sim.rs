@@ -19,8 +19,43 @@ pub struct Entry {
 
 pub const SPEEDS: [f64; 7] = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0];
 
+/// What the page draws, recomputed only when the cluster changed (or simulated time moved on by
+/// half a second, for time-dependent details such as whether an app serves yet).
+#[derive(Clone)]
+pub struct View {
+    pub board: Rc<kubeplay_view::Board>,
+    pub traffic: Rc<Vec<kubeplay_engine::TrafficSample>>,
+    pub activity: Rc<Vec<kubeplay_engine::Activity>>,
+    key: (u64, i64),
+    computed_at: f64,
+}
+
+/// Wall-clock milliseconds between two recomputations of the view while the cluster keeps
+/// changing: CSS animates in between, and 20 updates a second read as continuous.
+const VIEW_INTERVAL_MS: f64 = 50.0;
+
+/// Where frame time goes, for `window.kubeplay.stats()` and the browser benchmarks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    pub frames: u64,
+    /// Wall milliseconds spent advancing the simulation.
+    pub engine_ms: f64,
+    /// Wall milliseconds spent computing the view model.
+    pub view_ms: f64,
+    pub views: u64,
+}
+
 pub struct Sim {
     pub session: Session,
+    pub stats: Stats,
+    /// The console history as last drawn, shared with the view until it changes.
+    entries_view: Option<Rc<Vec<Entry>>>,
+    view: Option<View>,
+    /// The user acted: the next view is recomputed at once.
+    pub dirty: bool,
+    /// Simulated milliseconds owed to the clock: under load the frame loop pays them over several
+    /// frames (the simulation slows down) instead of freezing the page.
+    debt_ms: f64,
     pub playing: bool,
     pub speed: f64,
     pub entries: Vec<Entry>,
@@ -48,6 +83,11 @@ impl Sim {
         }
         Sim {
             session,
+            view: None,
+            stats: Stats::default(),
+            entries_view: None,
+            dirty: true,
+            debt_ms: 0.0,
             playing: true,
             speed: 1.0,
             entries: Vec::new(),
@@ -56,7 +96,17 @@ impl Sim {
         }
     }
 
+    /// The console history, cloned only when it changed.
+    pub fn entries(&mut self) -> Rc<Vec<Entry>> {
+        self.entries_view
+            .get_or_insert_with(|| Rc::new(self.entries.clone()))
+            .clone()
+    }
+
     fn merge(&mut self, outputs: Vec<Output>) {
+        if !outputs.is_empty() {
+            self.entries_view = None;
+        }
         for o in outputs {
             if o.command.trim().is_empty() && o.stdout.is_empty() && o.stderr.is_empty() {
                 continue;
@@ -84,6 +134,7 @@ impl Sim {
 
     /// Runs one console line and records it; returns the ids of the commands it started.
     pub fn run_line(&mut self, line: &str) -> Vec<u64> {
+        self.dirty = true;
         let outputs = self.session.run(line);
         let ids: Vec<u64> = outputs.iter().map(|o| o.id).collect();
         self.merge(outputs);
@@ -113,14 +164,51 @@ impl Sim {
         }
     }
 
-    /// Advances simulated time by `real_ms` of wall time at the current speed and collects what
-    /// running commands print meanwhile.
-    pub fn frame(&mut self, real_ms: f64) {
+    /// Advances simulated time by `real_ms` of wall time at the current speed, spending at most
+    /// `budget_ms` of wall time (read from `now_ms`) on it, and collects what running commands
+    /// print meanwhile.
+    pub fn frame(&mut self, real_ms: f64, budget_ms: f64, now_ms: &dyn Fn() -> f64) {
         if self.playing {
-            let ms = (real_ms.min(250.0) * self.speed).round() as i64;
-            self.session.cluster_mut().advance(ms);
+            // At most two seconds of debt: beyond that the simulation runs slower than asked.
+            self.debt_ms =
+                (self.debt_ms + real_ms.min(250.0) * self.speed).min(2_000.0 * self.speed.max(1.0));
+            let start = now_ms();
+            self.stats.frames += 1;
+            while self.debt_ms >= 1.0 {
+                let step = self.debt_ms.min(100.0);
+                self.session.cluster_mut().advance(step as i64);
+                self.debt_ms -= step.floor();
+                if now_ms() - start > budget_ms {
+                    break;
+                }
+            }
+            self.stats.engine_ms += now_ms() - start;
         }
         self.collect();
+    }
+
+    /// The view model, recomputed only when the cluster changed, and at most every
+    /// `VIEW_INTERVAL_MS` of wall time (`now_ms`); `force` recomputes after the user acted.
+    pub fn view(&mut self, now_ms: f64, force: bool) -> View {
+        let cluster = self.session.cluster();
+        let key = (cluster.resource_version(), cluster.now().millis() / 500);
+        if let Some(v) = &self.view {
+            if v.key == key
+                || (!force && now_ms - v.computed_at < VIEW_INTERVAL_MS && now_ms >= v.computed_at)
+            {
+                return v.clone();
+            }
+        }
+        self.stats.views += 1;
+        let v = View {
+            board: Rc::new(kubeplay_view::board(cluster)),
+            traffic: Rc::new(kubeplay_view::traffic(cluster, 60)),
+            activity: Rc::new(kubeplay_view::recent_activity(cluster, 12)),
+            key,
+            computed_at: now_ms,
+        };
+        self.view = Some(v.clone());
+        v
     }
 
     /// Collects output of running commands and settles waiting promises.

@@ -406,7 +406,10 @@ impl IntOrString {
                 let pct = s
                     .strip_suffix('%')
                     .and_then(|p| p.parse::<i64>().ok())
-                    .ok_or_else(|| format!("invalid value for IntOrString: invalid type: string is not a percentage"))?;
+                    .ok_or_else(|| {
+                        "invalid value for IntOrString: invalid type: string is not a percentage"
+                            .to_string()
+                    })?;
                 // Saturating: a percentage like "99999999999999999%" must not overflow.
                 let v = pct.saturating_mul(total);
                 Ok(if round_up {

@@ -704,6 +704,12 @@ impl Cluster {
         self.trace.as_deref()
     }
 
+    /// The store's resourceVersion: it changes whenever any object does, so a view can skip
+    /// recomputing while it stays the same.
+    pub fn resource_version(&self) -> u64 {
+        self.store.resource_version()
+    }
+
     pub fn store_len(&self) -> usize {
         self.store.len()
     }

@@ -267,6 +267,11 @@ impl Store {
         self.uids.contains_key(uid)
     }
 
+    /// Node names that pods are bound to ("" for unscheduled pods).
+    pub fn nodes_with_pods(&self) -> impl Iterator<Item = &str> + '_ {
+        self.pods_by_node.keys().map(String::as_str)
+    }
+
     /// Pods bound to `node` ("" for unscheduled pods), in key order.
     pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Object> + '_ {
         self.pods_by_node

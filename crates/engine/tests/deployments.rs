@@ -160,3 +160,60 @@ fn a_failed_nodes_pods_run_elsewhere_after_their_toleration() {
         .count();
     assert_eq!(running_elsewhere, 6);
 }
+
+#[test]
+fn pods_of_a_deleted_node_are_collected_and_replaced() {
+    let mut c = cluster(3, 13);
+    apply_yaml(&mut c, &deployment_yaml("nginx", 6, "nginx:1.10", "", ""));
+    c.advance(30_000);
+    let on_node1 = pods(&c)
+        .iter()
+        .filter(|p| p.spec.node_name == "node-1")
+        .count();
+    assert!(on_node1 > 0);
+    c.delete(Kind::Node, "", "node-1", None).unwrap();
+    c.advance(30_000);
+    assert_eq!(
+        pods(&c)
+            .iter()
+            .filter(|p| p.spec.node_name == "node-1")
+            .count(),
+        on_node1,
+        "kept during the pod garbage collector's quarantine"
+    );
+    c.advance(60_000);
+    let p = pods(&c);
+    assert!(p.iter().all(|p| p.spec.node_name != "node-1"));
+    assert_eq!(p.iter().filter(|p| p.is_ready()).count(), 6);
+}
+
+#[test]
+fn cordon_and_uncordon_taint_promptly_even_while_evictions_wait() {
+    let mut c = cluster(3, 14);
+    apply_yaml(&mut c, &deployment_yaml("nginx", 3, "nginx:1.10", "", ""));
+    c.advance(30_000);
+    // A failed node: its pods are due for eviction 300 s from now.
+    c.fail_node("node-3").unwrap();
+    c.advance(60_000);
+    let set_unschedulable = |c: &mut kubeplay_engine::Cluster, v: bool| {
+        let Ok(Object::Node(mut n)) = c.get(Kind::Node, "", "node-1").cloned() else {
+            panic!("node-1")
+        };
+        n.spec.unschedulable = v;
+        c.update(Object::Node(n)).unwrap();
+    };
+    let tainted = |c: &kubeplay_engine::Cluster| match c.get(Kind::Node, "", "node-1") {
+        Ok(Object::Node(n)) => n
+            .spec
+            .taints
+            .iter()
+            .any(|t| t.key == "node.kubernetes.io/unschedulable"),
+        _ => false,
+    };
+    set_unschedulable(&mut c, true);
+    c.advance(5_000);
+    assert!(tainted(&c));
+    set_unschedulable(&mut c, false);
+    c.advance(5_000);
+    assert!(!tainted(&c));
+}

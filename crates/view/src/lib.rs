@@ -3,6 +3,7 @@
 //! from the engine's state so that the web crate only draws; tested natively.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use kubeplay_api::apps::{POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION};
 use kubeplay_api::summary::{pod_ready, pod_status};
@@ -13,17 +14,18 @@ use kubeplay_engine::{Activity, Cluster, TrafficSample};
 const DEFAULT_CPU_MILLIS: i64 = 100;
 const DEFAULT_MEMORY_BYTES: i64 = 200 * 1024 * 1024;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Board {
     pub now: Time,
-    pub nodes: Vec<NodeView>,
+    /// Shared, so a view can tell an unchanged node by pointer and skip redrawing it.
+    pub nodes: Vec<Rc<NodeView>>,
     /// Pods waiting for a node, in the scheduler's queue order.
     pub pending: Vec<PodView>,
     pub deployments: Vec<DeploymentView>,
     pub services: Vec<ServiceView>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
     pub name: String,
     /// `Ready`, `NotReady`, `Unknown`, with `,SchedulingDisabled` when cordoned — as kubectl.
@@ -44,7 +46,7 @@ pub struct NodeView {
     pub fragmented: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodView {
     pub name: String,
     pub namespace: String,
@@ -73,7 +75,7 @@ pub struct PodView {
     pub hue: u16,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeploymentView {
     pub name: String,
     pub namespace: String,
@@ -92,7 +94,7 @@ pub struct DeploymentView {
     pub hue: u16,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicaSetView {
     pub name: String,
     pub revision: i64,
@@ -103,7 +105,7 @@ pub struct ReplicaSetView {
     pub is_new: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceView {
     pub name: String,
     pub namespace: String,
@@ -296,7 +298,7 @@ pub fn board(cluster: &Cluster) -> Board {
                 };
                 c <= free_cpu && m <= free_mem
             });
-        nodes.push(NodeView {
+        nodes.push(Rc::new(NodeView {
             name: n.metadata.name.clone(),
             ready: ready_cond == "True",
             status,
@@ -314,7 +316,7 @@ pub fn board(cluster: &Cluster) -> Board {
             pods_allocatable: pods_alloc,
             pods,
             fragmented,
-        });
+        }));
     }
     let deployments = deployments(cluster);
     let services = services(cluster);

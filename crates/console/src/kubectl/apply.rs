@@ -64,12 +64,28 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             Err(e) => return io.error(e),
         },
     };
-    let objs = match super::read_manifests_with_source(s, &p, io) {
+    let mut scheduler_configs = Vec::new();
+    let objs = match super::read_manifests_and_scheduler_configs(s, &p, io, &mut scheduler_configs)
+    {
         Ok(o) => o,
         Err(c) => return c,
     };
     let default_ns = namespace(&p);
     let mut code = 0;
+    for (cfg, _source) in scheduler_configs {
+        // The playground's kube-scheduler restarts with the new configuration.
+        if dry != DryRun::None {
+            io.println("kubeschedulerconfiguration.kubescheduler.config.k8s.io/kube-scheduler configured (dry run)".to_string());
+            continue;
+        }
+        match s.cluster_mut().set_scheduler_config(&cfg) {
+            Ok(()) => io.println(format!(
+                "kubeschedulerconfiguration.kubescheduler.config.k8s.io/kube-scheduler configured (kube-scheduler restarted; profiles: {})",
+                s.cluster().scheduler_profiles().join(", ")
+            )),
+            Err(e) => code = io.fail(format!("error: kube-scheduler keeps its previous configuration: {}", e.message)),
+        }
+    }
     let mut printed: Vec<(Doc, String)> = Vec::new();
     for (mut obj, source) in objs {
         if obj.kind().namespaced() {

@@ -342,11 +342,41 @@ pub(crate) fn read_manifests(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec
     read_manifests_with_source(s, p, io).map(|v| v.into_iter().map(|(o, _)| o).collect())
 }
 
+/// `kubescheduler.config.k8s.io/v1` `KubeSchedulerConfiguration`: not an API object, but
+/// `kubectl apply -f` takes it in the playground, as its stand-in for restarting kube-scheduler
+/// with `--config`.
+pub(crate) fn is_scheduler_config(v: &serde_json::Value) -> bool {
+    v.get("kind").and_then(|k| k.as_str()) == Some("KubeSchedulerConfiguration")
+        && v.get("apiVersion")
+            .and_then(|k| k.as_str())
+            .is_some_and(|a| a.starts_with("kubescheduler.config.k8s.io/"))
+}
+
+/// Like [`read_manifests_with_source`], but hands KubeSchedulerConfiguration documents to
+/// `scheduler_configs` instead of refusing them (for `kubectl apply`).
+pub(crate) fn read_manifests_and_scheduler_configs(
+    s: &Session,
+    p: &Parsed,
+    io: &mut Io,
+    scheduler_configs: &mut Vec<(serde_json::Value, String)>,
+) -> Result<Vec<(Object, String)>, i32> {
+    read_manifests_inner(s, p, io, Some(scheduler_configs))
+}
+
 /// [`read_manifests`], with the file each object came from (`STDIN` for `-`).
 pub(crate) fn read_manifests_with_source(
     s: &Session,
     p: &Parsed,
     io: &mut Io,
+) -> Result<Vec<(Object, String)>, i32> {
+    read_manifests_inner(s, p, io, None)
+}
+
+fn read_manifests_inner(
+    s: &Session,
+    p: &Parsed,
+    io: &mut Io,
+    mut scheduler_configs: Option<&mut Vec<(serde_json::Value, String)>>,
 ) -> Result<Vec<(Object, String)>, i32> {
     let mut objs = Vec::new();
     for path in p.all("filename") {
@@ -387,6 +417,12 @@ pub(crate) fn read_manifests_with_source(
             }
         };
         for v in docs {
+            if let Some(cfgs) = scheduler_configs.as_deref_mut() {
+                if is_scheduler_config(&v) {
+                    cfgs.push((v, source.clone()));
+                    continue;
+                }
+            }
             let meta_field = |k: &str| {
                 v.get("metadata")
                     .and_then(|m| m.get(k))
@@ -416,7 +452,7 @@ pub(crate) fn read_manifests_with_source(
             }
         }
     }
-    if objs.is_empty() {
+    if objs.is_empty() && scheduler_configs.is_none_or(|c| c.is_empty()) {
         return Err(io.error("no objects passed to apply"));
     }
     Ok(objs)

@@ -798,3 +798,49 @@ fn paused_conditions() {
     );
     assert_eq!(paused_condition(&d, T0), None);
 }
+
+/// The examples of `ResolveFenceposts`'s doc comment, played with the pure functions: each step
+/// is one sync's decision, and pods become available between syncs.
+fn check_rollout_steps(desired: i32, surge: &str, unavailable: &str, expect: Expect) {
+    let d = deployment(desired, surge, unavailable);
+    let mut old = rs("old", desired, desired, 60);
+    let mut new = rs("new", 0, 0, 0);
+    let mut steps = Vec::new();
+    for _ in 0..10 {
+        let all = [old.clone(), new.clone()];
+        if let Some(to) = reconcile_new_replica_set(&d, replica_count(&all), spec(&new)) {
+            steps.push(format!("new {:+}", to - spec(&new)));
+            new.spec.replicas = Some(to as i32);
+        } else {
+            let active: Vec<ReplicaSet> =
+                [old.clone()].into_iter().filter(|r| spec(r) > 0).collect();
+            let ops = reconcile_old_replica_sets(&d, &all, &active, &new).unwrap_or_default();
+            if ops.is_empty() {
+                break;
+            }
+            for op in ops {
+                steps.push(format!("old {:+}", op.to - spec(&old)));
+                old.spec.replicas = Some(op.to as i32);
+            }
+        }
+        // Between syncs: scaled-down pods are gone and new pods become available.
+        old.status.available_replicas = old.replicas();
+        new.status.available_replicas = new.replicas();
+    }
+    expect.assert_eq(&steps.join(", "));
+}
+
+#[test]
+fn resolve_fenceposts_doc_examples() {
+    // "2 desired, max unavailable 1%, surge 0% → -1 old, +1 new, -1 old, +1 new"
+    check_rollout_steps(2, "0%", "1%", expect!["old -1, new +1, old -1, new +1"]);
+    // "2 desired, max unavailable 25%, surge 1% → +1 new, -1 old, +1 new, -1 old"
+    check_rollout_steps(2, "1%", "25%", expect!["new +1, old -1, new +1, old -1"]);
+    // The defaults with 10 replicas, pods available at once: 13 pods at most, 8 available at least.
+    check_rollout_steps(
+        10,
+        "25%",
+        "25%",
+        expect!["new +3, old -5, new +5, old -5, new +2"],
+    );
+}

@@ -12,6 +12,9 @@ use crate::{delays, Cluster, Task};
 pub(crate) const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub(crate) const NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub(crate) const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+/// The pod garbage collector's `quarantineTime`: how long a node must be gone before its pods
+/// are deleted.
+const POD_GC_QUARANTINE: i64 = 40_000;
 
 impl Cluster {
     pub(crate) fn monitor_nodes(&mut self) {
@@ -83,11 +86,46 @@ impl Cluster {
                 next_eviction = Some(next_eviction.map_or(t, |n: Time| n.min(t)));
             }
         }
+        self.collect_orphaned_pods();
         let period = now.plus_millis(delays::NODE_MONITOR_PERIOD);
         self.schedule_at(
             next_eviction.map_or(period, |t| t.min(period)),
             Task::NodeMonitor,
         );
+    }
+
+    /// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer exists are
+    /// deleted at once (grace period 0) once the node has been missing for the quarantine time.
+    fn collect_orphaned_pods(&mut self) {
+        let now = self.now;
+        let missing: Vec<String> = self
+            .store
+            .nodes_with_pods()
+            .filter(|n| !n.is_empty() && !self.store.contains(&Key::new(Kind::Node, "", n)))
+            .map(str::to_string)
+            .collect();
+        self.kubelet
+            .missing_nodes
+            .retain(|n, _| missing.contains(n));
+        for node in missing {
+            let since = *self
+                .kubelet
+                .missing_nodes
+                .entry(node.clone())
+                .or_insert(now);
+            if since.plus_millis(POD_GC_QUARANTINE) > now {
+                continue;
+            }
+            let pods: Vec<Key> = self.store.pods_on_node(&node).map(Key::of).collect();
+            for key in pods {
+                self.record(
+                    "pod-garbage-collector",
+                    format!("Pod {}/{}", key.namespace, key.name),
+                    format!("node {node} no longer exists: deleting the pod"),
+                );
+                self.delete_pod_gracefully(&key, Some(0));
+            }
+        }
     }
 
     /// Whether `monitor_nodes` has anything to change or evict on this node.

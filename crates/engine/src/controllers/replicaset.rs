@@ -307,10 +307,12 @@ fn after_or_zero(a: Option<Time>, b: Option<Time>) -> bool {
 /// `logarithmicRankDiff`: compares `floor(log2(now − t))` of two times, in nanoseconds as Go's
 /// durations are.
 fn logarithmic_rank_diff(a: Time, b: Time, now: Time) -> i64 {
+    // Integer log2 of nanoseconds: the same as Go's `int64(math.Log2(float64(d)))` for these
+    // values, and the same natively and in wasm.
     let bucket = |t: Time| {
-        let d = (now.millis() - t.millis()) as f64 * 1e6;
-        if d > 0.0 {
-            d.log2() as i64
+        let d = (now.millis() - t.millis()).saturating_mul(1_000_000);
+        if d > 0 {
+            d.ilog2() as i64
         } else {
             -1
         }

@@ -175,3 +175,21 @@ fn merge_sort_keeps_ties_in_order_and_tolerates_any_comparator() {
     let v: Vec<i32> = (0..50).collect();
     assert_eq!(merge_sort_by(v, &|a, b| (a ^ b).cmp(&7)).len(), 50);
 }
+
+/// `IsPodAvailable` (§3.7): ready for strictly more than minReadySeconds.
+#[test]
+fn availability_needs_min_ready_seconds_strictly_past() {
+    let mut p = Pod::default();
+    p.status.conditions.push(Condition {
+        type_: "Ready".into(),
+        status: "True".into(),
+        last_transition_time: Some(NOW),
+        ..Default::default()
+    });
+    let at = |ms: i64| NOW.plus_millis(ms);
+    assert!(p.is_available(0, at(0)));
+    assert!(!p.is_available(5, at(5_000)));
+    assert!(p.is_available(5, at(5_001)));
+    p.status.conditions[0].status = "False".into();
+    assert!(!p.is_available(0, at(10_000)));
+}

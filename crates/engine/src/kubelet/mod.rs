@@ -181,6 +181,9 @@ pub(crate) struct Kubelet {
     nodes: BTreeMap<String, NodeRuntime>,
     pods: BTreeMap<Key, PodRuntime>,
     next_index: usize,
+    /// Nodes that pods are bound to but that no longer exist, since when the pod garbage
+    /// collector has seen them missing.
+    pub(crate) missing_nodes: BTreeMap<String, Time>,
 }
 
 /// What the UI may show about a pod beyond its API object.

@@ -1,0 +1,75 @@
+// Frame-time measurements of the board (issue 6): p95 frame time while a rolling update animates
+// on 20 nodes and 300 pods, and frames per second on 200 nodes and 3,000 pods. The figures are
+// printed and written to test-output/perf.json for docs/BENCHMARKS.md; the tests assert only that
+// the measurement happened (timed assertions do not belong in tests, see the developers' guide).
+
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openApp, OUTPUT_DIR } from './lib/browser.mjs';
+
+const run = (page, line) => page.evaluate((l) => window.kubeplay.run(l), line);
+
+/** requestAnimationFrame timestamps over `ms` of wall time → frame-time statistics. */
+async function frames(page, ms) {
+  const ts = await page.evaluate((ms) => new Promise((resolve) => {
+    const out = [];
+    const start = performance.now();
+    function f(t) {
+      out.push(t);
+      if (t - start < ms) requestAnimationFrame(f); else resolve(out);
+    }
+    requestAnimationFrame(f);
+  }), ms);
+  const d = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
+  const q = (p) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
+  const span = ts[ts.length - 1] - ts[0];
+  return { frames: d.length, fps: +(1000 * d.length / span).toFixed(1), p50: +q(0.5).toFixed(2), p95: +q(0.95).toFixed(2), max: +d[d.length - 1].toFixed(2) };
+}
+
+async function addNodes(page, from, to) {
+  const lines = [];
+  for (let i = from; i <= to; i++) lines.push(`node add node-${i} --cpu 16 --memory 64Gi --zone zone-${'abc'[i % 3]}`);
+  await run(page, lines.join('\n'));
+}
+
+const results = {};
+let app;
+
+describe('board frame times', () => {
+  after(async () => {
+    await app?.close();
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+    fs.writeFileSync(path.join(OUTPUT_DIR, 'perf.json'), JSON.stringify(results, null, 2));
+    console.log('frame times:', JSON.stringify(results));
+  });
+
+  it('20 nodes, 300 pods, rolling update', { timeout: 300_000 }, async () => {
+    app = await openApp({ viewport: { width: 1280, height: 720 } });
+    const page = app.page;
+    await page.selectOption('[data-testid="speed"]', '5');
+    await addNodes(page, 4, 20);
+    await run(page, 'kubectl create deployment web --image=nginx:1.10 --replicas=300');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.ready === 'true').length === 300, null, { timeout: 240_000, polling: 500 });
+    results.idle_20x300 = await frames(page, 3000);
+    await run(page, 'kubectl set image deployment/web nginx=nginx:1.11');
+    results.rollout_20x300 = await frames(page, 5000);
+    assert.ok(results.rollout_20x300.frames > 10);
+    await app.close();
+    app = null;
+  });
+
+  it('200 nodes, 3,000 pods', { timeout: 600_000 }, async () => {
+    app = await openApp({ viewport: { width: 1280, height: 720 } });
+    const page = app.page;
+    await page.selectOption('[data-testid="speed"]', '20');
+    await addNodes(page, 4, 200);
+    await run(page, 'kubectl create deployment web --image=nginx:1.10 --replicas=3000');
+    await page.waitForFunction(() => document.querySelectorAll('[data-kind="pod"][data-ready="true"]').length === 3000, null, { timeout: 480_000, polling: 1000 });
+    results.steady_200x3000 = await frames(page, 5000);
+    await run(page, 'kubectl set image deployment/web nginx=nginx:1.11');
+    results.rollout_200x3000 = await frames(page, 5000);
+    assert.ok(results.steady_200x3000.frames > 5);
+  });
+});
