@@ -56,6 +56,9 @@ pub struct Sim {
     /// Simulated milliseconds owed to the clock: under load the frame loop pays them over several
     /// frames (the simulation slows down) instead of freezing the page.
     debt_ms: f64,
+    /// Simulated milliseconds per `advance` call, adapted so that one call stays within the
+    /// frame's budget (10..=100).
+    step_ms: f64,
     pub playing: bool,
     pub speed: f64,
     pub entries: Vec<Entry>,
@@ -88,6 +91,7 @@ impl Sim {
             entries_view: None,
             dirty: true,
             debt_ms: 0.0,
+            step_ms: 100.0,
             playing: true,
             speed: 1.0,
             entries: Vec::new(),
@@ -175,9 +179,17 @@ impl Sim {
             let start = now_ms();
             self.stats.frames += 1;
             while self.debt_ms >= 1.0 {
-                let step = self.debt_ms.min(100.0);
+                let step = self.debt_ms.min(self.step_ms).max(1.0);
+                let t0 = now_ms();
                 self.session.cluster_mut().advance(step as i64);
                 self.debt_ms -= step.floor();
+                let took = now_ms() - t0;
+                // Busy simulated periods get smaller steps, quiet ones larger.
+                if took > budget_ms / 2.0 {
+                    self.step_ms = (self.step_ms / 2.0).max(10.0);
+                } else if took < budget_ms / 8.0 {
+                    self.step_ms = (self.step_ms * 2.0).min(100.0);
+                }
                 if now_ms() - start > budget_ms {
                     break;
                 }

@@ -234,11 +234,12 @@ pub fn board(cluster: &Cluster) -> Board {
                 v,
             ));
         } else {
-            let started = p.status.start_time.or(p.metadata.creation_timestamp);
+            // Creation time never changes, so a piece keeps its place (and its DOM element, whose
+            // drop animation would replay if it moved).
             by_node
                 .entry(p.spec.node_name.clone())
                 .or_default()
-                .push((started, v));
+                .push((p.metadata.creation_timestamp, v));
         }
     }
     pending.sort_by(|a, b| {
