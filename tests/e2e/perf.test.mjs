@@ -73,3 +73,20 @@ describe('board frame times', () => {
     assert.ok(results.steady_200x3000.frames > 5);
   });
 });
+
+describe('scheduler in wasm', () => {
+  it('places 10,000 pods on 1,000 nodes', { timeout: 300_000 }, async () => {
+    const a = await openApp({ viewport: { width: 1280, height: 720 } });
+    try {
+      await a.page.locator('[data-testid="play-pause"]').click();
+      const r = await a.page.evaluate(() => window.kubeplay.benchScheduler(1000, 10000));
+      results.scheduler_wasm_10000_pods_1000_nodes = { ...r, podsPerSecond: Math.round(r.pods / (r.ms / 1000)) };
+      fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+      fs.writeFileSync(path.join(OUTPUT_DIR, 'perf.json'), JSON.stringify(results, null, 2));
+      console.log('scheduler wasm:', JSON.stringify(results.scheduler_wasm_10000_pods_1000_nodes));
+      assert.equal(r.pods, 10000);
+    } finally {
+      await a.close();
+    }
+  });
+});

@@ -51,6 +51,30 @@ fn install_api(sim: &SimRef) {
     });
     let _ = js_sys::Reflect::set(&api, &"stats".into(), stats.as_ref());
     stats.forget();
+    // The scheduler benchmark of the wasm build: places `pods` synthetic pods on `nodes` nodes
+    // with the default profile (decision records off, as for bulk runs) and returns
+    // {pods: bound, ms: wall time of the placement alone}.
+    let bench = Closure::<dyn Fn(u32, u32) -> JsValue>::new(move |nodes: u32, pods: u32| {
+        use kubeplay_scheduler::workload;
+        let (nodes, pods) = (nodes.min(5_000) as usize, pods.min(50_000) as usize);
+        let (ns, ps, owners) = (
+            workload::nodes(nodes),
+            workload::pods(pods, 100),
+            workload::selectors(100),
+        );
+        let mut sched = kubeplay_scheduler::Scheduler::default();
+        sched.set_decision_records(false);
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let t0 = perf.as_ref().map_or(0.0, |p| p.now());
+        let bound = workload::place_all(&mut sched, &ns, &ps, &owners);
+        let ms = perf.as_ref().map_or(0.0, |p| p.now()) - t0;
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"pods".into(), &(bound as f64).into());
+        let _ = js_sys::Reflect::set(&o, &"ms".into(), &ms.into());
+        o.into()
+    });
+    let _ = js_sys::Reflect::set(&api, &"benchScheduler".into(), bench.as_ref());
+    bench.forget();
     let _ = js_sys::Reflect::set(&window, &"kubeplay".into(), &api);
 }
 
@@ -141,6 +165,8 @@ pub fn app() -> Html {
         kubeplay_view::inspect(cluster, &ns, name)
     });
     let playing = s.playing;
+    let profile = s.profile.clone();
+    let profiles = s.profiles.clone();
     let speed = s.speed;
     drop(s);
     let entries = sim.borrow_mut().entries();
@@ -177,6 +203,23 @@ pub fn app() -> Html {
                     sim.borrow_mut().speed = v;
                     update.force_update();
                 }
+            }
+        })
+    };
+    let on_profile = {
+        let sim = sim.clone();
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                let id = sel.value();
+                let mut s = sim.borrow_mut();
+                s.run_line(&format!("kubectl apply -f schedulers/{id}.yaml"));
+                s.profile = id;
+                drop(s);
+                update.force_update();
             }
         })
     };
@@ -220,6 +263,13 @@ pub fn app() -> Html {
                         <select data-testid="speed" aria-label="Simulation speed" onchange={on_speed}>
                             { for SPEEDS.iter().map(|v| html! {
                                 <option value={v.to_string()} selected={(*v - speed).abs() < 1e-9}>{format!("{v}×")}</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label class="speed" title="The scheduler's configuration: picking one applies its KubeSchedulerConfiguration">{"Scheduler "}
+                        <select data-testid="scheduler-profile" aria-label="Scheduler profile" onchange={on_profile}>
+                            { for profiles.iter().map(|(id, title, desc)| html! {
+                                <option value={id.clone()} title={desc.clone()} selected={&profile == id}>{title.clone()}</option>
                             }) }
                         </select>
                     </label>

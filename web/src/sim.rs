@@ -60,6 +60,10 @@ pub struct Sim {
     /// frame's budget (10..=100).
     step_ms: f64,
     pub playing: bool,
+    /// The scheduler profile last picked in the header.
+    pub profile: String,
+    /// The named scheduler profiles: (id, title, description).
+    pub profiles: Rc<Vec<(String, String, String)>>,
     pub speed: f64,
     pub entries: Vec<Entry>,
     /// Promises of `window.kubeplay.run` waiting for a streaming command to finish.
@@ -84,6 +88,21 @@ impl Sim {
         if let Some(yaml) = yaml {
             let _ = session.load_scenario(yaml);
         }
+        // The named scheduler profiles, as files the console can apply (and the user can cat).
+        let builtin = kubeplay_scheduler::builtin_profiles();
+        let profiles = Rc::new(
+            builtin
+                .iter()
+                .map(|(id, t, d, _)| (id.to_string(), t.to_string(), d.to_string()))
+                .collect(),
+        );
+        for (id, _, _, cfg) in builtin {
+            let text =
+                kubeplay_console::yaml::to_yaml(&kubeplay_console::doc::Doc::from_value(&cfg));
+            let _ = session
+                .files_mut()
+                .write(&format!("schedulers/{id}.yaml"), &text);
+        }
         Sim {
             session,
             view: None,
@@ -93,6 +112,8 @@ impl Sim {
             debt_ms: 0.0,
             step_ms: 100.0,
             playing: true,
+            profile: "default".into(),
+            profiles,
             speed: 1.0,
             entries: Vec::new(),
             waiting: Vec::new(),

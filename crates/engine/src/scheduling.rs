@@ -102,30 +102,23 @@ impl Cluster {
                 .then(a.metadata.namespace.cmp(&b.metadata.namespace))
                 .then(a.metadata.name.cmp(&b.metadata.name))
         });
-        let nodes: Vec<Node> = self
-            .store
+        let more = pending.len() > PODS_PER_CYCLE;
+        pending.truncate(PODS_PER_CYCLE);
+        if more {
+            self.schedule_in(CYCLE_MS, crate::Task::Schedule);
+        }
+        // The snapshot borrows the store (no copies: a cycle runs every 20 ms while pods wait);
+        // the store is written only after the attempts, from `outcomes`.
+        let store = &self.store;
+        let nodes: Vec<&Node> = store
             .list(Kind::Node, None)
             .filter_map(|o| match o {
-                Object::Node(n) => Some(n.clone()),
+                Object::Node(n) => Some(n),
                 _ => None,
             })
             .collect();
-        let mut bound: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
-        for o in self.store.list(Kind::Pod, None) {
-            if let Object::Pod(p) = o {
-                if !p.spec.node_name.is_empty()
-                    && p.status.phase != "Succeeded"
-                    && p.status.phase != "Failed"
-                {
-                    bound
-                        .entry(p.spec.node_name.clone())
-                        .or_default()
-                        .push(p.clone());
-                }
-            }
-        }
         let mut owner_selectors: Vec<LabelSelector> = Vec::new();
-        for o in self.store.list(Kind::Service, None) {
+        for o in store.list(Kind::Service, None) {
             if let Object::Service(s) = o {
                 if !s.spec.selector.is_empty() {
                     owner_selectors.push(LabelSelector {
@@ -135,49 +128,45 @@ impl Cluster {
                 }
             }
         }
-        for o in self.store.list(Kind::ReplicaSet, None) {
+        for o in store.list(Kind::ReplicaSet, None) {
             if let Object::ReplicaSet(rs) = o {
                 owner_selectors.push(rs.spec.selector.clone());
             }
         }
-        let empty: Vec<Pod> = Vec::new();
         let snapshot = Snapshot {
             nodes: nodes
                 .iter()
                 .map(|n| NodeInfo {
                     node: n,
-                    pods: bound
-                        .get(&n.metadata.name)
-                        .unwrap_or(&empty)
-                        .iter()
+                    pods: store
+                        .pods_on_node(&n.metadata.name)
+                        .filter_map(|o| match o {
+                            Object::Pod(p)
+                                if p.status.phase != "Succeeded" && p.status.phase != "Failed" =>
+                            {
+                                Some(p)
+                            }
+                            _ => None,
+                        })
                         .collect(),
                 })
                 .collect(),
             owner_selectors,
         };
-        let more = pending.len() > PODS_PER_CYCLE;
-        pending.truncate(PODS_PER_CYCLE);
-        if more {
-            self.schedule_in(CYCLE_MS, crate::Task::Schedule);
-        }
         // Full decision records cost a JSON map of every node per pod: past this many nodes only
         // the chosen node is recorded (documented in docs/ENGINE.md), which keeps a 1,000-node
         // cluster fast; the board's inspector serves the sizes people look at.
-        self.scheduler
-            .scheduler
-            .set_decision_records(nodes.len() <= RECORD_DECISIONS_UP_TO_NODES);
+        let scheduler = &mut self.scheduler.scheduler;
+        scheduler.set_decision_records(nodes.len() <= RECORD_DECISIONS_UP_TO_NODES);
         let mut prepared = snapshot.prepare();
         let mut outcomes: Vec<(usize, Result<String, String>, BTreeMap<String, String>)> =
             Vec::new();
         // Pods bound in this cycle are added to the prepared snapshot ("assumed", as upstream's
         // cache does) so that the next attempt sees the resources they take.
+        let rng = &mut self.rng;
         for (i, pod) in pending.iter().enumerate() {
-            let rng = &mut self.rng;
             let mut pick = |n: u32| if n <= 1 { 0 } else { rng.next_u32() % n };
-            let attempt = self
-                .scheduler
-                .scheduler
-                .schedule_prepared(pod, &prepared, &mut pick);
+            let attempt = scheduler.schedule_prepared(pod, &prepared, &mut pick);
             let annotations = attempt.record.annotations();
             match attempt.result {
                 Ok(node) => {

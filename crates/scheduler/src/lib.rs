@@ -67,6 +67,7 @@ mod plugins;
 mod record;
 pub mod resources;
 mod snapshot;
+pub mod workload;
 
 #[cfg(test)]
 mod tests;
