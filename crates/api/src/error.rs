@@ -52,12 +52,16 @@ impl ApiError {
             ),
         }
     }
-    /// `apierrors.NewInvalid`: one error printed as is, several as `[a, b]`.
+    /// `apierrors.NewInvalid`, as kubectl's `StandardErrorMessage` prints it: one cause after the
+    /// colon, several as a `* cause` list on the following lines.
     pub fn invalid(kind: &str, name: &str, errors: &[String]) -> ApiError {
         let detail = if errors.len() == 1 {
             errors[0].clone()
         } else {
-            format!("[{}]", errors.join(", "))
+            errors
+                .iter()
+                .map(|e| format!("\n* {e}"))
+                .collect::<String>()
         };
         ApiError {
             reason: Reason::Invalid,

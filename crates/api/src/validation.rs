@@ -335,6 +335,20 @@ mod tests {
         );
         let bad_name = DEPLOY.replace("name: web\nspec", "name: Bad_Name\nspec");
         assert!(check(&bad_name).starts_with("The Deployment \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"));
+        let two = DEPLOY
+            .replace("name: web\nspec", "name: Bad_Name\nspec")
+            .replace("        image: nginx:1.10\n", "");
+        assert_eq!(
+            check(&two)
+                .lines()
+                .map(|l| l.split(": ").next().unwrap_or(""))
+                .collect::<Vec<_>>(),
+            [
+                "The Deployment \"Bad_Name\" is invalid",
+                "* metadata.name",
+                "* spec.template.spec.containers[0].image"
+            ]
+        );
         let no_image = DEPLOY.replace("        image: nginx:1.10\n", "");
         assert_eq!(check(&no_image), "The Deployment \"web\" is invalid: spec.template.spec.containers[0].image: Required value");
     }

@@ -666,3 +666,371 @@ fn topology_spread_filter_rows() {
         assert_eq!(&fits, want, "counts {counts:?} {key} skew {skew}");
     }
 }
+
+const ZERO: (&str, &str) = ("0", "0");
+
+/// Rows whose incoming pod is "none" upstream: through the API that is a pod whose requests are
+/// explicitly zero (the scheduler's non-zero defaults apply only to absent keys, §1.4).
+#[test]
+fn zero_request_rows() {
+    // LeastAllocated row 1: 100, 100.
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "4000m", "10000"),
+    ];
+    let (_, anns) = schedule(&nodes, &[], &pod_yaml("p", "", &[ZERO], "", ""), None);
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["100", "100"]
+    );
+    // BalancedAllocation row 1: a pod that requests nothing skips the plugin (PreScore Skip).
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesBalancedAllocation"
+        ),
+        ["-", "-"]
+    );
+    // LeastAllocated row 3: two empty pods on each node change nothing.
+    let existing = [
+        ("node1", vec![ZERO]),
+        ("node1", vec![ZERO]),
+        ("node2", vec![ZERO]),
+        ("node2", vec![ZERO]),
+    ];
+    let (_, anns) = schedule(&nodes, &existing, &pod_yaml("p", "", &[ZERO], "", ""), None);
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["100", "100"]
+    );
+    // LeastAllocated row 4: 70, 57.
+    let big = [
+        node("node1", "10000m", "20000"),
+        node("node2", "10000m", "20000"),
+    ];
+    let existing = [
+        ("node1", vec![("3000m", "0")]),
+        ("node1", vec![("3000m", "0")]),
+        ("node2", vec![("3000m", "0")]),
+        ("node2", vec![("3000m", "5000")]),
+    ];
+    let (_, anns) = schedule(&big, &existing, &pod_yaml("p", "", &[ZERO], "", ""), None);
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["70", "57"]
+    );
+    // MostAllocated row 3: 30, 42.
+    let cfg = MOST_ALLOCATED.replace("MEMW", "1");
+    let (_, anns) = schedule(
+        &big,
+        &existing,
+        &pod_yaml("p", "", &[ZERO], "", ""),
+        Some(&cfg),
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["30", "42"]
+    );
+}
+
+#[test]
+fn requested_to_capacity_ratio_rows() {
+    let cfg = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: default-scheduler\n  pluginConfig:\n  - name: NodeResourcesFit\n    args:\n      scoringStrategy:\n        type: RequestedToCapacityRatio\n        resources:\n        - name: cpu\n          weight: 1\n        - name: memory\n          weight: 1\n        requestedToCapacityRatio:\n          shape:\n          - utilization: 0\n            score: 10\n          - utilization: 100\n            score: 0\n";
+    // Row 1: two empty pods on node1 → 100, 100.
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "4000m", "10000"),
+    ];
+    let existing = [("node1", vec![ZERO]), ("node1", vec![ZERO])];
+    let (_, anns) = schedule(
+        &nodes,
+        &existing,
+        &pod_yaml("p", "", &[ZERO], "", ""),
+        Some(cfg),
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["100", "100"]
+    );
+    // Row 3: (3000,5000) on each of 4000/6000 CPU nodes → 38, 50 (round, not floor).
+    let nodes = [
+        node("node1", "4000m", "10000"),
+        node("node2", "6000m", "10000"),
+    ];
+    let existing = [
+        ("node1", vec![("3000m", "5000")]),
+        ("node2", vec![("3000m", "5000")]),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &existing,
+        &pod_yaml("p", "", &[ZERO], "", ""),
+        Some(cfg),
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesFit"
+        ),
+        ["38", "50"]
+    );
+}
+
+#[test]
+fn node_affinity_rows() {
+    // Score: only the weight-2 `foo In [bar]` term; the node with foo=bar gets 100 (× weight 2).
+    let nodes = [
+        labelled("node1", &[("foo", "bar")]),
+        labelled("node2", &[("key", "value")]),
+        labelled("node3", &[("az", "az1")]),
+    ];
+    let preferred = "  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 2\n        preference:\n          matchExpressions:\n          - key: foo\n            operator: In\n            values: [bar]\n";
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("100m", "100Mi")], preferred, ""),
+        None,
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/finalscore-result",
+            "NodeAffinity"
+        ),
+        ["200", "0", "0"]
+    );
+    // No preferred terms: PreScore Skip, the plugin is absent from the scores.
+    let (_, anns) = schedule(
+        &nodes,
+        &[],
+        &pod_yaml("p", "", &[("100m", "100Mi")], "", ""),
+        None,
+    );
+    assert_eq!(
+        scores(&anns, "scheduler-simulator/score-result", "NodeAffinity"),
+        ["-", "-", "-"]
+    );
+    // Filter: nodeSelector and required terms (terms ORed, expressions ANDed).
+    let rows: &[(&str, &[&str])] = &[
+        ("  nodeSelector:\n    foo: bar\n", &["node1"]),
+        ("  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - key: foo\n            operator: Exists\n        - matchExpressions:\n          - key: az\n            operator: In\n            values: [az1]\n", &["node1", "node3"]),
+        ("  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - key: foo\n            operator: DoesNotExist\n          - key: key\n            operator: NotIn\n            values: [value]\n", &["node3"]),
+    ];
+    for (spec, want) in rows {
+        let (_, anns) = schedule(
+            &nodes,
+            &[],
+            &pod_yaml("p", "", &[("100m", "100Mi")], spec, ""),
+            None,
+        );
+        let filter: serde_json::Value =
+            serde_json::from_str(&anns["scheduler-simulator/filter-result"]).unwrap();
+        let fits: Vec<&str> = ["node1", "node2", "node3"]
+            .into_iter()
+            .filter(|n| filter[*n]["NodeAffinity"] == "passed")
+            .collect();
+        assert_eq!(&fits, want, "{spec}");
+        let failed: Vec<&str> = ["node1", "node2", "node3"]
+            .into_iter()
+            .filter(|n| !fits.contains(n))
+            .collect();
+        for n in failed {
+            assert_eq!(
+                filter[n]["NodeAffinity"],
+                "node(s) didn't match Pod's node affinity/selector"
+            );
+        }
+    }
+}
+
+/// `TestPodTopologySpreadScore`: counts 2/1/0/3 on a/b/c/d, hostname, maxSkew 1 → 20, 60, 100, 0.
+#[test]
+fn topology_spread_score_row() {
+    let nodes: Vec<Node> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|n| labelled(n, &[("kubernetes.io/hostname", n)]))
+        .collect();
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(&mut c, &nodes.iter().map(node_yaml).collect::<String>());
+    let mut existing = String::new();
+    for (n, count) in [("a", 2), ("b", 1), ("c", 0), ("d", 3)] {
+        for j in 0..count {
+            existing.push_str(&pod_yaml(
+                &format!("e-{n}-{j}"),
+                n,
+                &[("100m", "100Mi")],
+                "",
+                "    foo: \"\"\n",
+            ));
+        }
+    }
+    apply(&mut c, &existing);
+    c.advance(1_000);
+    let constraint = "  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: kubernetes.io/hostname\n    whenUnsatisfiable: ScheduleAnyway\n    labelSelector:\n      matchExpressions:\n      - key: foo\n        operator: Exists\n";
+    apply(
+        &mut c,
+        &pod_yaml("p", "", &[("100m", "100Mi")], constraint, "    foo: \"\"\n"),
+    );
+    c.advance(1_000);
+    let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+        panic!()
+    };
+    // Normalised × weight 2.
+    assert_eq!(
+        scores(
+            &p.metadata.annotations,
+            "scheduler-simulator/finalscore-result",
+            "PodTopologySpread"
+        ),
+        ["40", "120", "200", "0"]
+    );
+}
+
+/// BalancedAllocation rows 5 and 6 (pre-1.36 formula).
+#[test]
+fn balanced_allocation_rows_5_and_6() {
+    // Row 5: cpuOnly on node1, cpuAndMemory on node2, incoming cpuOnly → 50, 75.
+    let nodes = [
+        node("node1", "6000m", "10000"),
+        node("node2", "6000m", "10000"),
+    ];
+    let existing = [
+        ("node1", vec![("1000m", "0"), ("2000m", "0")]),
+        ("node2", vec![("1000m", "2000"), ("2000m", "3000")]),
+    ];
+    let (_, anns) = schedule(
+        &nodes,
+        &existing,
+        &pod_yaml("p", "", &[("1000m", "0"), ("2000m", "0")], "", ""),
+        None,
+    );
+    assert_eq!(
+        scores(
+            &anns,
+            "scheduler-simulator/score-result",
+            "NodeResourcesBalancedAllocation"
+        ),
+        ["50", "75"]
+    );
+    // Row 6: three resources (a GPU), population standard deviation → 70, 65.
+    let cfg = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: default-scheduler\n  pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args:\n      resources:\n      - name: cpu\n        weight: 1\n      - name: memory\n        weight: 1\n      - name: nvidia.com/gpu\n        weight: 1\n";
+    let gpu = |n: &str| Node {
+        extra: "",
+        ..node(n, "3500m", "40000")
+    };
+    let nodes = [gpu("node1"), gpu("node2")];
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.set_scheduler_config(&parse_documents(cfg).unwrap().remove(0))
+        .unwrap();
+    let yaml: String = nodes.iter().map(node_yaml).collect::<String>().replace(
+        "    pods: \"110\"\n",
+        "    pods: \"110\"\n    nvidia.com/gpu: \"8\"\n",
+    );
+    apply(&mut c, &yaml);
+    let gpu_pod = |name: &str, node: &str, reqs: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  nodeName: {node}\n  containers:\n{reqs}---\n")
+    };
+    let c1 = "  - name: a\n    image: registry.k8s.io/pause:3.10\n    resources:\n      requests:\n        cpu: 1000m\n        memory: \"2000\"\n";
+    let c2 = |gpu: &str| {
+        format!("  - name: b\n    image: registry.k8s.io/pause:3.10\n    resources:\n      requests:\n        cpu: 2000m\n        memory: \"3000\"\n{gpu}")
+    };
+    apply(
+        &mut c,
+        &gpu_pod(
+            "e1",
+            "node1",
+            &format!(
+                "{c1}{}",
+                c2("        nvidia.com/gpu: \"3\"\n      limits:\n        nvidia.com/gpu: \"3\"\n")
+            ),
+        ),
+    );
+    apply(&mut c, &gpu_pod("e2", "node2", &format!("{c1}{}", c2(""))));
+    c.advance(1_000);
+    let incoming = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/pause:3.10\n    resources:\n      requests:\n        memory: \"0\"\n        nvidia.com/gpu: \"1\"\n      limits:\n        nvidia.com/gpu: \"1\"\n";
+    apply(&mut c, incoming);
+    c.advance(1_000);
+    let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+        panic!()
+    };
+    assert_eq!(
+        scores(
+            &p.metadata.annotations,
+            "scheduler-simulator/score-result",
+            "NodeResourcesBalancedAllocation"
+        ),
+        ["70", "65"]
+    );
+}
+
+/// TestEnoughRequests' extended-resource rows: node example.com/aaa = 5.
+#[test]
+fn enough_requests_extended_rows() {
+    let rows: &[(&str, &str, &str)] = &[
+        (
+            "10",
+            "0",
+            "0/1 nodes are available: 1 Insufficient example.com/aaa.",
+        ),
+        ("3", "2", "fits"),
+        (
+            "4",
+            "2",
+            "0/1 nodes are available: 1 Insufficient example.com/aaa.",
+        ),
+    ];
+    for (want_ext, used_ext, want) in rows {
+        let mut c = Cluster::new(ClusterConfig::default());
+        apply(
+            &mut c,
+            &node_yaml(&node("node1", "10", "20Gi")).replace(
+                "    pods: \"110\"\n",
+                "    pods: \"32\"\n    example.com/aaa: \"5\"\n",
+            ),
+        );
+        let ext_pod = |name: &str, node: &str, n: &str| {
+            let node_line = if node.is_empty() {
+                String::new()
+            } else {
+                format!("  nodeName: {node}\n")
+            };
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n{node_line}  containers:\n  - name: c\n    image: registry.k8s.io/pause:3.10\n    resources:\n      requests:\n        example.com/aaa: \"{n}\"\n      limits:\n        example.com/aaa: \"{n}\"\n---\n")
+        };
+        apply(&mut c, &ext_pod("used", "node1", used_ext));
+        apply(&mut c, &ext_pod("p", "", want_ext));
+        c.advance(1_000);
+        let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
+            panic!()
+        };
+        let got = if p.spec.node_name.is_empty() {
+            p.condition("PodScheduled")
+                .map(|c| c.message.clone())
+                .unwrap_or_default()
+        } else {
+            "fits".into()
+        };
+        assert_eq!(&got, want, "request {want_ext}, used {used_ext}");
+    }
+}
