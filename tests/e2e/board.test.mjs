@@ -177,4 +177,19 @@ EOF`);
     await page.locator('[data-testid="play-pause"]').click();
     assert.equal(describeErrors(app.errors), '');
   }));
+
+  it('applies a manifest from the editor, with YAML errors shown inline', { timeout: T }, step('editor', async (page) => {
+    await page.locator('.editor summary').click();
+    const editor = page.locator('[data-testid="manifest-editor"]');
+    await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edited\n  labels: [oops\n');
+    await page.waitForSelector('[data-testid="manifest-error"]');
+    assert.match(await page.locator('[data-testid="manifest-error"]').innerText(), /error parsing YAML/);
+    assert.ok(await page.locator('[data-testid="manifest-apply"]').isDisabled());
+    await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edited\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: edited\n  template:\n    metadata:\n      labels:\n        app: edited\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.10\n');
+    await page.waitForSelector('[data-testid="manifest-error"]', { state: 'detached' });
+    await page.locator('[data-testid="manifest-apply"]').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="console-entry"]')].some((e) => e.innerText.includes('kubectl apply -f editor.yaml') && e.innerText.includes('deployment.apps/edited created')));
+    await page.waitForFunction(() => document.querySelectorAll('[data-kind="pod"][data-owner="edited"]').length === 2, null, { timeout: 60_000 });
+    await screenshot(page, 'editor');
+  }));
 });

@@ -242,6 +242,17 @@ pub fn app() -> Html {
             update.force_update();
         })
     };
+    let on_apply_manifest = {
+        let sim = sim.clone();
+        let update = update.clone();
+        use_callback((), move |text: String, _| {
+            let mut s = sim.borrow_mut();
+            let _ = s.session.files_mut().write("editor.yaml", &text);
+            s.run_line("kubectl apply -f editor.yaml");
+            drop(s);
+            update.force_update();
+        })
+    };
     let on_select = {
         let selected = selected.clone();
         use_callback((), move |name: Option<String>, _| selected.set(name))
@@ -283,6 +294,7 @@ pub fn app() -> Html {
                 <aside class="side" aria-label="Workloads, traffic and activity">
                     <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} />
                     <ServicePanel services={board.services.clone()} on_command={run_command.clone()} />
+                    <crate::editor::ManifestEditor on_apply={on_apply_manifest} />
                     <TrafficPanel samples={view.traffic.clone()} />
                     <ActivityPanel activity={view.activity.clone()} />
                 </aside>

@@ -3,6 +3,7 @@
 mod app;
 mod board;
 mod console;
+mod editor;
 mod inspector;
 mod panels;
 mod sim;
