@@ -23,19 +23,11 @@ pub const RECORD_DECISIONS_UP_TO_NODES: usize = 100;
 pub const PODS_PER_CYCLE: usize = 20;
 pub const CYCLE_MS: i64 = 20;
 
+#[derive(Default)]
 pub(crate) struct SchedulerState {
     pub(crate) scheduler: Scheduler,
     /// The KubeSchedulerConfiguration in force, as applied (None: the defaults).
     pub(crate) config: Option<serde_json::Value>,
-}
-
-impl Default for SchedulerState {
-    fn default() -> Self {
-        SchedulerState {
-            scheduler: Scheduler::default(),
-            config: None,
-        }
-    }
 }
 
 impl Cluster {

@@ -11,28 +11,29 @@ use std::collections::BTreeMap;
 use kubeplay_api::{parse_documents, Kind, Object};
 use kubeplay_engine::{Cluster, ClusterConfig};
 
-struct Node<'a> {
-    name: &'a str,
-    cpu: &'a str,
-    memory: &'a str,
-    extra: &'a str,
+/// A Node manifest: its name, capacity, and extra YAML (metadata lines or a `spec:` block).
+struct Node {
+    name: String,
+    cpu: String,
+    memory: String,
+    extra: String,
 }
 
-fn node(name: &str, cpu: &str, memory: &str) -> Node<'static> {
+fn node(name: &str, cpu: &str, memory: &str) -> Node {
     Node {
-        name: Box::leak(name.to_string().into_boxed_str()),
-        cpu: Box::leak(cpu.to_string().into_boxed_str()),
-        memory: Box::leak(memory.to_string().into_boxed_str()),
-        extra: "",
+        name: name.into(),
+        cpu: cpu.into(),
+        memory: memory.into(),
+        extra: String::new(),
     }
 }
 
 fn node_yaml(n: &Node) -> String {
     // `extra` is either metadata lines (indented labels) or a top-level `spec:` block.
     let (meta, spec) = if n.extra.starts_with("spec:") {
-        ("", n.extra)
+        ("", n.extra.as_str())
     } else {
-        (n.extra, "")
+        (n.extra.as_str(), "")
     };
     format!(
         "apiVersion: v1\nkind: Node\nmetadata:\n  name: \"{}\"\n{meta}{spec}status:\n  capacity:\n    cpu: \"{}\"\n    memory: \"{}\"\n    pods: \"110\"\n---\n",
@@ -254,7 +255,7 @@ fn balanced_allocation_row_2() {
     );
 }
 
-fn tainted(name: &str, taints: &[&str]) -> Node<'static> {
+fn tainted(name: &str, taints: &[&str]) -> Node {
     let mut extra = String::from("spec:\n  taints:\n");
     for t in taints {
         let (kv, effect) = t.rsplit_once(':').unwrap();
@@ -267,7 +268,7 @@ fn tainted(name: &str, taints: &[&str]) -> Node<'static> {
         extra.clear();
     }
     Node {
-        extra: Box::leak(extra.into_boxed_str()),
+        extra,
         ..node(name, "4", "8Gi")
     }
 }
@@ -276,7 +277,7 @@ fn tolerations(ts: &[&str]) -> String {
     let mut s = String::from("  tolerations:\n");
     for t in ts {
         // key[=value|:Exists][:Effect] | key Op value:Effect
-        let (body, effect) = t.rsplit_once(':').map(|(b, e)| (b, e)).unwrap_or((t, ""));
+        let (body, effect) = t.rsplit_once(':').unwrap_or((t, ""));
         let (key, op, value) = if let Some((k, v)) = body.split_once('=') {
             (k, "Equal", v)
         } else if let Some((k, rest)) = body.split_once(' ') {
@@ -350,7 +351,7 @@ fn taint_toleration_score_rows() {
             .enumerate()
             .map(|(i, t)| tainted(&format!("node{}", (b'a' + i as u8) as char), t))
             .collect();
-        let tol = tolerations(tols).replace("operator: Exists\n", "operator: Exists\n");
+        let tol = tolerations(tols);
         let (_, anns) = schedule(
             &nodes,
             &[],
@@ -478,12 +479,7 @@ fn enough_requests_rows() {
         (&[("4m", "1")], &[("5m", "1")], ("5m", "19"), "fits"),
     ];
     for (reqs, inits, used, want) in rows {
-        let nodes = [Node {
-            name: "node1",
-            cpu: "10m",
-            memory: "20",
-            extra: "",
-        }];
+        let nodes = [node("node1", "10m", "20")];
         let init = if inits.is_empty() {
             String::new()
         } else {
@@ -514,12 +510,7 @@ fn enough_requests_rows() {
 
 #[test]
 fn too_many_pods() {
-    let nodes = [Node {
-        name: "node1",
-        cpu: "4",
-        memory: "8Gi",
-        extra: "",
-    }];
+    let nodes = [node("node1", "4", "8Gi")];
     let mut c = Cluster::new(ClusterConfig::default());
     apply(
         &mut c,
@@ -552,13 +543,6 @@ fn fit_error_with_taints_and_resources() {
     let mut nodes = vec![node("node1", "1", "8Gi")];
     nodes.push(tainted("node2", &["dedicated=db:NoSchedule"]));
     nodes.push(tainted("node3", &["dedicated=db:NoSchedule"]));
-    let (_, anns) = schedule(
-        &nodes,
-        &[],
-        &pod_yaml("p", "", &[("2", "1Gi")], "", ""),
-        None,
-    );
-    let _ = anns;
     let (c, _) = schedule(
         &nodes,
         &[],
@@ -574,7 +558,7 @@ fn fit_error_with_taints_and_resources() {
     );
 }
 
-fn labelled(name: &str, labels: &[(&str, &str)]) -> Node<'static> {
+fn labelled(name: &str, labels: &[(&str, &str)]) -> Node {
     let mut extra = String::new();
     if !labels.is_empty() {
         extra = String::from("  labels:\n");
@@ -584,7 +568,7 @@ fn labelled(name: &str, labels: &[(&str, &str)]) -> Node<'static> {
     }
     // Labels belong under metadata: node_yaml puts `extra` right after the name.
     Node {
-        extra: Box::leak(extra.into_boxed_str()),
+        extra,
         ..node(name, "4", "8Gi")
     }
 }
@@ -936,10 +920,7 @@ fn balanced_allocation_rows_5_and_6() {
     );
     // Row 6: three resources (a GPU), population standard deviation → 70, 65.
     let cfg = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: default-scheduler\n  pluginConfig:\n  - name: NodeResourcesBalancedAllocation\n    args:\n      resources:\n      - name: cpu\n        weight: 1\n      - name: memory\n        weight: 1\n      - name: nvidia.com/gpu\n        weight: 1\n";
-    let gpu = |n: &str| Node {
-        extra: "",
-        ..node(n, "3500m", "40000")
-    };
+    let gpu = |n: &str| node(n, "3500m", "40000");
     let nodes = [gpu("node1"), gpu("node2")];
     let mut c = Cluster::new(ClusterConfig::default());
     c.set_scheduler_config(&parse_documents(cfg).unwrap().remove(0))

@@ -367,7 +367,7 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
                 is_new: rs.revision() == new_rev,
             });
         }
-        rss.sort_by(|a, b| b.revision.cmp(&a.revision));
+        rss.sort_by_key(|r| std::cmp::Reverse(r.revision));
         let replicas = d.replicas();
         let (surge, unavailable) = surge_and_unavailable(d);
         let rolling_out = rss.len() > 1

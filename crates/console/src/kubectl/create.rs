@@ -189,6 +189,22 @@ fn one_name(io: &mut Io, path: &str, p: &Parsed) -> Result<String, i32> {
     Ok(p.args[0].clone())
 }
 
+/// The start every `create <kind> NAME` subcommand shares: flags, `--help` (which ends the
+/// command with status 0), then exactly one NAME. `Err` carries the exit status.
+fn parse_named(
+    io: &mut Io,
+    path: &str,
+    flags: &[Flag],
+    args: &[String],
+) -> Result<(Parsed, String), i32> {
+    let p = parse_flags(io, path, flags, args)?;
+    if wants_help(&p, path, io) {
+        return Err(0);
+    }
+    let name = one_name(io, path, &p)?;
+    Ok((p, name))
+}
+
 /// `kubectl create ...`
 pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
@@ -615,15 +631,8 @@ fn secret_generic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     let mut extra = DATA_FLAGS.to_vec();
     extra.push(flag("type", FlagKind::String));
     let flags = with_common(&extra);
-    let p = match parse_flags(io, PATH, &flags, args) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    if wants_help(&p, PATH, io) {
-        return 0;
-    }
-    let name = match one_name(io, PATH, &p) {
-        Ok(n) => n,
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
         Err(c) => return c,
     };
     let data = match collect_data(s, &p, &|k| {
@@ -666,15 +675,8 @@ fn secret_docker_registry(s: &mut Session, args: &[String], io: &mut Io) -> i32 
         flag("from-file", FlagKind::StringSlice),
         flag("append-hash", FlagKind::Bool),
     ]);
-    let p = match parse_flags(io, PATH, &flags, args) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    if wants_help(&p, PATH, io) {
-        return 0;
-    }
-    let name = match one_name(io, PATH, &p) {
-        Ok(n) => n,
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
         Err(c) => return c,
     };
     let user = p.get("docker-username").unwrap_or("");
@@ -740,15 +742,8 @@ fn secret_tls(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         flag("key", FlagKind::String),
         flag("append-hash", FlagKind::Bool),
     ]);
-    let p = match parse_flags(io, PATH, &flags, args) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    if wants_help(&p, PATH, io) {
-        return 0;
-    }
-    let name = match one_name(io, PATH, &p) {
-        Ok(n) => n,
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
         Err(c) => return c,
     };
     let (Some(cert), Some(key)) = (
@@ -794,15 +789,8 @@ fn secret_tls(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
 fn configmap(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     const PATH: &str = "create configmap";
     let flags = with_common(DATA_FLAGS);
-    let p = match parse_flags(io, PATH, &flags, args) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    if wants_help(&p, PATH, io) {
-        return 0;
-    }
-    let name = match one_name(io, PATH, &p) {
-        Ok(n) => n,
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
         Err(c) => return c,
     };
     let n2 = name.clone();
@@ -836,15 +824,8 @@ fn configmap(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
 fn namespace_cmd(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     const PATH: &str = "create namespace";
     let flags = with_common(&[]);
-    let p = match parse_flags(io, PATH, &flags, args) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    if wants_help(&p, PATH, io) {
-        return 0;
-    }
-    let name = match one_name(io, PATH, &p) {
-        Ok(n) => n,
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
         Err(c) => return c,
     };
     let doc = Doc::map()
