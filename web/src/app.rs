@@ -117,8 +117,9 @@ pub fn app() -> Html {
                     let perf = web_sys::window().and_then(|w| w.performance());
                     let now = move || perf.as_ref().map_or(0.0, |p| p.now());
                     // Leave most of a 60 Hz frame to drawing.
-                    s.frame(dt, 6.0, &now);
-                    s.playing
+                    s.frame(dt, 3.0, &now);
+                    // Paused, the board still finishes drawing what changed.
+                    s.playing || s.behind()
                 };
                 if playing {
                     update.force_update();

@@ -4,10 +4,16 @@
 use std::rc::Rc;
 
 use kubeplay_view::{Board, NodeView, PodView};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// How many pods the board animates at most.
 const DENSE_PODS: usize = 150;
+/// How many pending pods are drawn; the rest are counted. A rollout of hundreds of pods would
+/// otherwise create and move hundreds of elements at once, for a queue no one reads piece by piece.
+const QUEUE_SHOWN: usize = 30;
+/// The well's height in pixels (style.css `.well`), shared among the pieces' minimum heights.
+const WELL_PX: usize = 240;
 
 #[derive(Properties, PartialEq)]
 pub struct BoardProps {
@@ -40,41 +46,44 @@ fn short(name: &str) -> &str {
     name.rsplit('-').next().unwrap_or(name)
 }
 
-fn piece(
-    p: &PodView,
-    node: Option<&NodeView>,
+/// Where a piece is drawn: in a node's well (its size relative to the node's allocatable) or in
+/// the pending queue (a square whose area grows with the CPU it asks for).
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Well { cpu_pct: f64, mem_pct: f64 },
+    Queue,
+}
+
+#[derive(Properties, PartialEq)]
+struct PieceProps {
+    pod: Rc<PodView>,
+    place: Place,
     selected: bool,
-    on_select: &Callback<Option<String>>,
-) -> Html {
-    let (h, w) = match node {
-        Some(n) => (
-            100.0 * p.cpu_millis as f64 / n.cpu_allocatable_millis.max(1) as f64,
-            100.0 * p.memory_bytes as f64 / n.memory_allocatable_bytes.max(1) as f64,
-        ),
-        None => (0.0, 0.0),
-    };
+}
+
+/// One pod: a component, so that only the pieces whose pod changed are redrawn. Clicks are
+/// handled once per well or queue (`on_piece_click`), not by a listener per piece.
+#[function_component(Piece)]
+fn piece(props: &PieceProps) -> Html {
+    let p = &props.pod;
     // New versions are lighter than old ones, so a rollout shows as two shades of one colour.
     let light = 38 + (kubeplay_view::hue(&p.version) % 4) as u16 * 8;
-    let style = if node.is_some() {
+    let style = match props.place {
         // A minimum size keeps small pieces visible and clickable; the legend says so.
-        format!(
-            "height:max(18px,{:.2}%);width:{:.2}%;--hue:{};--light:{}%",
-            h.min(100.0),
-            w.clamp(28.0, 100.0),
+        Place::Well { cpu_pct, mem_pct } => format!(
+            "height:max(var(--min-piece),{:.2}%);width:{:.2}%;--hue:{};--light:{}%",
+            cpu_pct.min(100.0),
+            mem_pct.clamp(28.0, 100.0),
             p.hue,
             light
-        )
-    } else {
-        let side = ((p.cpu_millis as f64).sqrt() * 1.6).clamp(18.0, 64.0);
-        format!(
-            "height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%",
-            p.hue, light
-        )
-    };
-    let name = p.name.clone();
-    let onclick = {
-        let on_select = on_select.clone();
-        Callback::from(move |_| on_select.emit(Some(name.clone())))
+        ),
+        Place::Queue => {
+            let side = ((p.cpu_millis as f64).sqrt() * 1.6).clamp(18.0, 64.0);
+            format!(
+                "height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%",
+                p.hue, light
+            )
+        }
     };
     let title = format!(
         "pod/{} — {} ({} ready), {}m CPU, {} MiB{}{}",
@@ -95,15 +104,47 @@ fn piece(
         }
     );
     html! {
-        <button key={p.name.clone()}
-            class={classes!("pod", status_class(p), selected.then_some("selected"), p.best_effort.then_some("besteffort"), p.serving.then_some("serving"))}
+        <button
+            class={classes!("pod", status_class(p), props.selected.then_some("selected"), p.best_effort.then_some("besteffort"), p.serving.then_some("serving"))}
             data-kind="pod" data-name={p.name.clone()} data-namespace={p.namespace.clone()} data-node={p.node.clone()}
-            data-phase={p.phase.clone()} data-ready={p.ready.to_string()} data-status={p.status.clone()}
+            data-phase={p.phase.clone()} data-ready={if p.ready {"true"} else {"false"}} data-status={p.status.clone()}
             data-owner={p.owner.clone()} data-version={p.version.clone()}
-            style={style} title={title.clone()} aria-label={title} onclick={onclick}>
-            <span class="pod-label">{short(&p.name)}</span>
+            style={style} title={title.clone()} aria-label={title}>
+            {short(&p.name)}
         </button>
     }
+}
+
+/// A click (or Enter/Space) on a piece inside `e`'s container selects its pod.
+fn on_piece_click(on_select: &Callback<Option<String>>) -> Callback<MouseEvent> {
+    let on_select = on_select.clone();
+    Callback::from(move |e: MouseEvent| {
+        let name = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-kind=pod]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-name"));
+        if let Some(name) = name {
+            on_select.emit(Some(name));
+        }
+    })
+}
+
+fn pieces<'a>(
+    pods: &'a [Rc<PodView>],
+    node: Option<&'a NodeView>,
+    selected: Option<&'a str>,
+) -> impl Iterator<Item = Html> + 'a {
+    pods.iter().map(move |p| {
+        let place = match node {
+            Some(n) => Place::Well {
+                cpu_pct: 100.0 * p.cpu_millis as f64 / n.cpu_allocatable_millis.max(1) as f64,
+                mem_pct: 100.0 * p.memory_bytes as f64 / n.memory_allocatable_bytes.max(1) as f64,
+            },
+            None => Place::Queue,
+        };
+        html! { <Piece key={p.name.clone()} pod={p.clone()} place={place} selected={selected == Some(p.name.as_str())} /> }
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -161,10 +202,13 @@ fn node_view(
             <div class="taints">
                 { for n.taints.iter().map(|t| html!{ <span class="taint" title="taint">{t}</span> }) }
             </div>
-            <div class="well" role="list" aria-label={format!("Pods on {}", n.name)}>
+            // Pieces are at least 18px high to stay readable and clickable, less when that many
+            // would not fit: the well must not look fuller than the node is.
+            <div class="well" role="list" aria-label={format!("Pods on {}", n.name)} onclick={on_piece_click(on_select)}
+                 style={format!("--min-piece:{}px", (WELL_PX / n.pods.len().max(1)).clamp(4, 18) - 1)}>
                 <div class="free" style={format!("height:{:.1}%", 100.0 * free_cpu as f64 / n.cpu_allocatable_millis.max(1) as f64)}
                      title={if n.fragmented {"Room left that no pending pod fits in: fragmentation"} else {"Unrequested CPU"}}></div>
-                { for n.pods.iter().map(|p| piece(p, Some(n), selected.as_deref() == Some(p.name.as_str()), on_select)) }
+                { for pieces(&n.pods, Some(n), selected.as_deref()) }
             </div>
             <div class="util" aria-label="Requested over allocatable">
                 <div class="bar"><span style={format!("width:{}%", cpu_pct.min(100))}></span><label>{format!("CPU {}m / {}m", n.cpu_requested_millis, n.cpu_allocatable_millis)}</label></div>
@@ -196,9 +240,10 @@ pub fn board_view(props: &BoardProps) -> Html {
     };
     html! {
         <>
-        <div class="pending" aria-label="Pending pods">
+        <div class="pending" aria-label="Pending pods" onclick={on_piece_click(&props.on_select)}>
             <span class="pending-title">{format!("Pending ({})", b.pending.len())}</span>
-            { for b.pending.iter().map(|p| piece(p, None, props.selected.as_deref() == Some(p.name.as_str()), &props.on_select)) }
+            { for pieces(&b.pending[..b.pending.len().min(QUEUE_SHOWN)], None, props.selected.as_deref()) }
+            if b.pending.len() > QUEUE_SHOWN { <span class="more" data-testid="pending-more">{format!("+{} more", b.pending.len() - QUEUE_SHOWN)}</span> }
             if b.pending.is_empty() { <span class="hint">{"Pods wait here for the scheduler, then fall into a node."}</span> }
         </div>
         // Past a few hundred pieces the board stops animating drops: the picture stays readable

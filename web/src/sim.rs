@@ -30,6 +30,12 @@ pub struct View {
     computed_at: f64,
 }
 
+/// How many pieces the board redraws in one frame at most. A rollout of hundreds of pods changes
+/// hundreds of pieces within a few frames; drawn at once they take several frames to lay out
+/// and paint, so the board catches up a few nodes a frame instead (`stage`), and simulated time
+/// waits for it (`Sim::frame`).
+const PIECES_PER_FRAME: usize = 16;
+
 /// Wall-clock milliseconds between two recomputations of the view while the cluster keeps
 /// changing: CSS animates in between, and 20 updates a second read as continuous.
 const VIEW_INTERVAL_MS: f64 = 50.0;
@@ -51,6 +57,10 @@ pub struct Sim {
     /// The console history as last drawn, shared with the view until it changes.
     entries_view: Option<Rc<Vec<Entry>>>,
     view: Option<View>,
+    /// The board as drawn: it catches up with `view.board` by `PIECES_PER_FRAME` pieces a frame.
+    shown: Option<Rc<kubeplay_view::Board>>,
+    /// Where staging resumes, so that no node waits behind the others.
+    stage_from: usize,
     /// The user acted: the next view is recomputed at once.
     pub dirty: bool,
     /// Simulated milliseconds owed to the clock: under load the frame loop pays them over several
@@ -106,6 +116,8 @@ impl Sim {
         Sim {
             session,
             view: None,
+            shown: None,
+            stage_from: 0,
             stats: Stats::default(),
             entries_view: None,
             dirty: true,
@@ -193,7 +205,11 @@ impl Sim {
     /// `budget_ms` of wall time (read from `now_ms`) on it, and collects what running commands
     /// print meanwhile.
     pub fn frame(&mut self, real_ms: f64, budget_ms: f64, now_ms: &dyn Fn() -> f64) {
-        if self.playing {
+        if self.playing && self.behind() {
+            // The board is still drawing earlier changes: simulated time waits for it, so that
+            // what is drawn and the clock stay together.
+            self.debt_ms = 0.0;
+        } else if self.playing {
             // At most two seconds of debt: beyond that the simulation runs slower than asked.
             self.debt_ms =
                 (self.debt_ms + real_ms.min(250.0) * self.speed).min(2_000.0 * self.speed.max(1.0));
@@ -222,7 +238,36 @@ impl Sim {
 
     /// The view model, recomputed only when the cluster changed, and at most every
     /// `VIEW_INTERVAL_MS` of wall time (`now_ms`); `force` recomputes after the user acted.
+    /// Its board is the one to draw this frame: see `stage`.
     pub fn view(&mut self, now_ms: f64, force: bool) -> View {
+        let mut v = self.computed_view(now_ms, force);
+        let target = v.board.clone();
+        let shown = match self.shown.take() {
+            Some(shown) if !Rc::ptr_eq(&shown, &target) => {
+                let (board, done) = stage(&shown, &target, PIECES_PER_FRAME, self.stage_from);
+                self.stage_from = self.stage_from.wrapping_add(1);
+                if done {
+                    target
+                } else {
+                    Rc::new(board)
+                }
+            }
+            _ => target,
+        };
+        self.shown = Some(shown.clone());
+        v.board = shown;
+        v
+    }
+
+    /// Whether the board drawn is behind the cluster's state.
+    pub fn behind(&self) -> bool {
+        match (&self.shown, &self.view) {
+            (Some(shown), Some(v)) => !Rc::ptr_eq(shown, &v.board),
+            _ => false,
+        }
+    }
+
+    fn computed_view(&mut self, now_ms: f64, force: bool) -> View {
         let cluster = self.session.cluster();
         let key = (cluster.resource_version(), cluster.now().millis() / 500);
         if let Some(v) = &self.view {
@@ -266,4 +311,57 @@ impl Sim {
             f();
         }
     }
+}
+
+/// Pieces that differ between two states of a node: pods added, removed or changed.
+fn changed_pieces(from: &kubeplay_view::NodeView, to: &kubeplay_view::NodeView) -> usize {
+    let before: std::collections::HashMap<&str, &kubeplay_view::PodView> =
+        from.pods.iter().map(|p| (p.name.as_str(), &**p)).collect();
+    let kept = to
+        .pods
+        .iter()
+        .filter(|p| before.get(p.name.as_str()) == Some(&&***p))
+        .count();
+    // Changed or added pods, plus removed ones.
+    (to.pods.len() - kept) + (from.pods.len() - kept)
+}
+
+/// `shown` moved towards `target`: whole nodes at a time, starting at node `from` (round robin),
+/// until about `budget` pieces changed; everything but the nodes comes from `target`.
+/// Returns the board and whether it is `target` in full.
+fn stage(
+    shown: &kubeplay_view::Board,
+    target: &kubeplay_view::Board,
+    budget: usize,
+    from: usize,
+) -> (kubeplay_view::Board, bool) {
+    let same_nodes = shown.nodes.len() == target.nodes.len()
+        && shown
+            .nodes
+            .iter()
+            .zip(&target.nodes)
+            .all(|(a, b)| a.name == b.name);
+    let mut board = target.clone();
+    if !same_nodes {
+        return (board, true);
+    }
+    let n = target.nodes.len();
+    let mut spent = 0;
+    let mut done = true;
+    for k in 0..n {
+        let i = (from + k) % n;
+        let (old, new) = (&shown.nodes[i], &target.nodes[i]);
+        if Rc::ptr_eq(old, new) || **old == **new {
+            continue;
+        }
+        let cost = changed_pieces(old, new);
+        // A node is taken whole; the first changed node always is, so staging always advances.
+        if spent > 0 && spent + cost > budget {
+            board.nodes[i] = old.clone();
+            done = false;
+        } else {
+            spent += cost;
+        }
+    }
+    (board, done)
 }

@@ -20,7 +20,7 @@ pub struct Board {
     /// Shared, so a view can tell an unchanged node by pointer and skip redrawing it.
     pub nodes: Vec<Rc<NodeView>>,
     /// Pods waiting for a node, in the scheduler's queue order.
-    pub pending: Vec<PodView>,
+    pub pending: Vec<Rc<PodView>>,
     pub deployments: Vec<DeploymentView>,
     pub services: Vec<ServiceView>,
 }
@@ -41,7 +41,7 @@ pub struct NodeView {
     pub memory_requested_bytes: i64,
     pub pods_allocatable: i64,
     /// Pods bound to the node, oldest first (the bottom of the well).
-    pub pods: Vec<PodView>,
+    pub pods: Vec<Rc<PodView>>,
     /// Room is left but no pending pod fits in it: fragmentation.
     pub fragmented: bool,
 }
@@ -247,13 +247,14 @@ pub fn board(cluster: &Cluster) -> Board {
             .then(a.1.cmp(&b.1))
             .then(a.2.name.cmp(&b.2.name))
     });
-    let pending: Vec<PodView> = pending.into_iter().map(|(_, _, v)| v).collect();
+    let pending: Vec<Rc<PodView>> = pending.into_iter().map(|(_, _, v)| Rc::new(v)).collect();
     let mut nodes = Vec::new();
     for o in cluster.list(Kind::Node, None, None) {
         let Object::Node(n) = o else { continue };
         let mut pods = by_node.remove(&n.metadata.name).unwrap_or_default();
         pods.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.cmp(&b.1.name)));
-        let pods: Vec<PodView> = pods.into_iter().map(|(_, v)| v).collect();
+        // Shared, so a view can skip redrawing an unchanged piece.
+        let pods: Vec<Rc<PodView>> = pods.into_iter().map(|(_, v)| Rc::new(v)).collect();
         let alloc = |r: &str| {
             n.status
                 .allocatable
@@ -263,7 +264,7 @@ pub fn board(cluster: &Cluster) -> Board {
         let cpu_alloc = alloc("cpu").map_or(0, |q| q.milli_value());
         let mem_alloc = alloc("memory").map_or(0, |q| q.value());
         let pods_alloc = alloc("pods").map_or(110, |q| q.value());
-        let active: Vec<&PodView> = pods
+        let active: Vec<&Rc<PodView>> = pods
             .iter()
             .filter(|p| p.phase != "Succeeded" && p.phase != "Failed")
             .collect();
