@@ -12,8 +12,48 @@ const DENSE_PODS: usize = 150;
 /// How many pending pods are drawn; the rest are counted. A rollout of hundreds of pods would
 /// otherwise create and move hundreds of elements at once, for a queue no one reads piece by piece.
 const QUEUE_SHOWN: usize = 30;
-/// The well's height in pixels (style.css `.well`), shared among the pieces' minimum heights.
-const WELL_PX: usize = 240;
+/// How the board fits its nodes on a screen: few nodes get large wells with every detail, many
+/// get small wells so that the whole cluster stays in view (style.css `.nodes[data-density]`).
+#[derive(Clone, Copy, PartialEq)]
+enum Density {
+    Normal,
+    Compact,
+    Tiny,
+}
+
+impl Density {
+    fn of(nodes: usize) -> Density {
+        match nodes {
+            0..=6 => Density::Normal,
+            7..=16 => Density::Compact,
+            _ => Density::Tiny,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Density::Normal => "normal",
+            Density::Compact => "compact",
+            Density::Tiny => "tiny",
+        }
+    }
+    /// The height of the largest node's well, in pixels (as style.css).
+    fn well_px(self) -> f64 {
+        match self {
+            Density::Normal => 240.0,
+            Density::Compact => 150.0,
+            Density::Tiny => 84.0,
+        }
+    }
+}
+
+/// The largest node's CPU and memory: wells are drawn to scale with it, so a small node looks
+/// small next to a big one.
+#[derive(Clone, Copy, PartialEq)]
+struct Scale {
+    cpu_millis: i64,
+    memory_bytes: i64,
+    density: Density,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct BoardProps {
@@ -148,8 +188,9 @@ fn pieces<'a>(
 }
 
 #[derive(Properties, PartialEq)]
-pub struct NodeWellProps {
+struct NodeWellProps {
     pub node: Rc<NodeView>,
+    scale: Scale,
     /// The selected pod, only when it is on this node (so other nodes' props stay equal).
     pub selected: Option<String>,
     pub on_select: Callback<Option<String>>,
@@ -158,21 +199,14 @@ pub struct NodeWellProps {
 
 /// One node's well: a component, so an unchanged node is not redrawn.
 #[function_component(NodeWell)]
-pub fn node_well(props: &NodeWellProps) -> Html {
-    node_view(
-        &props.node,
-        &props.selected,
-        &props.on_select,
-        &props.on_command,
-    )
-}
-
-fn node_view(
-    n: &NodeView,
-    selected: &Option<String>,
-    on_select: &Callback<Option<String>>,
-    on_command: &Callback<String>,
-) -> Html {
+fn node_well(props: &NodeWellProps) -> Html {
+    let NodeWellProps {
+        node: n,
+        scale,
+        selected,
+        on_select,
+        on_command,
+    } = props;
     let cpu_pct = 100 * n.cpu_requested_millis / n.cpu_allocatable_millis.max(1);
     let mem_pct = 100 * n.memory_requested_bytes / n.memory_allocatable_bytes.max(1);
     let cmd = |c: String| {
@@ -191,6 +225,15 @@ fn node_view(
         format!("node restore {name}")
     };
     let free_cpu = (n.cpu_allocatable_millis - n.cpu_requested_millis).max(0);
+    // Height to scale with the largest node's CPU, width with its memory (at least a third, to
+    // stay legible).
+    let well_px = scale.density.well_px()
+        * (n.cpu_allocatable_millis as f64 / scale.cpu_millis.max(1) as f64).clamp(0.34, 1.0);
+    let well_width = (100.0 * n.memory_allocatable_bytes as f64 / scale.memory_bytes.max(1) as f64)
+        .clamp(34.0, 100.0);
+    // Pieces are at least 18px high to stay readable and clickable, less when that many would
+    // not fit: the well must not look fuller than the node is.
+    let min_piece = (well_px / n.pods.len().max(1) as f64).clamp(3.0, 18.0) - 1.0;
     html! {
         <div key={n.name.clone()} class={classes!("node", (!n.ready).then_some("notready"), n.cordoned.then_some("cordoned"), n.fragmented.then_some("fragmented"))}
              data-kind="node" data-name={n.name.clone()} data-status={n.status.clone()}>
@@ -202,10 +245,8 @@ fn node_view(
             <div class="taints">
                 { for n.taints.iter().map(|t| html!{ <span class="taint" title="taint">{t}</span> }) }
             </div>
-            // Pieces are at least 18px high to stay readable and clickable, less when that many
-            // would not fit: the well must not look fuller than the node is.
             <div class="well" role="list" aria-label={format!("Pods on {}", n.name)} onclick={on_piece_click(on_select)}
-                 style={format!("--min-piece:{}px", (WELL_PX / n.pods.len().max(1)).clamp(4, 18) - 1)}>
+                 style={format!("height:{well_px:.0}px;width:{well_width:.0}%;--min-piece:{min_piece:.0}px")}>
                 <div class="free" style={format!("height:{:.1}%", 100.0 * free_cpu as f64 / n.cpu_allocatable_millis.max(1) as f64)}
                      title={if n.fragmented {"Room left that no pending pod fits in: fragmentation"} else {"Unrequested CPU"}}></div>
                 { for pieces(&n.pods, Some(n), selected.as_deref()) }
@@ -234,6 +275,21 @@ pub fn board_view(props: &BoardProps) -> Html {
             .chain(b.pending.iter())
             .find(|p| &p.name == s)
     });
+    let scale = Scale {
+        cpu_millis: b
+            .nodes
+            .iter()
+            .map(|n| n.cpu_allocatable_millis)
+            .max()
+            .unwrap_or(1),
+        memory_bytes: b
+            .nodes
+            .iter()
+            .map(|n| n.memory_allocatable_bytes)
+            .max()
+            .unwrap_or(1),
+        density: Density::of(b.nodes.len()),
+    };
     let close = {
         let on_select = props.on_select.clone();
         Callback::from(move |_| on_select.emit(None))
@@ -248,10 +304,11 @@ pub fn board_view(props: &BoardProps) -> Html {
         </div>
         // Past a few hundred pieces the board stops animating drops: the picture stays readable
         // and the frame rate stays up (docs/BENCHMARKS.md).
-        <div class="nodes" data-dense={(b.nodes.iter().map(|n| n.pods.len()).sum::<usize>() > DENSE_PODS).to_string()}>
+        <div class="nodes" data-dense={(b.nodes.iter().map(|n| n.pods.len()).sum::<usize>() > DENSE_PODS).to_string()}
+             data-density={scale.density.name()}>
             { for b.nodes.iter().map(|n| {
                 let sel = props.selected.clone().filter(|s| n.pods.iter().any(|p| &p.name == s));
-                html! { <NodeWell key={n.name.clone()} node={n.clone()} selected={sel} on_select={props.on_select.clone()} on_command={props.on_command.clone()} /> }
+                html! { <NodeWell key={n.name.clone()} node={n.clone()} scale={scale} selected={sel} on_select={props.on_select.clone()} on_command={props.on_command.clone()} /> }
             }) }
             if b.nodes.is_empty() { <p class="hint">{"No nodes. Add one: node add node-1 --cpu 4 --memory 8Gi"}</p> }
         </div>

@@ -220,6 +220,36 @@ fn pod_view(
 }
 
 /// Computes the board from the cluster.
+/// Compares names with their runs of digits taken as numbers: `node-2` < `node-10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (chunk, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digit, chunk))
+        })
+    }
+    // Numbers compare by the length of their significant digits first, then as text.
+    fn key((digit, c): (bool, &str)) -> (bool, usize, &str) {
+        let trimmed = c.trim_start_matches('0');
+        if digit {
+            (true, trimmed.len(), trimmed)
+        } else {
+            (false, 0, c)
+        }
+    }
+    chunks(a)
+        .map(key)
+        .cmp(chunks(b).map(key))
+        .then_with(|| a.cmp(b))
+}
+
 pub fn board(cluster: &Cluster) -> Board {
     let owners = owner_names(cluster);
     let mut by_node: BTreeMap<String, Vec<(Option<Time>, PodView)>> = BTreeMap::new();
@@ -320,6 +350,8 @@ pub fn board(cluster: &Cluster) -> Board {
             fragmented,
         }));
     }
+    // node-2 before node-10, as a person counts (kubectl sorts by plain string order).
+    nodes.sort_by(|a, b| natural_cmp(&a.name, &b.name));
     let deployments = deployments(cluster);
     let services = services(cluster);
     Board {
@@ -481,11 +513,191 @@ pub fn clock(now: Time) -> String {
     format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
 }
 
+/// Pieces that differ between two states of a node: pods added, removed or changed.
+fn changed_pieces(from: &NodeView, to: &NodeView) -> usize {
+    let before: std::collections::HashMap<&str, &PodView> =
+        from.pods.iter().map(|p| (p.name.as_str(), &**p)).collect();
+    let kept = to
+        .pods
+        .iter()
+        .filter(|p| before.get(p.name.as_str()) == Some(&&***p))
+        .count();
+    // Changed or added pods, plus removed ones.
+    (to.pods.len() - kept) + (from.pods.len() - kept)
+}
+
+/// `shown` moved towards `target`: whole nodes at a time, starting at node `from` (round robin),
+/// until about `budget` pieces changed; everything but the nodes comes from `target`.
+/// Returns the board and whether it is `target` in full.
+pub fn stage(shown: &Board, target: &Board, budget: usize, from: usize) -> (Board, bool) {
+    let same_nodes = shown.nodes.len() == target.nodes.len()
+        && shown
+            .nodes
+            .iter()
+            .zip(&target.nodes)
+            .all(|(a, b)| a.name == b.name);
+    let mut board = target.clone();
+    if !same_nodes {
+        return (board, true);
+    }
+    let n = target.nodes.len();
+    let mut spent = 0;
+    let mut done = true;
+    for k in 0..n {
+        let i = (from + k) % n;
+        let (old, new) = (&shown.nodes[i], &target.nodes[i]);
+        if Rc::ptr_eq(old, new) || **old == **new {
+            continue;
+        }
+        let cost = changed_pieces(old, new);
+        // A node is taken whole; the first changed node always is, so staging always advances.
+        if spent > 0 && spent + cost > budget {
+            board.nodes[i] = old.clone();
+            done = false;
+        } else {
+            spent += cost;
+        }
+    }
+    (board, done)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use kubeplay_api::parse_documents;
     use kubeplay_engine::ClusterConfig;
+
+    fn node(name: &str, pods: &[(&str, &str)]) -> Rc<NodeView> {
+        Rc::new(NodeView {
+            name: name.into(),
+            status: "Ready".into(),
+            ready: true,
+            cordoned: false,
+            zone: None,
+            taints: vec![],
+            cpu_allocatable_millis: 4000,
+            memory_allocatable_bytes: 8 << 30,
+            cpu_requested_millis: 0,
+            memory_requested_bytes: 0,
+            pods_allocatable: 110,
+            pods: pods
+                .iter()
+                .map(|(name, status)| {
+                    Rc::new(PodView {
+                        name: name.to_string(),
+                        namespace: "default".into(),
+                        node: String::new(),
+                        phase: "Running".into(),
+                        ready: true,
+                        status: status.to_string(),
+                        ready_text: "1/1".into(),
+                        restarts: 0,
+                        owner: "web".into(),
+                        version: "1".into(),
+                        image: "nginx".into(),
+                        revision: Some(1),
+                        cpu_millis: 100,
+                        memory_bytes: 1 << 20,
+                        best_effort: false,
+                        terminating: false,
+                        serving: true,
+                        hue: 200,
+                    })
+                })
+                .collect(),
+            fragmented: false,
+        })
+    }
+
+    fn board_of(nodes: Vec<Rc<NodeView>>) -> Board {
+        Board {
+            now: Time(0),
+            nodes,
+            pending: vec![],
+            deployments: vec![],
+            services: vec![],
+        }
+    }
+
+    #[test]
+    fn changed_pieces_counts_added_removed_and_changed() {
+        let a = node(
+            "n",
+            &[("p1", "Running"), ("p2", "Running"), ("p3", "Running")],
+        );
+        for (pods, want) in [
+            (
+                vec![("p1", "Running"), ("p2", "Running"), ("p3", "Running")],
+                0,
+            ),
+            (
+                vec![("p1", "Running"), ("p2", "Terminating"), ("p3", "Running")],
+                2,
+            ),
+            (vec![("p1", "Running"), ("p2", "Running")], 1),
+            (
+                vec![
+                    ("p1", "Running"),
+                    ("p2", "Running"),
+                    ("p3", "Running"),
+                    ("p4", "Pending"),
+                ],
+                1,
+            ),
+            (vec![], 3),
+        ] {
+            assert_eq!(changed_pieces(&a, &node("n", &pods)), want, "{pods:?}");
+        }
+    }
+
+    #[test]
+    fn staging_spends_its_budget_node_by_node_and_always_progresses() {
+        let old = board_of((0..4).map(|i| node(&format!("n{i}"), &[])).collect());
+        let busy: Vec<(String, &str)> = (0..10).map(|i| (format!("p{i}"), "Running")).collect();
+        let busy: Vec<(&str, &str)> = busy.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+        let new = board_of((0..4).map(|i| node(&format!("n{i}"), &busy)).collect());
+        // 10 pieces per node: a budget of 25 takes two nodes, starting where asked.
+        let (staged, done) = stage(&old, &new, 25, 3);
+        assert!(!done);
+        let taken: Vec<bool> = staged.nodes.iter().map(|n| n.pods.len() == 10).collect();
+        assert_eq!(taken, [true, false, false, true]);
+        // A budget smaller than one node still takes the first changed node.
+        let (staged, done) = stage(&old, &new, 1, 0);
+        assert!(!done);
+        assert_eq!(
+            staged.nodes.iter().filter(|n| n.pods.len() == 10).count(),
+            1
+        );
+        // Enough budget: the target whole.
+        let (staged, done) = stage(&old, &new, 40, 0);
+        assert!(done);
+        assert_eq!(staged, new);
+        // A node added or removed: no staging.
+        let fewer = board_of(new.nodes[..3].to_vec());
+        assert!(stage(&old, &fewer, 1, 0).1);
+    }
+
+    #[test]
+    fn natural_order() {
+        use std::cmp::Ordering::*;
+        for (a, b, want) in [
+            ("node-2", "node-10", Less),
+            ("node-10", "node-2", Greater),
+            ("node-2", "node-2", Equal),
+            ("node-02", "node-2", Less), // equal as numbers: plain order decides
+            ("a", "node-1", Less),
+            ("node-1", "node-1a", Less),
+            ("node-9-b", "node-10-a", Less),
+            ("", "node", Less),
+            (
+                "worker-99999999999999999999",
+                "worker-100000000000000000000",
+                Less,
+            ),
+        ] {
+            assert_eq!(natural_cmp(a, b), want, "{a} vs {b}");
+        }
+    }
 
     fn apply(c: &mut Cluster, yaml: &str) {
         for v in parse_documents(yaml).unwrap() {
