@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 use crate::board::BoardView;
 use crate::console::ConsoleView;
-use crate::panels::{ActivityPanel, RolloutPanel, ServicePanel, TrafficPanel};
+use crate::panels::{
+    ActivityPanel, EventsPanel, RolloutPanel, ServicePanel, TourPanel, TrafficPanel,
+};
 use crate::sim::{Sim, SimRef, SPEEDS};
 
 fn url_param(name: &str) -> Option<String> {
@@ -92,6 +94,8 @@ pub fn app() -> Html {
     let update = use_force_update();
     let theme = use_state(|| url_param("theme").unwrap_or_else(|| "light".into()));
     let selected = use_state(|| None::<String>);
+    // Presenters embedding the board can hide the guided tour with `?tour=0`.
+    let show_tour = *use_memo((), |_| url_param("tour").as_deref() != Some("0"));
 
     // Install the API and the frame loop once.
     {
@@ -293,11 +297,13 @@ pub fn app() -> Html {
                     <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
                 </section>
                 <aside class="side" aria-label="Workloads, traffic and activity">
+                    <TrafficPanel samples={view.traffic.clone()} totals={view.traffic_totals} />
+                    if show_tour { <TourPanel steps={kubeplay_view::tour(&board)} on_command={run_command.clone()} /> }
                     <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} />
                     <ServicePanel services={board.services.clone()} on_command={run_command.clone()} />
-                    <crate::editor::ManifestEditor on_apply={on_apply_manifest} />
-                    <TrafficPanel samples={view.traffic.clone()} />
                     <ActivityPanel activity={view.activity.clone()} />
+                    <EventsPanel events={view.events.clone()} />
+                    <crate::editor::ManifestEditor on_apply={on_apply_manifest} />
                 </aside>
                 <section class="console-area" aria-label="Console">
                     <ConsoleView entries={entries} on_command={run_command} />

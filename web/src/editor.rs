@@ -27,6 +27,12 @@ spec:
           httpGet:
             path: /
             port: 80
+        # Stay an endpoint a few seconds after deletion starts, while the
+        # Service stops sending traffic here: no request is cut off.
+        lifecycle:
+          preStop:
+            sleep:
+              seconds: 5
         resources:
           requests:
             cpu: 250m

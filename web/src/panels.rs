@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use kubeplay_engine::{Activity, TrafficSample};
-use kubeplay_view::{DeploymentView, ServiceView};
+use kubeplay_view::{DeploymentView, EventView, ServiceView, TourStep};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -116,6 +116,8 @@ pub fn service_panel(props: &ServiceProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct TrafficProps {
     pub samples: std::rc::Rc<Vec<TrafficSample>>,
+    /// (ok, failed) since traffic started.
+    pub totals: (u64, u64),
 }
 
 #[function_component(TrafficPanel)]
@@ -147,8 +149,7 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
         v.dedup();
         v
     };
-    let total_failed: u32 = props.samples.iter().map(|s| s.failed).sum();
-    let total_ok: u32 = props.samples.iter().map(|s| s.ok).sum();
+    let (total_ok, total_failed) = props.totals;
     let n = per_second.len().max(1) as f64;
     let bw = 300.0 / 60.0;
     let bars = per_second.iter().enumerate().map(|(i, (_, (failed, by_version)))| {
@@ -168,8 +169,9 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
     });
     html! {
         <section class="panel traffic" aria-label="Traffic" data-testid="traffic-chart">
-            <h2>{"Traffic"}<span class={classes!("failcount", (total_failed > 0).then_some("bad"))} data-testid="failed-requests">{format!("{total_failed} failed")}</span><span class="okcount">{format!("{total_ok} ok")}</span></h2>
+            <h2>{"Traffic"}<span class={classes!("failcount", (total_failed > 0).then_some("bad"))} data-testid="failed-requests">{format!("{total_failed} failed")}</span><span class="okcount">{format!("of {} requests", total_ok + total_failed)}</span></h2>
             <svg viewBox="0 0 300 100" preserveAspectRatio="none" role="img" aria-label="Requests per second over the last minute: successes by version, failures in red">{ for bars }</svg>
+            <div class="chart-axis"><span>{"−60 s"}</span><span>{"requests per second"}</span><span>{"now"}</span></div>
             <div class="chart-legend">
                 { for versions.iter().enumerate().map(|(i, v)| html!{ <span><span class={format!("key v{}", i % 4)}></span>{v}</span> }) }
                 <span><span class="key failed"></span>{"failed"}</span>
@@ -191,6 +193,65 @@ pub fn activity_panel(props: &ActivityProps) -> Html {
             <ol>
                 { for props.activity.iter().map(|a| html! {
                     <li><span class="when">{kubeplay_view::clock(a.time)}</span><span class="who">{&a.controller}</span><span class="what">{format!("{}: {}", a.object, a.message)}</span></li>
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TourProps {
+    pub steps: Vec<TourStep>,
+    pub on_command: Callback<String>,
+}
+
+/// "Start here": the story in five steps, each a button that runs its kubectl command (echoed in
+/// the console), with what to watch for the step last done.
+#[function_component(TourPanel)]
+pub fn tour_panel(props: &TourProps) -> Html {
+    let done = props.steps.iter().filter(|s| s.done).count();
+    let last_done = props.steps.iter().rposition(|s| s.done);
+    let next = props.steps.iter().position(|s| !s.done);
+    html! {
+        <details class="panel tour" data-testid="tour" open=true>
+            <summary><h2>{"Start here"}<span class="counts">{format!("{done} of {} done", props.steps.len())}</span></h2></summary>
+            if last_done.is_none() {
+                <p class="watch">{"This page runs a simulated Kubernetes cluster: three nodes waiting for work. Each button runs the command it shows, in the console below; type your own there too."}</p>
+            }
+            <ol>
+                { for props.steps.iter().enumerate().map(|(i, s)| html! {
+                    <li class={classes!(s.done.then_some("done"), (Some(i) == next).then_some("next"))} data-testid="tour-step" data-done={s.done.to_string()}>
+                        <span class="step-title">{ if s.done { "✓ " } else { "" } }{s.title}</span>
+                        <button class="cmd" onclick={emit(&props.on_command, s.command.clone())} title="Run this in the console">{&s.command}</button>
+                        if Some(i) == last_done { <p class="watch" data-testid="tour-watch">{&s.watch}</p> }
+                    </li>
+                }) }
+            </ol>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventsProps {
+    pub events: std::rc::Rc<Vec<EventView>>,
+}
+
+/// `kubectl get events`, newest first: warnings stand out.
+#[function_component(EventsPanel)]
+pub fn events_panel(props: &EventsProps) -> Html {
+    html! {
+        <section class="panel events" aria-label="Events" data-testid="events">
+            <h2>{"Events"}<span class="counts">{"kubectl get events"}</span></h2>
+            if props.events.is_empty() { <p class="hint">{"No events yet."}</p> }
+            <ol>
+                { for props.events.iter().map(|e| html! {
+                    <li class={classes!((e.type_ == "Warning").then_some("warning"))} data-reason={e.reason.clone()}>
+                        <span class="when">{&e.last_seen}</span>
+                        <span class="reason">{&e.reason}</span>
+                        <span class="object">{&e.object}</span>
+                        if e.count > 1 { <span class="count">{format!("×{}", e.count)}</span> }
+                        <span class="what">{&e.message}</span>
+                    </li>
                 }) }
             </ol>
         </section>

@@ -25,7 +25,10 @@ pub const SPEEDS: [f64; 7] = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0];
 pub struct View {
     pub board: Rc<kubeplay_view::Board>,
     pub traffic: Rc<Vec<kubeplay_engine::TrafficSample>>,
+    /// Requests (ok, failed) since traffic started.
+    pub traffic_totals: (u64, u64),
     pub activity: Rc<Vec<kubeplay_engine::Activity>>,
+    pub events: Rc<Vec<kubeplay_view::EventView>>,
     key: (u64, i64),
     computed_at: f64,
 }
@@ -282,7 +285,9 @@ impl Sim {
         let v = View {
             board: Rc::new(kubeplay_view::board(cluster)),
             traffic: Rc::new(kubeplay_view::traffic(cluster, 60)),
+            traffic_totals: kubeplay_view::traffic_totals(cluster),
             activity: Rc::new(kubeplay_view::recent_activity(cluster, 12)),
+            events: Rc::new(kubeplay_view::recent_events(cluster, 15)),
             key,
             computed_at: now_ms,
         };

@@ -91,6 +91,9 @@ pub struct DeploymentView {
     pub rolling_out: bool,
     pub paused: bool,
     pub replica_sets: Vec<ReplicaSetView>,
+    /// The first container's name and image (what `kubectl set image` names).
+    pub container: String,
+    pub image: String,
     pub hue: u16,
 }
 
@@ -420,6 +423,22 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
             rolling_out,
             paused: d.spec.paused,
             replica_sets: rss,
+            container: d
+                .spec
+                .template
+                .spec
+                .containers
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            image: d
+                .spec
+                .template
+                .spec
+                .containers
+                .first()
+                .map(|c| c.image.clone())
+                .unwrap_or_default(),
             hue: hue(&d.metadata.name),
         });
     }
@@ -502,9 +521,203 @@ pub fn traffic(cluster: &Cluster, n: usize) -> Vec<TrafficSample> {
     s[s.len().saturating_sub(n)..].to_vec()
 }
 
+/// Requests answered and failed over all the traffic kept (the last hour): (ok, failed).
+pub fn traffic_totals(cluster: &Cluster) -> (u64, u64) {
+    cluster
+        .traffic_samples()
+        .iter()
+        .fold((0, 0), |(ok, failed), s| {
+            (ok + u64::from(s.ok), failed + u64::from(s.failed))
+        })
+}
+
 /// The most recent controller decisions, newest first.
 pub fn recent_activity(cluster: &Cluster, n: usize) -> Vec<Activity> {
     cluster.activity().iter().rev().take(n).cloned().collect()
+}
+
+/// One line of `kubectl get events`, newest first in `recent_events`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventView {
+    /// kubectl's LAST SEEN: `12s`, `3m4s`.
+    pub last_seen: String,
+    /// `Normal` or `Warning`.
+    pub type_: String,
+    pub reason: String,
+    /// `pod/nginx-7c9f-x2x4q`, as kubectl's OBJECT column.
+    pub object: String,
+    pub message: String,
+    /// How many times it happened (merged by the event recorder).
+    pub count: i64,
+}
+
+/// The `n` most recently seen events of every namespace, newest first.
+pub fn recent_events(cluster: &Cluster, n: usize) -> Vec<EventView> {
+    let now = cluster.now();
+    let mut events: Vec<&kubeplay_api::Event> = cluster
+        .list(Kind::Event, None, None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let seen = |e: &kubeplay_api::Event| {
+        e.last_timestamp
+            .or(e.event_time)
+            .or(e.metadata.creation_timestamp)
+    };
+    events.sort_by(|a, b| {
+        seen(b)
+            .cmp(&seen(a))
+            .then(b.metadata.name.cmp(&a.metadata.name))
+    });
+    events
+        .into_iter()
+        .take(n)
+        .map(|e| EventView {
+            last_seen: seen(e).map_or_else(
+                || "<unknown>".to_string(),
+                |t| kubeplay_api::summary::human_duration(now.millis() - t.millis()),
+            ),
+            type_: e.type_.clone(),
+            reason: e.reason.clone(),
+            object: format!(
+                "{}/{}",
+                e.involved_object.kind.to_lowercase(),
+                e.involved_object.name
+            ),
+            message: e.message.clone(),
+            count: e.count.max(1),
+        })
+        .collect()
+}
+
+/// One step of the guided tour: the story of Kelsey Hightower's Kubernetes demos, told with the
+/// cluster at hand (its deployment, its Service, its nodes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TourStep {
+    pub title: &'static str,
+    /// The console line the step's button runs.
+    pub command: String,
+    /// What the cluster shows once the step is done.
+    pub done: bool,
+    /// What to look at on the board, and why it happens.
+    pub watch: String,
+}
+
+/// The guided tour, each step's command and state read from the board: deploy, expose, send
+/// traffic, update the image, fail a node. Steps already done (by the tour or by hand) are ticked.
+pub fn tour(board: &Board) -> Vec<TourStep> {
+    let deployment = board.deployments.iter().find(|d| d.namespace == "default");
+    let name = deployment.map_or("nginx", |d| d.name.as_str());
+    let service = board
+        .services
+        .iter()
+        .find(|s| s.namespace == "default" && s.name != "kubernetes");
+    let revision = deployment
+        .and_then(|d| d.replica_sets.iter().map(|r| r.revision).max())
+        .unwrap_or(0);
+    // The node with most of the deployment's pods: failing it shows the most healing.
+    let busiest = board
+        .nodes
+        .iter()
+        .filter(|n| n.ready)
+        .max_by_key(|n| {
+            (
+                n.pods.iter().filter(|p| p.owner == name).count(),
+                std::cmp::Reverse(n.name.clone()),
+            )
+        })
+        .map_or("node-1", |n| n.name.as_str());
+    let failed = board.nodes.iter().find(|n| !n.ready);
+    vec![
+        TourStep {
+            title: "Run a container",
+            command: format!("kubectl create deployment {name} --image=nginx:1.10 --replicas=5"),
+            done: deployment.is_some(),
+            watch: "The Deployment creates a ReplicaSet, which creates the pods. Each waits in \
+                    Pending until the scheduler picks a node for it, then drops into that node's \
+                    well: striped while its image is pulled and the container starts, solid once \
+                    ready. No one said which node: the scheduler decided (click a pod to see why)."
+                .into(),
+        },
+        TourStep {
+            title: "Expose it",
+            command: format!("kubectl expose deployment {name} --port=80"),
+            done: service.is_some(),
+            watch: "A Service gives the pods one stable address. Its endpoints are the pods that \
+                    match its selector and are ready: see the Services panel."
+                .into(),
+        },
+        TourStep {
+            title: "Send it traffic",
+            command: format!(
+                "traffic svc/{} --rps 50",
+                service.map_or(name, |s| s.name.as_str())
+            ),
+            done: service.is_some_and(|s| s.traffic_rps.is_some()),
+            watch:
+                "The chart shows each second's requests, coloured by the version that answered; \
+                    failed ones are red. A request fails when no ready pod is there to answer."
+                    .into(),
+        },
+        TourStep {
+            title: "Update the image",
+            command: match deployment {
+                Some(d) => format!(
+                    "kubectl set image deployment/{} {}={}",
+                    d.name,
+                    d.container,
+                    next_image(&d.image)
+                ),
+                None => format!("kubectl set image deployment/{name} nginx=nginx:1.11"),
+            },
+            done: revision >= 2,
+            watch: "A rolling update: the new ReplicaSet grows while the old one shrinks, never \
+                    beyond the budget shown in Deployments (maxSurge above, maxUnavailable below). \
+                    Watch the chart: requests fail if a pod gets traffic before it is ready (no \
+                    readinessProbe) or is stopped while still an endpoint (no preStop delay). The \
+                    Manifest editor's example has both: apply it, update it, and none fail."
+                .into(),
+        },
+        TourStep {
+            title: "Kill a node",
+            command: match failed {
+                Some(n) => format!("node restore {}", n.name),
+                None => format!("node fail {busiest}"),
+            },
+            done: failed.is_some(),
+            watch: "The node stops reporting. After 40 s the node controller marks it NotReady \
+                    and taints it; its pods tolerate that for 300 s, then are evicted, and their \
+                    ReplicaSet creates replacements on the other nodes. The old pods stay \
+                    Terminating: no kubelet is left to confirm they stopped. That is 6 minutes of \
+                    simulated time: pick 20× or 50× to watch it. Deleting a pod heals at once."
+                .into(),
+        },
+    ]
+}
+
+/// The image with its tag's last number increased (`nginx:1.10` → `nginx:1.11`), for the tour's
+/// update step; an image without a numbered tag is returned as it is.
+pub fn next_image(image: &str) -> String {
+    let tag_at = image
+        .rfind(':')
+        .filter(|&i| !image[i..].contains('/'))
+        .map(|i| i + 1);
+    let Some(start) = tag_at else {
+        return image.to_string();
+    };
+    let tag = &image[start..];
+    let digits = tag.len() - tag.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return image.to_string();
+    }
+    let (head, number) = image.split_at(image.len() - digits);
+    match number.parse::<u64>() {
+        Ok(n) => format!("{head}{}", n + 1),
+        Err(_) => image.to_string(),
+    }
 }
 
 /// The simulated clock as `HH:MM:SS` since the cluster started.
@@ -675,6 +888,52 @@ mod tests {
         // A node added or removed: no staging.
         let fewer = board_of(new.nodes[..3].to_vec());
         assert!(stage(&old, &fewer, 1, 0).1);
+    }
+
+    #[test]
+    fn next_image_bumps_the_tags_last_number() {
+        for (image, want) in [
+            ("nginx:1.10", "nginx:1.11"),
+            ("nginx:1.9", "nginx:1.10"),
+            ("redis:7", "redis:8"),
+            ("nginx", "nginx"),
+            ("nginx:latest", "nginx:latest"),
+            ("registry:5000/app", "registry:5000/app"),
+            ("registry:5000/app:v2", "registry:5000/app:v3"),
+            ("app:1.27-alpine", "app:1.27-alpine"),
+        ] {
+            assert_eq!(next_image(image), want, "{image}");
+        }
+    }
+
+    #[test]
+    fn tour_follows_the_cluster() {
+        let mut c = Cluster::new(ClusterConfig::default());
+        apply(
+            &mut c,
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-1\nstatus:\n  allocatable: {cpu: '4', memory: 8Gi, pods: '110'}\n",
+        );
+        c.run_until(Time(c.now().millis() + 2_000));
+        let steps = tour(&board(&c));
+        let done: Vec<bool> = steps.iter().map(|s| s.done).collect();
+        assert_eq!(done, [false; 5]);
+        assert_eq!(
+            steps[0].command,
+            "kubectl create deployment nginx --image=nginx:1.10 --replicas=5"
+        );
+        assert_eq!(steps[4].command, "node fail node-1");
+        apply(
+            &mut c,
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.12\n",
+        );
+        c.run_until(Time(c.now().millis() + 30_000));
+        let steps = tour(&board(&c));
+        assert!(steps[0].done && !steps[1].done);
+        assert_eq!(steps[1].command, "kubectl expose deployment web --port=80");
+        assert_eq!(
+            steps[3].command,
+            "kubectl set image deployment/web app=nginx:1.13"
+        );
     }
 
     #[test]

@@ -1,0 +1,123 @@
+// A new user on a slide-sized screen (1280×720), with no instructions but the page: follows the
+// "Start here" steps by clicking only — deploy, expose, send traffic, update the image, kill a
+// node — and the board, the chart, the console and the events show what happened at each step.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, screenshot, describeErrors, SEL } from './lib/browser.mjs';
+
+const T = 180_000;
+let app;
+
+function step(name, fn) {
+  return async () => {
+    try {
+      await fn(app.page);
+    } catch (e) {
+      if (app?.page) await screenshot(app.page, `failure-tour-${name}`).catch(() => {});
+      const extra = app ? describeErrors(app.errors) : '';
+      if (extra) e.message += `\n--- browser errors ---\n${extra}`;
+      throw e;
+    }
+  };
+}
+
+const tourButton = (page, i) => page.locator('[data-testid="tour-step"] button.cmd').nth(i);
+const stepsDone = (page) => page.locator('[data-testid="tour-step"][data-done="true"]').count();
+
+/** Clicks step `i`'s button and checks the console echoed the command it shows. */
+async function clickStep(page, i) {
+  const button = tourButton(page, i);
+  const command = (await button.innerText()).trim();
+  await button.click();
+  await page.waitForFunction(
+    ([sel, cmd]) => [...document.querySelectorAll(sel)].some((e) => e.innerText.includes(cmd)),
+    [SEL.consoleEntry, command],
+    { timeout: 10_000 },
+  );
+  return command;
+}
+
+/** Whether the element is wholly inside the viewport (nothing below the fold on a slide). */
+async function inView(page, selector) {
+  const box = await page.locator(selector).first().boundingBox();
+  const vp = page.viewportSize();
+  return box && box.y >= 0 && box.x >= 0 && box.y + box.height <= vp.height + 1 && box.x + box.width <= vp.width + 1;
+}
+
+const readyPods = (page) => page.evaluate(() =>
+  [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.ready === 'true' && p.dataset.status === 'Running'));
+
+describe('the guided tour, as a new user', () => {
+  before(async () => {
+    app = await openApp({ viewport: { width: 1280, height: 720 } });
+  }, { timeout: 120_000 });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('starts on a living cluster that says what to do, all on one screen', { timeout: T }, step('start', async (page) => {
+    assert.equal(await page.locator('[data-testid="tour-step"]').count(), 5);
+    assert.equal(await stepsDone(page), 0);
+    for (const sel of [SEL.consoleInput, '[data-testid="tour"]', SEL.node, SEL.simTime, SEL.playPause]) {
+      assert.ok(await inView(page, sel), `${sel} is visible without scrolling`);
+    }
+    assert.match(await tourButton(page, 0).innerText(), /^kubectl create deployment nginx --image=nginx:1\.10 --replicas=5$/);
+    await screenshot(page, 'tour-0-start');
+  }));
+
+  it('1: runs a container, and explains what the board shows', { timeout: T }, step('deploy', async (page) => {
+    await page.selectOption(SEL.speed, '5');
+    await clickStep(page, 0);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.ready === 'true').length === 5, null, { timeout: 60_000 });
+    const nodes = new Set((await page.evaluate(() => [...document.querySelectorAll('[data-kind="pod"]')].map((p) => p.dataset.node))));
+    assert.ok(nodes.size >= 2, `spread over nodes: ${[...nodes]}`);
+    assert.match(await page.locator('[data-testid="tour-watch"]').innerText(), /ReplicaSet.*scheduler/s);
+    // kubectl's events: the scheduler placed each pod, the kubelet started it.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="events"] li[data-reason="Started"]').length > 0, null, { timeout: 30_000 });
+    assert.match(await page.locator('[data-testid="events"]').innerText(), /pod\/nginx-/);
+    await screenshot(page, 'tour-1-deployed');
+  }));
+
+  it('2–3: exposes it and sends traffic; the chart appears where it can be seen', { timeout: T }, step('traffic', async (page) => {
+    await clickStep(page, 1);
+    await page.waitForFunction(() => /5 ready endpoint/.test(document.querySelector('[data-kind="service"][data-name="nginx"]')?.innerText ?? ''), null, { timeout: 30_000 });
+    await clickStep(page, 2);
+    await page.waitForSelector('[data-testid="traffic-chart"] rect', { timeout: 30_000 });
+    assert.ok(await inView(page, '[data-testid="traffic-chart"] svg'), 'the chart is on screen');
+    assert.equal(await stepsDone(page), 3);
+  }));
+
+  it('4: updates the image; both ReplicaSets show, then only the new version serves', { timeout: T }, step('update', async (page) => {
+    const command = await clickStep(page, 3);
+    assert.equal(command, 'kubectl set image deployment/nginx nginx=nginx:1.11');
+    await page.waitForFunction(() => document.querySelectorAll('[data-kind="deployment"][data-name="nginx"] [data-kind="replicaset"]').length === 2, null, { timeout: 30_000 });
+    await screenshot(page, 'tour-4-rolling');
+    await page.waitForFunction(() => {
+      const pods = [...document.querySelectorAll('[data-kind="pod"]')];
+      return pods.length === 5 && pods.every((p) => p.dataset.ready === 'true' && p.dataset.status === 'Running') && new Set(pods.map((p) => p.dataset.version)).size === 1;
+    }, null, { timeout: 90_000 });
+    assert.match(await page.locator('[data-testid="tour-watch"]').innerText(), /rolling update/);
+    // The chart's count is a real figure: requests answered, and failed ones counted in red.
+    assert.match(await page.locator('[data-testid="failed-requests"]').innerText(), /^\d+ failed$/);
+    assert.equal(await stepsDone(page), 4);
+  }));
+
+  it('5: kills a node; its pods are evicted and replaced on the others', { timeout: T }, step('node', async (page) => {
+    await page.selectOption(SEL.speed, '50');
+    const command = await clickStep(page, 4);
+    const victim = command.replace('node fail ', '');
+    await page.waitForFunction((n) => document.querySelector(`[data-kind="node"][data-name="${n}"]`)?.dataset.status === 'NotReady', victim, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="events"] li[data-reason="NodeNotReady"]').length > 0, null, { timeout: 30_000 });
+    assert.match(await tourButton(page, 4).innerText(), new RegExp(`^node restore ${victim}$`));
+    // 40 s to NotReady and 300 s of toleration: seconds at 50×.
+    await page.waitForFunction((n) => {
+      const pods = [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.node !== n);
+      return pods.filter((p) => p.dataset.ready === 'true').length === 5;
+    }, victim, { timeout: 90_000 });
+    assert.ok(await page.locator('[data-testid="events"] li[data-reason="TaintManagerEviction"]').count() > 0);
+    assert.match(await page.locator('[data-testid="tour-watch"]').innerText(), /evicted/);
+    await screenshot(page, 'tour-5-healed');
+    assert.deepEqual(app.errors.page, []);
+  }));
+});
