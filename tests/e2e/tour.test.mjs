@@ -121,3 +121,52 @@ describe('the guided tour, as a new user', () => {
     assert.deepEqual(app.errors.page, []);
   }));
 });
+
+describe('presenter controls', () => {
+  let p;
+  before(async () => {
+    p = await openApp({ viewport: { width: 1280, height: 720 } });
+  }, { timeout: 120_000 });
+  after(async () => {
+    await p?.close();
+  });
+
+  it('keyboard: k pauses and plays, . steps a second, + and − change speed, / focuses the console', { timeout: 60_000 }, async () => {
+    const page = p.page;
+    await page.locator('body').click({ position: { x: 5, y: 700 } });
+    await page.keyboard.press('k');
+    await page.waitForFunction(() => document.querySelector('[data-testid="play-pause"]').innerText.includes('Play'));
+    const before = await page.locator(SEL.simTime).innerText();
+    await page.keyboard.press('.');
+    await page.waitForFunction((b) => document.querySelector('[data-testid="sim-time"]').innerText !== b, before);
+    const secs = (t) => t.split(':').reduce((a, x) => a * 60 + Number(x), 0);
+    assert.equal(secs(await page.locator(SEL.simTime).innerText()) - secs(before), 1);
+    assert.equal(await page.locator(SEL.speed).inputValue(), '1');
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    assert.equal(await page.locator(SEL.speed).inputValue(), '5');
+    await page.keyboard.press('-');
+    assert.equal(await page.locator(SEL.speed).inputValue(), '2');
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'console-input');
+    // Typing in the console is typing, not shortcuts.
+    await page.keyboard.type('k+');
+    assert.equal(await page.locator(SEL.consoleInput).inputValue(), 'k+');
+    assert.equal(await page.locator(SEL.speed).inputValue(), '2');
+    assert.ok((await page.locator('[data-testid="play-pause"]').innerText()).includes('Play'));
+  });
+
+  it('postMessage: a slide deck runs a command and gets its output back', { timeout: 60_000 }, async () => {
+    const page = p.page;
+    const reply = await page.evaluate(() => new Promise((resolve) => {
+      window.addEventListener('message', (e) => { if (e.data?.type === 'kubeplay:output') resolve(e.data); });
+      window.postMessage({ type: 'kubeplay:run', id: 7, line: 'kubectl get nodes' }, '*');
+    }));
+    assert.equal(reply.id, 7);
+    assert.match(reply.output, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nnode-1\s+Ready/);
+    await page.evaluate(() => window.postMessage({ type: 'kubeplay:speed', speed: 20 }, '*'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="speed"]').value === '20');
+    await page.evaluate(() => window.postMessage({ type: 'kubeplay:play' }, '*'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="play-pause"]').innerText.includes('Pause'));
+  });
+});

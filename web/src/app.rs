@@ -97,14 +97,20 @@ pub fn app() -> Html {
     // Presenters embedding the board can hide the guided tour with `?tour=0`.
     let show_tour = *use_memo((), |_| url_param("tour").as_deref() != Some("0"));
 
-    // Install the API and the frame loop once.
+    // Install the API, the presenter's controls and the frame loop once.
     {
         let sim = sim.clone();
         let update = update.clone();
+        let deselect = {
+            let selected = selected.clone();
+            Callback::from(move |()| selected.set(None))
+        };
         use_effect_with((), move |_| {
             let u = update.clone();
             sim.borrow_mut().on_change = Some(Box::new(move || u.force_update()));
             install_api(&sim);
+            crate::presenter::install_messages(&sim, update.clone());
+            crate::presenter::install_keys(&sim, update.clone(), deselect);
             let last = Rc::new(RefCell::new(None::<f64>));
             let f: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
             let g = f.clone();

@@ -336,6 +336,7 @@ pub fn board_view(props: &BoardProps) -> Html {
                 <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
                 <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
                     <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
+                <li>{"Keys: "}{ for crate::presenter::SHORTCUTS.iter().map(|(k, what)| html! { <><kbd>{*k}</kbd>{format!(" {what}  ")}</> }) }</li>
                 <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB) and at least big enough to click."}</li>
             </ul>
         </details>

@@ -6,6 +6,7 @@ mod console;
 mod editor;
 mod inspector;
 mod panels;
+mod presenter;
 mod sim;
 
 fn main() {
