@@ -7,7 +7,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openApp, OUTPUT_DIR } from './lib/browser.mjs';
+import { openApp, screenshot, OUTPUT_DIR } from './lib/browser.mjs';
 
 const run = (page, line) => page.evaluate((l) => window.kubeplay.run(l), line);
 
@@ -76,6 +76,7 @@ describe('board frame times', () => {
     await run(page, 'kubectl create deployment web --image=nginx:1.10 --replicas=300');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.ready === 'true').length === 300, null, { timeout: 240_000, polling: 500 });
     results.idle_20x300 = await frames(page, 3000);
+    await screenshot(page, 'board-20-nodes-300-pods');
     // From `set image` until the last old pod is gone: the rollout as it animates.
     await run(page, 'kubectl set image deployment/web nginx=nginx:1.11');
     results.rollout_20x300 = await frames(page, 60_000, SETTLED, 300);

@@ -296,6 +296,7 @@ pub fn board_view(props: &BoardProps) -> Html {
     };
     html! {
         <>
+        <div class="board-scroll">
         <div class="pending" aria-label="Pending pods" onclick={on_piece_click(&props.on_select)}>
             <span class="pending-title">{format!("Pending ({})", b.pending.len())}</span>
             { for pieces(&b.pending[..b.pending.len().min(QUEUE_SHOWN)], None, props.selected.as_deref()) }
@@ -311,6 +312,18 @@ pub fn board_view(props: &BoardProps) -> Html {
                 html! { <NodeWell key={n.name.clone()} node={n.clone()} scale={scale} selected={sel} on_select={props.on_select.clone()} on_command={props.on_command.clone()} /> }
             }) }
             if b.nodes.is_empty() { <p class="hint">{"No nodes. Add one: node add node-1 --cpu 4 --memory 8Gi"}</p> }
+        </div>
+        <details class="legend" open=true>
+            <summary>{"How to read the board"}</summary>
+            <ul>
+                <li>{"Each node is a well. Its height is the CPU it can allocate; a piece's height is the CPU its pod requests and its width the memory."}</li>
+                <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
+                <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
+                    <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
+                <li>{"Keys: "}{ for crate::presenter::SHORTCUTS.iter().map(|(k, what)| html! { <><kbd>{*k}</kbd>{format!(" {what}  ")}</> }) }</li>
+                <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB) and at least big enough to click."}</li>
+            </ul>
+        </details>
         </div>
         if let Some(p) = selected_pod {
             <div class="pod-card" data-testid="pod-details" role="dialog" aria-label={format!("Pod {}", p.name)}>
@@ -329,17 +342,6 @@ pub fn board_view(props: &BoardProps) -> Html {
                 </div>
             </div>
         }
-        <details class="legend" open=true>
-            <summary>{"How to read the board"}</summary>
-            <ul>
-                <li>{"Each node is a well. Its height is the CPU it can allocate; a piece's height is the CPU its pod requests and its width the memory."}</li>
-                <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
-                <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
-                    <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
-                <li>{"Keys: "}{ for crate::presenter::SHORTCUTS.iter().map(|(k, what)| html! { <><kbd>{*k}</kbd>{format!(" {what}  ")}</> }) }</li>
-                <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB) and at least big enough to click."}</li>
-            </ul>
-        </details>
         </>
     }
 }
