@@ -41,7 +41,7 @@ impl Density {
         match self {
             Density::Normal => 240.0,
             Density::Compact => 150.0,
-            Density::Tiny => 84.0,
+            Density::Tiny => 72.0,
         }
     }
 }
@@ -232,8 +232,9 @@ fn node_well(props: &NodeWellProps) -> Html {
     let well_width = (100.0 * n.memory_allocatable_bytes as f64 / scale.memory_bytes.max(1) as f64)
         .clamp(34.0, 100.0);
     // Pieces are at least 18px high to stay readable and clickable, less when that many would
-    // not fit: the well must not look fuller than the node is.
-    let min_piece = (well_px / n.pods.len().max(1) as f64).clamp(3.0, 18.0) - 1.0;
+    // not fit: minimum-size pieces fill at most half the well, which must not look much fuller
+    // than the node is.
+    let min_piece = (well_px / (2 * n.pods.len().max(1)) as f64).clamp(3.0, 18.0) - 1.0;
     html! {
         <div key={n.name.clone()} class={classes!("node", (!n.ready).then_some("notready"), n.cordoned.then_some("cordoned"), n.fragmented.then_some("fragmented"))}
              data-kind="node" data-name={n.name.clone()} data-status={n.status.clone()}>
