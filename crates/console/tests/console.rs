@@ -788,6 +788,66 @@ kubectl describe pod nope",
 }
 
 #[test]
+fn describe_a_pod_no_node_fits() {
+    check(
+        "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: huge
+spec:
+  containers:
+  - name: app
+    image: nginx:1.25
+    resources:
+      requests:
+        cpu: \"100\"
+EOF
+sleep 5s
+kubectl describe pod huge",
+        expect![[r#"
+            $ kubectl apply -f - <<EOF
+            pod/huge created
+            $ sleep 5s
+            $ kubectl describe pod huge
+            Name:             huge
+            Namespace:        default
+            Priority:         0
+            Service Account:  default
+            Node:             <none>
+            Labels:           <none>
+            Annotations:      scheduler-simulator/filter-result: {"node-1":{"NodeName":"passed","NodeResourcesFit":"Insufficient cpu","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-2":{"NodeName":"passed","NodeResourcesFit":"Insufficient cpu","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-3":{"NodeName":"passed","NodeResourcesFit":"Insufficient cpu","NodeUnschedulable":"passed","TaintToleration":"passed"}}
+                              scheduler-simulator/finalscore-result: {}
+                              scheduler-simulator/score-result: {}
+            Status:           Pending
+            IP:               
+            IPs:              <none>
+            Containers:
+              app:
+                Image:      nginx:1.25
+                Port:       <none>
+                Host Port:  <none>
+                Requests:
+                  cpu:        100
+                Environment:  <none>
+                Mounts:       <none>
+            Conditions:
+              Type           Status
+              PodScheduled   False 
+            Volumes:         <none>
+            QoS Class:       Burstable
+            Node-Selectors:  <none>
+            Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+            Events:
+              Type     Reason            Age   From               Message
+              ----     ------            ----  ----               -------
+              Warning  FailedScheduling  4s    default-scheduler  0/3 nodes are available: 3 Insufficient cpu.
+        "#]],
+    );
+}
+
+#[test]
 fn describe_a_pod() {
     check(
         "kubectl run web --image=nginx:1.25 --port=80

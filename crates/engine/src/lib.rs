@@ -432,8 +432,15 @@ impl Cluster {
                 for s in services {
                     self.schedule_in(delays::CONTROLLER, Task::SyncEndpoints(ns.clone(), s));
                 }
-                if ev.type_ == WatchType::Deleted || p.spec.node_name.is_empty() {
-                    // A freed slot or a new pod: the scheduling queue moves pods back to active.
+                // A freed slot or a new pod: the scheduling queue moves pods back to active. The
+                // scheduler's own write of an unschedulable pod's PodScheduled=False is not news
+                // to it (upstream requeues on cluster events, not on its own status writes).
+                let own_status_write = ev.type_ == WatchType::Modified
+                    && p.condition("PodScheduled")
+                        .is_some_and(|c| c.status == "False" && c.reason == "Unschedulable");
+                if ev.type_ == WatchType::Deleted
+                    || (p.spec.node_name.is_empty() && !own_status_write)
+                {
                     self.schedule_in(delays::SCHEDULER, Task::Schedule);
                 }
                 if !p.spec.node_name.is_empty() && ev.type_ != WatchType::Deleted {

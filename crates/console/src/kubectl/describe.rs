@@ -722,23 +722,18 @@ fn container(w: &mut Writer, c: &Container, st: Option<&kubeplay_api::core::Cont
             w.line(&format!("      {}", a.as_str().unwrap_or("")));
         }
     }
-    match st {
-        Some(st) => {
-            state_lines(w, "State", &st.state);
-            if !st.last_state.is_empty() {
-                state_lines(w, "Last State", &st.last_state);
-            }
-            w.line(&format!(
-                "    Ready:\t{}",
-                if st.ready { "True" } else { "False" }
-            ));
-            w.line(&format!("    Restart Count:\t{}", st.restart_count));
+    // A container the kubelet has not reported yet (the pod is not scheduled) has no State,
+    // Ready or Restart Count lines, as in kubectl.
+    if let Some(st) = st {
+        state_lines(w, "State", &st.state);
+        if !st.last_state.is_empty() {
+            state_lines(w, "Last State", &st.last_state);
         }
-        None => {
-            w.line("    State:\tWaiting");
-            w.line("    Ready:\tFalse");
-            w.line("    Restart Count:\t0");
-        }
+        w.line(&format!(
+            "    Ready:\t{}",
+            if st.ready { "True" } else { "False" }
+        ));
+        w.line(&format!("    Restart Count:\t{}", st.restart_count));
     }
     resources(w, "    ", c);
     probe(w, "    ", "Liveness", &c.liveness_probe, c);
