@@ -77,6 +77,13 @@ fn install_api(sim: &SimRef) {
     });
     let _ = js_sys::Reflect::set(&api, &"benchScheduler".into(), bench.as_ref());
     bench.forget();
+    // The trace of a script on a fresh cluster (`kubeplay run --seed N --trace` natively), for
+    // the browser suite's check that wasm and native runs agree byte for byte.
+    let trace = Closure::<dyn Fn(f64, String) -> String>::new(|seed: f64, script: String| {
+        kubeplay_console::trace_of(seed.max(0.0) as u64, &script)
+    });
+    let _ = js_sys::Reflect::set(&api, &"traceOf".into(), trace.as_ref());
+    trace.forget();
     let _ = js_sys::Reflect::set(&window, &"kubeplay".into(), &api);
 }
 

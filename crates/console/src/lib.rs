@@ -49,6 +49,26 @@ pub struct Output {
     pub finished: bool,
 }
 
+/// The trace of `script` run on the default scenario with `seed` and the simulated clock, as the
+/// CLI writes it with `--trace` (JSON Lines). The same in every build: the native tests and the
+/// browser suite compare it with the same committed file (`tests/fixtures/trace/`).
+pub fn trace_of(seed: u64, script: &str) -> String {
+    let mut s = Session::new(SessionConfig {
+        cluster: ClusterConfig {
+            seed,
+            record_trace: true,
+        },
+        clock: Clock::Simulated,
+    });
+    let _ = s.load_named_scenario("default");
+    let _ = s.run(script);
+    let mut text = s.cluster().trace().unwrap_or_default().join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text
+}
+
 /// Who moves simulated time while a command waits (`rollout status`, `wait`, `get -w`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Clock {
