@@ -110,6 +110,9 @@ describe('the guided tour, as a new user', () => {
     await page.waitForFunction((n) => document.querySelector(`[data-kind="node"][data-name="${n}"]`)?.dataset.status === 'NotReady', victim, { timeout: 30_000 });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="events"] li[data-reason="NodeNotReady"]').length > 0, null, { timeout: 30_000 });
     assert.match(await tourButton(page, 4).innerText(), new RegExp(`^node restore ${victim}$`));
+    // The failed node counts down to the eviction of its pods.
+    await page.waitForFunction((n) => /pods evicted in \d/.test(document.querySelector(`[data-kind="node"][data-name="${n}"] [data-testid="eviction"]`)?.innerText ?? ''), victim, { timeout: 30_000 });
+    await screenshot(page, 'tour-5-countdown');
     // 40 s to NotReady and 300 s of toleration: seconds at 50×.
     await page.waitForFunction((n) => {
       const pods = [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.node !== n);

@@ -243,6 +243,11 @@ fn node_well(props: &NodeWellProps) -> Html {
                 <span class={classes!("badge", if n.ready {"ok"} else {"bad"})}>{&n.status}</span>
                 if let Some(z) = &n.zone { <span class="zone" title="topology.kubernetes.io/zone">{z}</span> }
             </div>
+            if let Some(ms) = n.eviction_in_ms {
+                <div class="evict" data-testid="eviction" title="Taint-based eviction: its pods tolerate the NoExecute taint for tolerationSeconds (300 s by default), then are deleted and replaced elsewhere">
+                    { if ms > 0 { format!("pods evicted in {}", kubeplay_api::summary::human_duration(ms)) } else { "evicting pods".to_string() } }
+                </div>
+            }
             <div class="taints">
                 { for n.taints.iter().map(|t| html!{ <span class="taint" title="taint">{t}</span> }) }
             </div>

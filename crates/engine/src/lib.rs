@@ -28,6 +28,7 @@ use kubeplay_api::{ApiError, Kind, LabelSelector, Object, ObjectMeta, Time};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 
+pub use controllers::node_lifecycle::eviction_time;
 pub use kubelet::{timing as kubelet_timing, ContainerRuntimeView, MountedVolume, PodRuntimeView};
 pub use store::{Key, WatchEvent, WatchType};
 pub use traffic::TrafficSample;

@@ -44,6 +44,9 @@ pub struct NodeView {
     pub pods: Vec<Rc<PodView>>,
     /// Room is left but no pending pod fits in it: fragmentation.
     pub fragmented: bool,
+    /// Milliseconds until taint-based eviction deletes the first of its pods (0: under way),
+    /// while the node has NoExecute taints that some pod tolerates only for a while.
+    pub eviction_in_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,6 +258,25 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 pub fn board(cluster: &Cluster) -> Board {
     let owners = owner_names(cluster);
+    let now = cluster.now();
+    // NoExecute taints by node, for the eviction countdown.
+    let no_execute: BTreeMap<&str, Vec<&kubeplay_api::core::Taint>> = cluster
+        .list(Kind::Node, None, None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Node(n) => Some((
+                n.metadata.name.as_str(),
+                n.spec
+                    .taints
+                    .iter()
+                    .filter(|t| t.effect == "NoExecute")
+                    .collect::<Vec<_>>(),
+            )),
+            _ => None,
+        })
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    let mut evictions: BTreeMap<String, Time> = BTreeMap::new();
     let mut by_node: BTreeMap<String, Vec<(Option<Time>, PodView)>> = BTreeMap::new();
     let mut pending: Vec<(i32, Option<Time>, PodView)> = Vec::new();
     for o in cluster.list(Kind::Pod, None, None) {
@@ -267,6 +289,15 @@ pub fn board(cluster: &Cluster) -> Board {
                 v,
             ));
         } else {
+            if let Some(taints) = no_execute.get(p.spec.node_name.as_str()) {
+                if let Some(at) = (!p.is_terminating())
+                    .then(|| kubeplay_engine::eviction_time(p, taints, now))
+                    .flatten()
+                {
+                    let e = evictions.entry(p.spec.node_name.clone()).or_insert(at);
+                    *e = (*e).min(at);
+                }
+            }
             // Creation time never changes, so a piece keeps its place (and its DOM element, whose
             // drop animation would replay if it moved).
             by_node
@@ -351,6 +382,9 @@ pub fn board(cluster: &Cluster) -> Board {
             pods_allocatable: pods_alloc,
             pods,
             fragmented,
+            eviction_in_ms: evictions
+                .get(&n.metadata.name)
+                .map(|at| (at.millis() - now.millis()).max(0)),
         }));
     }
     // node-2 before node-10, as a person counts (kubectl sorts by plain string order).
@@ -819,6 +853,7 @@ mod tests {
                 })
                 .collect(),
             fragmented: false,
+            eviction_in_ms: None,
         })
     }
 
@@ -933,6 +968,35 @@ mod tests {
         assert_eq!(
             steps[3].command,
             "kubectl set image deployment/web app=nginx:1.13"
+        );
+    }
+
+    #[test]
+    fn a_failed_nodes_eviction_countdown() {
+        let mut c = Cluster::new(ClusterConfig::default());
+        apply(
+            &mut c,
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-1\nstatus:\n  allocatable: {cpu: '4', memory: 8Gi, pods: '110'}\n",
+        );
+        apply(
+            &mut c,
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.12\n",
+        );
+        let at = |c: &Cluster, s: i64| Time(c.now().millis() + s * 1000);
+        c.run_until(at(&c, 30));
+        assert_eq!(board(&c).nodes[0].eviction_in_ms, None);
+        c.fail_node("node-1").unwrap();
+        c.run_until(at(&c, 100));
+        let n = &board(&c).nodes[0];
+        assert!(!n.ready);
+        // Tainted about 40 s after the failure; the pods' default toleration is 300 s.
+        let left = n.eviction_in_ms.expect("a countdown");
+        assert!((200_000..=300_000).contains(&left), "{left}");
+        c.run_until(at(&c, left / 1000 + 5));
+        assert_eq!(
+            board(&c).nodes[0].eviction_in_ms,
+            None,
+            "evicted: nothing left to count"
         );
     }
 

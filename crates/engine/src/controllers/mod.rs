@@ -4,5 +4,5 @@ mod deployment;
 mod deployment_util;
 mod endpoints;
 mod garbage;
-mod node_lifecycle;
+pub(crate) mod node_lifecycle;
 mod replicaset;

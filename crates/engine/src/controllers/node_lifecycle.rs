@@ -175,37 +175,9 @@ impl Cluster {
             })
             .collect();
         for pod in pods {
-            let mut evict_at: Option<Time> = None;
-            let mut forever = true;
-            for taint in &no_execute {
-                let used: Vec<_> = pod
-                    .spec
-                    .tolerations
-                    .iter()
-                    .filter(|t| t.tolerates(taint))
-                    .collect();
-                let added = taint.time_added.unwrap_or(now);
-                // getMinTolerationTime: an untolerated taint or a non-positive tolerationSeconds
-                // evicts at once; no tolerationSeconds at all tolerates forever.
-                let delay = if used.is_empty()
-                    || used
-                        .iter()
-                        .any(|t| t.toleration_seconds.is_some_and(|s| s <= 0))
-                {
-                    Some(0)
-                } else {
-                    used.iter().filter_map(|t| t.toleration_seconds).min()
-                };
-                if let Some(d) = delay {
-                    forever = false;
-                    let t = added.plus_millis(d * 1000);
-                    evict_at = Some(evict_at.map_or(t, |e: Time| e.min(t)));
-                }
-            }
-            if forever {
+            let Some(at) = eviction_time(&pod, &no_execute, now) else {
                 continue;
-            }
-            let Some(at) = evict_at else { continue };
+            };
             if at <= now {
                 let key = Key::new(Kind::Pod, &pod.metadata.namespace, &pod.metadata.name);
                 self.event(
@@ -284,4 +256,35 @@ fn add_taint(node: &mut kubeplay_api::Node, key: &str, effect: &str, now: Time) 
             time_added: (effect == "NoExecute").then_some(now),
         });
     }
+}
+
+/// When taint-based eviction deletes `pod` from a node with these NoExecute taints
+/// (`getMinTolerationTime`): at once for a taint it does not tolerate or tolerates for a
+/// non-positive time, else when its shortest `tolerationSeconds` runs out after the taint was
+/// added; `None` when it tolerates every taint forever. Shared with the board's countdown.
+pub fn eviction_time(pod: &kubeplay_api::Pod, no_execute: &[&Taint], now: Time) -> Option<Time> {
+    let mut evict_at: Option<Time> = None;
+    for taint in no_execute {
+        let used: Vec<_> = pod
+            .spec
+            .tolerations
+            .iter()
+            .filter(|t| t.tolerates(taint))
+            .collect();
+        let added = taint.time_added.unwrap_or(now);
+        let delay = if used.is_empty()
+            || used
+                .iter()
+                .any(|t| t.toleration_seconds.is_some_and(|s| s <= 0))
+        {
+            Some(0)
+        } else {
+            used.iter().filter_map(|t| t.toleration_seconds).min()
+        };
+        if let Some(d) = delay {
+            let t = added.plus_millis(d * 1000);
+            evict_at = Some(evict_at.map_or(t, |e: Time| e.min(t)));
+        }
+    }
+    evict_at
 }
