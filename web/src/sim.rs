@@ -38,6 +38,8 @@ pub struct View {
 /// and paint, so the board catches up a few nodes a frame instead (`stage`), and simulated time
 /// waits for it (`Sim::frame`).
 const PIECES_PER_FRAME: usize = 16;
+/// Past 1,600 pods, one more piece a frame per this many pods (3,000 pods: 30 a frame).
+const PODS_PER_EXTRA_PIECE: usize = 100;
 
 /// Wall-clock milliseconds between two recomputations of the view while the cluster keeps
 /// changing: CSS animates in between, and 20 updates a second read as continuous.
@@ -247,8 +249,12 @@ impl Sim {
         let target = v.board.clone();
         let shown = match self.shown.take() {
             Some(shown) if !Rc::ptr_eq(&shown, &target) => {
+                // Big clusters draw in smaller wells (cheaper pieces, most of them off screen):
+                // a budget that grows with the pod count keeps their rollouts moving.
+                let pods: usize = target.nodes.iter().map(|n| n.pods.len()).sum();
+                let budget = PIECES_PER_FRAME.max(pods / PODS_PER_EXTRA_PIECE);
                 let (board, done) =
-                    kubeplay_view::stage(&shown, &target, PIECES_PER_FRAME, self.stage_from);
+                    kubeplay_view::stage(&shown, &target, budget, self.stage_from);
                 self.stage_from = self.stage_from.wrapping_add(1);
                 if done {
                     target
