@@ -173,3 +173,25 @@ describe('presenter controls', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="play-pause"]').innerText.includes('Pause'));
   });
 });
+
+describe('panels picked in the URL', () => {
+  it('?panels=traffic shows the board and the traffic chart only', { timeout: 60_000 }, async () => {
+    const p = await openApp({ viewport: { width: 1280, height: 720 } });
+    try {
+      const page = p.page;
+      await page.goto(`${p.url.replace(/\/?(\?.*)?$/, '/')}?panels=traffic&speed=20`);
+      await page.waitForFunction(() => window.kubeplay && document.querySelectorAll('[data-kind="node"]').length === 3);
+      for (const sel of [SEL.consoleInput, '[data-testid="tour"]', '[data-testid="events"]', '[data-testid="activity"]']) {
+        assert.equal(await page.locator(sel).count(), 0, `${sel} hidden`);
+      }
+      await page.evaluate(() => window.kubeplay.run('kubectl create deployment web --image=nginx:1.10 --replicas=3\nkubectl expose deployment web --port=80\ntraffic svc/web --rps 10'));
+      await page.waitForSelector('[data-testid="traffic-chart"] rect', { timeout: 30_000 });
+      // The board takes the console's room: the wells reach the bottom half of the screen.
+      const box = await page.locator('.board-area').boundingBox();
+      assert.ok(box.height > 600, `board height ${box.height}`);
+      await screenshot(page, 'panels-traffic');
+    } finally {
+      await p.close();
+    }
+  });
+});

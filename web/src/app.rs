@@ -101,8 +101,13 @@ pub fn app() -> Html {
     let update = use_force_update();
     let theme = use_state(|| url_param("theme").unwrap_or_else(|| "light".into()));
     let selected = use_state(|| None::<String>);
-    // Presenters embedding the board can hide the guided tour with `?tour=0`.
-    let show_tour = *use_memo((), |_| url_param("tour").as_deref() != Some("0"));
+    // Presenters pick the panels beside the board (`?panels=traffic,console`, `?tour=0`).
+    let panels = *use_memo((), |_| {
+        crate::presenter::Panels::from_url(
+            url_param("panels").as_deref(),
+            url_param("tour").as_deref(),
+        )
+    });
 
     // Install the API, the presenter's controls and the frame loop once.
     {
@@ -305,22 +310,26 @@ pub fn app() -> Html {
                     <button class="theme" onclick={on_theme} aria-label="Switch light or dark theme">{ if *theme == "dark" { "Light" } else { "Dark" } }</button>
                 </div>
             </header>
-            <main class="layout">
+            <main class="layout" data-side={panels.side().to_string()} data-console={panels.console.to_string()}>
                 <section class="board-area" aria-label="Cluster board">
                     <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
                 </section>
-                <aside class="side" aria-label="Workloads, traffic and activity">
-                    <TrafficPanel samples={view.traffic.clone()} totals={view.traffic_totals} />
-                    if show_tour { <TourPanel steps={kubeplay_view::tour(&board)} on_command={run_command.clone()} /> }
-                    <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} />
-                    <ServicePanel services={board.services.clone()} on_command={run_command.clone()} />
-                    <ActivityPanel activity={view.activity.clone()} />
-                    <EventsPanel events={view.events.clone()} />
-                    <crate::editor::ManifestEditor on_apply={on_apply_manifest} />
-                </aside>
-                <section class="console-area" aria-label="Console">
-                    <ConsoleView entries={entries} on_command={run_command} />
-                </section>
+                if panels.side() {
+                    <aside class="side" aria-label="Workloads, traffic and activity">
+                        if panels.traffic { <TrafficPanel samples={view.traffic.clone()} totals={view.traffic_totals} /> }
+                        if panels.tour { <TourPanel steps={kubeplay_view::tour(&board)} on_command={run_command.clone()} /> }
+                        if panels.deployments { <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} /> }
+                        if panels.services { <ServicePanel services={board.services.clone()} on_command={run_command.clone()} /> }
+                        if panels.activity { <ActivityPanel activity={view.activity.clone()} /> }
+                        if panels.events { <EventsPanel events={view.events.clone()} /> }
+                        if panels.editor { <crate::editor::ManifestEditor on_apply={on_apply_manifest} /> }
+                    </aside>
+                }
+                if panels.console {
+                    <section class="console-area" aria-label="Console">
+                        <ConsoleView entries={entries} on_command={run_command} />
+                    </section>
+                }
             </main>
         </div>
     }

@@ -253,8 +253,7 @@ impl Sim {
                 // a budget that grows with the pod count keeps their rollouts moving.
                 let pods: usize = target.nodes.iter().map(|n| n.pods.len()).sum();
                 let budget = PIECES_PER_FRAME.max(pods / PODS_PER_EXTRA_PIECE);
-                let (board, done) =
-                    kubeplay_view::stage(&shown, &target, budget, self.stage_from);
+                let (board, done) = kubeplay_view::stage(&shown, &target, budget, self.stage_from);
                 self.stage_from = self.stage_from.wrapping_add(1);
                 if done {
                     target
