@@ -36,7 +36,8 @@ impl Density {
             Density::Tiny => "tiny",
         }
     }
-    /// The height of the largest node's well, in pixels (as style.css).
+    /// The height of the largest node's well, in pixels (set on the well; style.css has the
+    /// normal one as a default).
     fn well_px(self) -> f64 {
         match self {
             Density::Normal => 240.0,
@@ -322,7 +323,7 @@ pub fn board_view(props: &BoardProps) -> Html {
         <details class="legend" open=true>
             <summary>{"How to read the board"}</summary>
             <ul>
-                <li>{"Each node is a well. Its height is the CPU it can allocate; a piece's height is the CPU its pod requests and its width the memory."}</li>
+                <li>{"Each node is a well, drawn to scale with the largest node: its height is the CPU it can allocate, its width the memory. A piece's height is the CPU its pod requests, its width the memory."}</li>
                 <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
                 <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
                     <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
