@@ -57,7 +57,7 @@ describe('the guided tour, as a new user', () => {
   });
 
   it('starts on a living cluster that says what to do, all on one screen', { timeout: T }, step('start', async (page) => {
-    assert.equal(await page.locator('[data-testid="tour-step"]').count(), 5);
+    assert.equal(await page.locator('[data-testid="tour-step"]').count(), 6);
     assert.equal(await stepsDone(page), 0);
     for (const sel of [SEL.consoleInput, '[data-testid="tour"]', SEL.node, SEL.simTime, SEL.playPause]) {
       assert.ok(await inView(page, sel), `${sel} is visible without scrolling`);
@@ -121,6 +121,13 @@ describe('the guided tour, as a new user', () => {
     assert.ok(await page.locator('[data-testid="events"] li[data-reason="TaintManagerEviction"]').count() > 0);
     assert.match(await page.locator('[data-testid="tour-watch"]').innerText(), /evicted/);
     await screenshot(page, 'tour-5-healed');
+  }));
+
+  it('6: packs like Tetris: the bin-packing profile, in force and shown in the header', { timeout: T }, step('tetris', async (page) => {
+    assert.equal(await clickStep(page, 5), 'kubectl apply -f schedulers/bin-packing.yaml');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="tour-step"][data-done="true"]').length === 6, null, { timeout: 10_000 });
+    assert.equal(await page.locator('[data-testid="scheduler-profile"]').inputValue(), 'bin-packing');
+    assert.match(await page.locator('[data-testid="tour-watch"]').innerText(), /MostAllocated/);
     assert.deepEqual(app.errors.page, []);
   }));
 });

@@ -240,7 +240,6 @@ pub fn app() -> Html {
                 let id = sel.value();
                 let mut s = sim.borrow_mut();
                 s.run_line(&format!("kubectl apply -f schedulers/{id}.yaml"));
-                s.profile = id;
                 drop(s);
                 update.force_update();
             }

@@ -205,7 +205,7 @@ pub struct TourProps {
     pub on_command: Callback<String>,
 }
 
-/// "Start here": the story in five steps, each a button that runs its kubectl command (echoed in
+/// "Start here": the story in six steps, each a button that runs its kubectl command (echoed in
 /// the console), with what to watch for the step last done.
 #[function_component(TourPanel)]
 pub fn tour_panel(props: &TourProps) -> Html {

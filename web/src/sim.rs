@@ -178,6 +178,17 @@ impl Sim {
     pub fn run_line(&mut self, line: &str) -> Vec<u64> {
         self.dirty = true;
         let outputs = self.session.run(line);
+        // A named profile applied from the console (or the tour) shows in the header's menu.
+        let applied = line
+            .trim()
+            .strip_prefix("kubectl apply -f schedulers/")
+            .and_then(|rest| rest.strip_suffix(".yaml"));
+        if let Some(id) = applied {
+            let ok = outputs.last().is_some_and(|o| o.status == 0);
+            if ok && self.profiles.iter().any(|(p, _, _)| p == id) {
+                self.profile = id.to_string();
+            }
+        }
         let ids: Vec<u64> = outputs.iter().map(|o| o.id).collect();
         self.merge(outputs);
         ids

@@ -23,6 +23,8 @@ pub struct Board {
     pub pending: Vec<Rc<PodView>>,
     pub deployments: Vec<DeploymentView>,
     pub services: Vec<ServiceView>,
+    /// A KubeSchedulerConfiguration was applied (a profile picked in the header, or by hand).
+    pub scheduler_configured: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -397,6 +399,7 @@ pub fn board(cluster: &Cluster) -> Board {
         pending,
         deployments,
         services,
+        scheduler_configured: cluster.scheduler_config().is_some(),
     }
 }
 
@@ -641,7 +644,7 @@ pub struct TourStep {
 }
 
 /// The guided tour, each step's command and state read from the board: deploy, expose, send
-/// traffic, update the image, fail a node. Steps already done (by the tour or by hand) are ticked.
+/// traffic, update the image, fail a node, pack like Tetris. Steps already done (by the tour or by hand) are ticked.
 pub fn tour(board: &Board) -> Vec<TourStep> {
     let deployment = board.deployments.iter().find(|d| d.namespace == "default");
     let name = deployment.map_or("nginx", |d| d.name.as_str());
@@ -727,6 +730,19 @@ pub fn tour(board: &Board) -> Vec<TourStep> {
                     ReplicaSet creates replacements on the other nodes. The old pods stay \
                     Terminating: no kubelet is left to confirm they stopped. That is 6 minutes of \
                     simulated time: pick 20× or 50× to watch it. Deleting a pod heals at once."
+                .into(),
+        },
+        TourStep {
+            title: "Pack like Tetris",
+            // The web app writes the named profiles as files (the header's Scheduler menu
+            // applies the same ones).
+            command: "kubectl apply -f schedulers/bin-packing.yaml".into(),
+            done: board.scheduler_configured,
+            watch: "The scheduler now scores a node higher the fuller it is (NodeResourcesFit \
+                    MostAllocated) instead of the emptier: new pods stack into the fullest node \
+                    that fits, leaving whole nodes free for big pieces. Scale up with +1 and \
+                    watch where they land; click one to see the scores. The Scheduler menu in \
+                    the header switches back."
                 .into(),
         },
     ]
@@ -864,6 +880,7 @@ mod tests {
             pending: vec![],
             deployments: vec![],
             services: vec![],
+            scheduler_configured: false,
         }
     }
 
@@ -951,7 +968,7 @@ mod tests {
         c.run_until(Time(c.now().millis() + 2_000));
         let steps = tour(&board(&c));
         let done: Vec<bool> = steps.iter().map(|s| s.done).collect();
-        assert_eq!(done, [false; 5]);
+        assert_eq!(done, [false; 6]);
         assert_eq!(
             steps[0].command,
             "kubectl create deployment nginx --image=nginx:1.10 --replicas=5"
