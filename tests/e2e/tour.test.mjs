@@ -202,3 +202,28 @@ describe('panels picked in the URL', () => {
     }
   });
 });
+
+describe("the tour's promise", () => {
+  it("the editor's example (readinessProbe and preStop) rolls out under traffic with no failed request", { timeout: 120_000 }, async () => {
+    const p = await openApp({ viewport: { width: 1280, height: 720 } });
+    try {
+      const page = p.page;
+      const run = (line) => page.evaluate((l) => window.kubeplay.run(l), line);
+      await page.selectOption(SEL.speed, '10');
+      await page.locator('.editor summary').click();
+      await page.locator('[data-testid="manifest-apply"]').click();
+      await run('kubectl expose deployment web --port=80');
+      await page.waitForFunction(() => document.querySelectorAll('[data-kind="pod"][data-ready="true"]').length === 4, null, { timeout: 60_000 });
+      await page.waitForFunction(() => /4 ready endpoint/.test(document.querySelector('[data-kind="service"][data-name="web"]')?.innerText ?? ''), null, { timeout: 30_000 });
+      await run('traffic svc/web --rps 50');
+      await run('kubectl set image deployment/web web=nginx:1.11');
+      const status = await run('kubectl rollout status deployment/web');
+      assert.match(status, /successfully rolled out/);
+      await page.waitForFunction(() => /of [1-9]\d{2,} requests/.test(document.querySelector('.traffic .okcount')?.innerText ?? ''), null, { timeout: 30_000 });
+      assert.equal(await page.locator('[data-testid="failed-requests"]').innerText(), '0 failed');
+      await screenshot(page, 'zero-failed-rollout');
+    } finally {
+      await p.close();
+    }
+  });
+});
