@@ -94,7 +94,7 @@ pub fn app() -> Html {
         let scenario = url_param("scenario").unwrap_or_else(|| "default".into());
         let mut s = Sim::new(seed, &scenario);
         if let Some(speed) = url_param("speed").and_then(|s| s.parse::<f64>().ok()) {
-            s.speed = speed.clamp(0.5, 50.0);
+            s.set_speed(speed);
         }
         s
     });
@@ -188,7 +188,7 @@ pub fn app() -> Html {
         kubeplay_view::inspect(cluster, &ns, name)
     });
     let playing = s.playing;
-    let profile = s.profile.clone();
+    let profile = s.profile().to_string();
     let profiles = s.profiles.clone();
     let speed = s.speed;
     drop(s);
@@ -208,8 +208,7 @@ pub fn app() -> Html {
         let update = update.clone();
         Callback::from(move |_| {
             let mut s = sim.borrow_mut();
-            s.session.cluster_mut().advance(1_000);
-            s.collect();
+            s.step_second();
             drop(s);
             update.force_update();
         })
@@ -223,7 +222,7 @@ pub fn app() -> Html {
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
             {
                 if let Ok(v) = sel.value().parse::<f64>() {
-                    sim.borrow_mut().speed = v;
+                    sim.borrow_mut().set_speed(v);
                     update.force_update();
                 }
             }
@@ -304,6 +303,7 @@ pub fn app() -> Html {
                             { for profiles.iter().map(|(id, title, desc)| html! {
                                 <option value={id.clone()} title={desc.clone()} selected={&profile == id}>{title.clone()}</option>
                             }) }
+                            if profile == "custom" { <option value="custom" disabled=true selected=true>{"Custom (applied by hand)"}</option> }
                         </select>
                     </label>
                     <button class="theme" onclick={on_theme} aria-label="Switch light or dark theme">{ if *theme == "dark" { "Light" } else { "Dark" } }</button>

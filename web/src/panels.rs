@@ -32,7 +32,7 @@ pub fn rollout_panel(props: &RolloutProps) -> Html {
                     let on = props.on_command.clone();
                     let input = image_input.clone();
                     let name = name.clone();
-                    let container_image = d.replica_sets.iter().find(|r| r.is_new).map(|r| r.image.clone()).unwrap_or_default();
+                    let container_image = d.image.clone();
                     Callback::from(move |_| {
                         let Some(el) = input.cast::<HtmlInputElement>() else { return };
                         let img = el.value();

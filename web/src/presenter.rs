@@ -99,14 +99,14 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
                 "." => {
                     let mut s = sim.borrow_mut();
                     if !s.playing {
-                        s.session.cluster_mut().advance(1_000);
-                        s.collect();
+                        s.step_second();
                     }
                     true
                 }
                 "+" | "=" | "-" | "_" => {
                     let mut s = sim.borrow_mut();
-                    s.speed = next_speed(s.speed, matches!(e.key().as_str(), "+" | "="));
+                    let speed = next_speed(s.speed, matches!(e.key().as_str(), "+" | "="));
+                    s.set_speed(speed);
                     true
                 }
                 "/" => {
@@ -192,7 +192,7 @@ pub fn install_messages(sim: &SimRef, update: UseForceUpdateHandle) {
                 "kubeplay:pause" => sim.borrow_mut().playing = false,
                 "kubeplay:speed" => {
                     if let Some(v) = field(&data, "speed").as_f64() {
-                        sim.borrow_mut().speed = v.clamp(0.5, 50.0);
+                        sim.borrow_mut().set_speed(v);
                     }
                 }
                 _ => return,

@@ -75,10 +75,10 @@ pub struct Sim {
     /// frame's budget (10..=100).
     step_ms: f64,
     pub playing: bool,
-    /// The scheduler profile last picked in the header.
-    pub profile: String,
     /// The named scheduler profiles: (id, title, description).
     pub profiles: Rc<Vec<(String, String, String)>>,
+    /// Their KubeSchedulerConfigurations, by id: the one in force names the profile shown.
+    profile_configs: Vec<(String, serde_json::Value)>,
     pub speed: f64,
     pub entries: Vec<Entry>,
     /// Promises of `window.kubeplay.run` waiting for a streaming command to finish.
@@ -111,12 +111,14 @@ impl Sim {
                 .map(|(id, t, d, _)| (id.to_string(), t.to_string(), d.to_string()))
                 .collect(),
         );
+        let mut profile_configs = Vec::new();
         for (id, _, _, cfg) in builtin {
             let text =
                 kubeplay_console::yaml::to_yaml(&kubeplay_console::doc::Doc::from_value(&cfg));
             let _ = session
                 .files_mut()
                 .write(&format!("schedulers/{id}.yaml"), &text);
+            profile_configs.push((id.to_string(), cfg));
         }
         Sim {
             session,
@@ -129,13 +131,39 @@ impl Sim {
             debt_ms: 0.0,
             step_ms: 100.0,
             playing: true,
-            profile: "default".into(),
             profiles,
+            profile_configs,
             speed: 1.0,
             entries: Vec::new(),
             waiting: Vec::new(),
             on_change: None,
         }
+    }
+
+    /// The speed asked for (header, URL, keys, postMessage), within the menu's range.
+    pub fn set_speed(&mut self, speed: f64) {
+        if speed.is_finite() {
+            self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+        }
+    }
+
+    /// The named profile whose configuration is in force, however it was applied (header, tour,
+    /// console): "default" before any, "custom" for one applied by hand.
+    pub fn profile(&self) -> &str {
+        match self.session.cluster().scheduler_config() {
+            None => "default",
+            Some(cfg) => self
+                .profile_configs
+                .iter()
+                .find(|(_, c)| c == cfg)
+                .map_or("custom", |(id, _)| id.as_str()),
+        }
+    }
+
+    /// One simulated second, at once (the Step control, while paused).
+    pub fn step_second(&mut self) {
+        self.session.cluster_mut().advance(1_000);
+        self.collect();
     }
 
     /// The console history, cloned only when it changed.
@@ -178,17 +206,6 @@ impl Sim {
     pub fn run_line(&mut self, line: &str) -> Vec<u64> {
         self.dirty = true;
         let outputs = self.session.run(line);
-        // A named profile applied from the console (or the tour) shows in the header's menu.
-        let applied = line
-            .trim()
-            .strip_prefix("kubectl apply -f schedulers/")
-            .and_then(|rest| rest.strip_suffix(".yaml"));
-        if let Some(id) = applied {
-            let ok = outputs.last().is_some_and(|o| o.status == 0);
-            if ok && self.profiles.iter().any(|(p, _, _)| p == id) {
-                self.profile = id.to_string();
-            }
-        }
         let ids: Vec<u64> = outputs.iter().map(|o| o.id).collect();
         self.merge(outputs);
         ids

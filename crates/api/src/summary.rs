@@ -2,7 +2,7 @@
 //! the AGE column's human durations. Shared by the console's printers and the board's view model
 //! so that both say exactly the same thing.
 
-use crate::core::Pod;
+use crate::core::{Event, Pod};
 use crate::meta::Time;
 
 /// The STATUS column of `kubectl get pods` (kubectl's `printPod`): the pod's reason or phase,
@@ -107,6 +107,22 @@ pub fn pod_restarts(pod: &Pod, now: Time) -> String {
             human_duration(now.millis() - t.millis())
         ),
         _ => restarts.to_string(),
+    }
+}
+
+/// When an event was last seen, as kubectl's LAST SEEN column and its event ordering read it:
+/// lastTimestamp, else firstTimestamp, else eventTime.
+pub fn event_last_seen(e: &Event) -> Option<Time> {
+    e.last_timestamp.or(e.first_timestamp).or(e.event_time)
+}
+
+/// kubectl's OBJECT column of an event: `pod/nginx-7c9f-x2x4q` (the kind alone if unnamed).
+pub fn event_object(e: &Event) -> String {
+    let kind = e.involved_object.kind.to_ascii_lowercase();
+    if e.involved_object.name.is_empty() {
+        kind
+    } else {
+        format!("{kind}/{}", e.involved_object.name)
     }
 }
 

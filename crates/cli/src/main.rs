@@ -128,11 +128,7 @@ fn print(out: &Output, echo: bool) {
 }
 
 fn write_trace(s: &Session, o: &Options) -> Result<()> {
-    if let (Some(path), Some(lines)) = (&o.trace, s.cluster().trace()) {
-        let mut text = lines.join("\n");
-        if !text.is_empty() {
-            text.push('\n');
-        }
+    if let (Some(path), Some(text)) = (&o.trace, s.cluster().trace_jsonl()) {
         std::fs::write(path, text).with_context(|| format!("--trace {path}"))?;
     }
     Ok(())

@@ -62,11 +62,7 @@ pub fn trace_of(seed: u64, script: &str) -> String {
     });
     let _ = s.load_named_scenario("default");
     let _ = s.run(script);
-    let mut text = s.cluster().trace().unwrap_or_default().join("\n");
-    if !text.is_empty() {
-        text.push('\n');
-    }
-    text
+    s.cluster().trace_jsonl().unwrap_or_default()
 }
 
 /// Who moves simulated time while a command waits (`rollout status`, `wait`, `get -w`).

@@ -712,6 +712,14 @@ impl Cluster {
         self.trace.as_deref()
     }
 
+    /// The trace as the text of a JSON Lines file (each line ended by a newline), if recording
+    /// was enabled.
+    pub fn trace_jsonl(&self) -> Option<String> {
+        self.trace
+            .as_deref()
+            .map(|lines| lines.iter().map(|l| format!("{l}\n")).collect())
+    }
+
     /// The store's resourceVersion: it changes whenever any object does, so a view can skip
     /// recomputing while it stays the same.
     pub fn resource_version(&self) -> u64 {

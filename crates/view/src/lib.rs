@@ -443,6 +443,7 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
         rss.sort_by_key(|r| std::cmp::Reverse(r.revision));
         let replicas = d.replicas();
         let (surge, unavailable) = surge_and_unavailable(d);
+        let first = d.spec.template.spec.containers.first();
         let rolling_out = rss.len() > 1
             || d.status.updated_replicas != replicas
             || d.status.available_replicas != replicas;
@@ -460,22 +461,8 @@ fn deployments(cluster: &Cluster) -> Vec<DeploymentView> {
             rolling_out,
             paused: d.spec.paused,
             replica_sets: rss,
-            container: d
-                .spec
-                .template
-                .spec
-                .containers
-                .first()
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-            image: d
-                .spec
-                .template
-                .spec
-                .containers
-                .first()
-                .map(|c| c.image.clone())
-                .unwrap_or_default(),
+            container: first.map(|c| c.name.clone()).unwrap_or_default(),
+            image: first.map(|c| c.image.clone()).unwrap_or_default(),
             hue: hue(&d.metadata.name),
         });
     }
@@ -588,42 +575,30 @@ pub struct EventView {
     pub count: i64,
 }
 
-/// The `n` most recently seen events of every namespace, newest first.
+/// The `n` most recently seen events of every namespace, newest first (kubectl's order, reversed).
 pub fn recent_events(cluster: &Cluster, n: usize) -> Vec<EventView> {
+    use kubeplay_api::summary::{event_last_seen, event_object, human_duration};
     let now = cluster.now();
-    let mut events: Vec<&kubeplay_api::Event> = cluster
+    let mut events: Vec<(&kubeplay_api::Event, u64)> = cluster
         .list(Kind::Event, None, None)
         .into_iter()
         .filter_map(|o| match o {
-            Object::Event(e) => Some(e),
+            Object::Event(e) => Some((e, e.metadata.resource_version.parse().unwrap_or(0))),
             _ => None,
         })
         .collect();
-    let seen = |e: &kubeplay_api::Event| {
-        e.last_timestamp
-            .or(e.event_time)
-            .or(e.metadata.creation_timestamp)
-    };
-    events.sort_by(|a, b| {
-        seen(b)
-            .cmp(&seen(a))
-            .then(b.metadata.name.cmp(&a.metadata.name))
-    });
+    events.sort_by_key(|(e, rv)| std::cmp::Reverse((event_last_seen(e), *rv)));
     events
         .into_iter()
         .take(n)
-        .map(|e| EventView {
-            last_seen: seen(e).map_or_else(
+        .map(|(e, _)| EventView {
+            last_seen: event_last_seen(e).map_or_else(
                 || "<unknown>".to_string(),
-                |t| kubeplay_api::summary::human_duration(now.millis() - t.millis()),
+                |t| human_duration(now.millis() - t.millis()),
             ),
             type_: e.type_.clone(),
             reason: e.reason.clone(),
-            object: format!(
-                "{}/{}",
-                e.involved_object.kind.to_lowercase(),
-                e.involved_object.name
-            ),
+            object: event_object(e),
             message: e.message.clone(),
             count: e.count.max(1),
         })
@@ -986,6 +961,15 @@ mod tests {
             steps[3].command,
             "kubectl set image deployment/web app=nginx:1.13"
         );
+        // kubectl's events, newest first, with its OBJECT column.
+        let events = recent_events(&c, 50);
+        assert!(events
+            .iter()
+            .any(|e| e.reason == "Scheduled" && e.object.starts_with("pod/web-")));
+        assert!(events
+            .iter()
+            .any(|e| e.reason == "ScalingReplicaSet" && e.object == "deployment/web"));
+        assert_eq!(recent_events(&c, 2).len(), 2);
     }
 
     #[test]

@@ -549,6 +549,16 @@ fn volumes(w: &mut Writer, indent: &str, vols: &[kubeplay_api::core::Volume]) {
     }
 }
 
+/// `DescribePodTemplate` on its own, as `rollout history --revision` prints it.
+pub(crate) fn pod_template_text(t: &PodTemplateSpec) -> String {
+    let mut w = Writer {
+        done: String::new(),
+        pending: String::new(),
+    };
+    pod_template(&mut w, t);
+    w.finish()
+}
+
 fn pod_template(w: &mut Writer, t: &PodTemplateSpec) {
     w.line("Pod Template:");
     labels(w, "  Labels", &t.metadata.labels);

@@ -282,10 +282,7 @@ pub(crate) fn event_sort_key(o: &Object) -> (Time, u64) {
     let rv = o.meta().resource_version.parse().unwrap_or(0);
     match o {
         Object::Event(e) => (
-            e.last_timestamp
-                .or(e.first_timestamp)
-                .or(e.event_time)
-                .unwrap_or_default(),
+            kubeplay_api::summary::event_last_seen(e).unwrap_or_default(),
             rv,
         ),
         _ => (Time::default(), rv),
@@ -642,16 +639,8 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
         }
         Object::Event(e) => {
             let first = e.first_timestamp.or(e.event_time);
-            let last = e.last_timestamp.or(first);
-            let target = if e.involved_object.name.is_empty() {
-                e.involved_object.kind.to_ascii_lowercase()
-            } else {
-                format!(
-                    "{}/{}",
-                    e.involved_object.kind.to_ascii_lowercase(),
-                    e.involved_object.name
-                )
-            };
+            let last = kubeplay_api::summary::event_last_seen(e);
+            let target = kubeplay_api::summary::event_object(e);
             if opts.wide {
                 let source = if e.source.host.is_empty() {
                     e.source.component.clone()

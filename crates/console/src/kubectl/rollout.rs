@@ -299,75 +299,7 @@ fn history(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
 
 /// `DescribePodTemplate`, as `rollout history --revision` prints it.
 fn pod_template(rs: &ReplicaSet) -> String {
-    let t = &rs.spec.template;
-    let mut text = String::from("Pod Template:\n");
-    let mut labels: Vec<String> = t
-        .metadata
-        .labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    if labels.is_empty() {
-        labels.push("<none>".into());
-    }
-    text.push_str(&format!("  Labels:\t{}\n", labels[0]));
-    for l in &labels[1..] {
-        text.push_str(&format!("  \t{l}\n"));
-    }
-    let anns: Vec<String> = t
-        .metadata
-        .annotations
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect();
-    if !anns.is_empty() {
-        text.push_str(&format!("  Annotations:\t{}\n", anns[0]));
-        for a in &anns[1..] {
-            text.push_str(&format!("  \t{a}\n"));
-        }
-    }
-    text.push_str("  Containers:\n");
-    for c in &t.spec.containers {
-        text.push_str(&format!("   {}:\n", c.name));
-        text.push_str(&format!("    Image:\t{}\n", c.image));
-        let ports: Vec<String> = c
-            .ports
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}/{}",
-                    p.container_port,
-                    if p.protocol.is_empty() {
-                        "TCP"
-                    } else {
-                        &p.protocol
-                    }
-                )
-            })
-            .collect();
-        text.push_str(&format!(
-            "    Port:\t{}\n",
-            if ports.is_empty() {
-                "<none>".to_string()
-            } else {
-                ports.join(", ")
-            }
-        ));
-        text.push_str(&format!(
-            "    Host Port:\t{}\n",
-            if ports.is_empty() {
-                "<none>".to_string()
-            } else {
-                "0/TCP".to_string()
-            }
-        ));
-        text.push_str("    Environment:\t<none>\n");
-        text.push_str("    Mounts:\t<none>\n");
-    }
-    text.push_str("  Volumes:\t<none>\n");
-    text.push_str("  Node-Selectors:\t<none>\n");
-    text.push_str("  Tolerations:\t<none>\n");
-    TabWriter::describe().format(&text)
+    super::describe::pod_template_text(&rs.spec.template)
 }
 
 // ----- undo, pause, resume, restart --------------------------------------------------------------
