@@ -187,7 +187,7 @@ fn read_index(src: &dyn Source) -> Result<(String, Index), LoadError> {
         serde_saphyr::from_str::<Index>(&text).map_err(|e| LoadError::Syntax {
             path: path.clone(),
             line: e.location().map_or(1, |l| l.line()),
-            message: first_line(&e.to_string()),
+            message: yaml_message(&e.to_string()),
         })?
     };
     Ok((path, index))
@@ -204,6 +204,17 @@ fn strip_position(msg: &str) -> String {
 /// serde-saphyr's messages may carry a source snippet on further lines.
 fn first_line(msg: &str) -> String {
     msg.lines().next().unwrap_or("").to_string()
+}
+
+/// serde-saphyr starts its messages with "error: line L column C: "; the line is given
+/// separately.
+fn yaml_message(msg: &str) -> String {
+    let line = first_line(msg);
+    let rest = line.strip_prefix("error: ").unwrap_or(&line);
+    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((pos, m)) if pos.contains(" column ") => m.to_string(),
+        _ => rest.to_string(),
+    }
 }
 
 enum StepError {

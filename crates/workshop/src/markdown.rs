@@ -460,7 +460,12 @@ impl Builder {
                 }
                 Some(("br", false)) => {}
                 _ if in_summary => summary_text.push_str(piece),
-                _ if piece.trim().is_empty() => {}
+                // Whitespace between tags belongs to the raw HTML around it, if any.
+                _ if piece.trim().is_empty() => {
+                    if let Some(Block::RawHtml(prev)) = self.top().blocks.last_mut() {
+                        prev.push_str(piece);
+                    }
+                }
                 _ => self.raw(piece),
             }
         }
