@@ -40,3 +40,27 @@ impl Files for RealFiles {
         v
     }
 }
+
+/// A workshop folder on disk, as the workshop loader reads it: paths confined to the folder,
+/// files over 1 MiB refused before they are read.
+pub struct WorkshopDir(pub std::path::PathBuf);
+
+impl kubeplay_workshop::Source for WorkshopDir {
+    fn read(&self, path: &str) -> Result<String, kubeplay_workshop::SourceError> {
+        use kubeplay_workshop::SourceError;
+        kubeplay_workshop::check_path(path)?;
+        let full = self.0.join(path);
+        let meta = std::fs::metadata(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => SourceError::NotFound,
+            _ => SourceError::Other(e.to_string()),
+        })?;
+        if meta.is_dir() {
+            return Err(SourceError::Other("is a directory".into()));
+        }
+        let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        if len > kubeplay_workshop::MAX_FILE_BYTES {
+            return Err(SourceError::TooLarge(len));
+        }
+        std::fs::read_to_string(&full).map_err(|e| SourceError::Other(e.to_string()))
+    }
+}

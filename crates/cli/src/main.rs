@@ -1,5 +1,6 @@
 //! `kubeplay`: the playground without the web page. Runs console scripts (`run`), an
-//! interactive console (`shell`), and exports the cluster as manifests (`export`).
+//! interactive console (`shell`), exports the cluster as manifests (`export`), and checks
+//! workshops (`check`).
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -7,15 +8,21 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use kubeplay_console::{Output, Session, SessionConfig};
 
+mod check;
 mod fs;
 
-const USAGE: &str = "\
+pub(crate) const USAGE: &str = "\
 kubeplay: a simulated Kubernetes cluster, driven by kubectl.
 
 Usage:
   kubeplay run [OPTIONS] SCRIPT|-     run a console script (kubectl commands and built-ins)
   kubeplay shell [OPTIONS]            an interactive console (type `help`)
   kubeplay export [OPTIONS] [SCRIPT]  print the cluster's objects as manifests, after SCRIPT
+  kubeplay check PATH...              check workshops: each step's checks fail before its
+                                      solution and pass after it (a PATH without an index.*
+                                      checks each sub-folder that has one)
+  kubeplay check --import DIR         read a Killercoda scenario as it is: which steps the
+                                      playground can run, then check them
 
 Options:
   --seed N                    the simulation's random seed (default 1): same seed, same run
@@ -264,6 +271,7 @@ fn main() -> ExitCode {
         Some("run") => cmd_run(&args[1..]),
         Some("shell") => cmd_shell(&args[1..]),
         Some("export") => cmd_export(&args[1..]),
+        Some("check") => check::cmd_check(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(true)
