@@ -19,6 +19,7 @@ Kubernetes
 Playground
   sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
   traffic svc/NAME --rps N          send N requests per second to a Service
+  traffic status [svc/NAME]         requests answered and failed since traffic was started
   traffic stop                      stop all traffic
   node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
                                     add a simulated machine
@@ -102,7 +103,8 @@ fn capitalize(s: &str) -> String {
 }
 
 fn traffic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
-    const USAGE: &str = "usage: traffic svc/NAME --rps N [-n NAMESPACE] | traffic stop";
+    const USAGE: &str =
+        "usage: traffic svc/NAME --rps N [-n NAMESPACE] | traffic status [svc/NAME] | traffic stop";
     let flags = [
         flag("rps", FlagKind::Int),
         short("namespace", 'n', FlagKind::String),
@@ -112,6 +114,7 @@ fn traffic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return io.fail(format!("traffic: {}\n{USAGE}", e.0)),
     };
     match p.args.first().map(String::as_str) {
+        Some("status") => traffic_status(s, p.args.get(1), p.namespace(), io),
         Some("stop") => {
             s.cluster_mut().stop_traffic();
             io.println("traffic stopped");
@@ -138,6 +141,51 @@ fn traffic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
         None => io.fail(USAGE),
     }
+}
+
+/// `traffic status`: per running generator, the requests answered and failed since it was last
+/// started (restarting `traffic svc/NAME` starts the count again), so that a check can ask
+/// whether an update dropped any.
+fn traffic_status(s: &Session, target: Option<&String>, ns: Option<&str>, io: &mut Io) -> i32 {
+    let cluster = s.cluster();
+    let wanted = target.map(|t| {
+        let name = t
+            .strip_prefix("svc/")
+            .or_else(|| t.strip_prefix("service/"))
+            .or_else(|| t.strip_prefix("services/"))
+            .unwrap_or(t);
+        format!("{}/{name}", ns.unwrap_or("default"))
+    });
+    let mut rows = Vec::new();
+    for (service, rps) in cluster.traffic_generators() {
+        if wanted.as_ref().is_some_and(|w| w != service) {
+            continue;
+        }
+        let since = cluster.traffic_started(service).unwrap_or(cluster.now());
+        let (ok, failed) = cluster
+            .traffic_samples()
+            .iter()
+            .filter(|x| &x.service == service && x.time > since)
+            .fold((0u64, 0u64), |(ok, f), x| (ok + u64::from(x.ok), f + u64::from(x.failed)));
+        let age = kubeplay_api::summary::human_duration(cluster.now().millis() - since.millis());
+        rows.push(format!("{service}\t{rps}\t{ok}\t{failed}\t{age}"));
+    }
+    if rows.is_empty() {
+        return match wanted {
+            Some(w) => io.fail(format!("traffic: no traffic is being sent to service/{}", w.rsplit('/').next().unwrap_or(&w))),
+            None => {
+                io.println("No traffic is being sent.");
+                0
+            }
+        };
+    }
+    let mut text = String::from("SERVICE\tRPS\tOK\tFAILED\tSINCE\n");
+    for r in rows {
+        text.push_str(&r);
+        text.push('\n');
+    }
+    io.out.push_str(&crate::tabwriter::TabWriter::table().format(&text));
+    0
 }
 
 fn node(s: &mut Session, args: &[String], io: &mut Io) -> i32 {

@@ -68,6 +68,7 @@ fn shell_basics() {
         Playground
           sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
           traffic svc/NAME --rps N          send N requests per second to a Service
+          traffic status [svc/NAME]         requests answered and failed since traffic was started
           traffic stop                      stop all traffic
           node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
                                             add a simulated machine
@@ -287,7 +288,11 @@ kubectl get svc
 kubectl get endpoints web
 traffic svc/web --rps 5
 sleep 10s
+traffic status
+traffic status svc/web
 traffic stop
+traffic status
+traffic status svc/web
 kubectl logs deployment/web --tail=3
 traffic svc/nope --rps 5
 kubectl create service clusterip db --tcp=5432
@@ -310,8 +315,19 @@ kubectl describe svc web",
             $ traffic svc/web --rps 5
             traffic: 5 requests/s to service/web
             $ sleep 10s
+            $ traffic status
+            SERVICE       RPS   OK    FAILED   SINCE
+            default/web   5     45    5        10s
+            $ traffic status svc/web
+            SERVICE       RPS   OK    FAILED   SINCE
+            default/web   5     45    5        10s
             $ traffic stop
             traffic stopped
+            $ traffic status
+            No traffic is being sent.
+            $ traffic status svc/web
+            ! traffic: no traffic is being sent to service/web
+            [exit 1]
             $ kubectl logs deployment/web --tail=3
             10.244.0.1 - - [01/Jan/2026:00:00:15 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
             10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"

@@ -34,6 +34,8 @@ struct Serving {
 #[derive(Default)]
 pub(crate) struct Traffic {
     generators: BTreeMap<String, u32>,
+    /// When each generator was last started: `traffic status` counts requests from then on.
+    started: BTreeMap<String, Time>,
     /// Per Service: (time kube-proxy applies it, ready endpoint IPs).
     proxy: BTreeMap<String, Vec<(Time, Vec<String>)>>,
     /// Per pod IP: the image and the intervals during which the app answers, each with the
@@ -144,6 +146,7 @@ impl Cluster {
                 ));
             }
         }
+        self.traffic.started.insert(key.clone(), self.now);
         self.traffic.generators.insert(key, rps.min(10_000));
         if !self.traffic.ticking {
             self.traffic.ticking = true;
@@ -155,6 +158,12 @@ impl Cluster {
     /// Stops every traffic generator.
     pub fn stop_traffic(&mut self) {
         self.traffic.generators.clear();
+        self.traffic.started.clear();
+    }
+
+    /// When the generator of a Service (`default/web`) was last started, while it runs.
+    pub fn traffic_started(&self, service: &str) -> Option<Time> {
+        self.traffic.started.get(service).copied()
     }
 
     pub fn traffic_generators(&self) -> &BTreeMap<String, u32> {
