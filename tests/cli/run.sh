@@ -2,7 +2,9 @@
 # CLI tests: runs every console script tests/cli/*.kp through the real `kubeplay` binary and
 # compares what it prints (standard output and error, merged in order, then the exit status)
 # with the committed tests/cli/*.expected. A script's first lines may say `# args: ...` (extra
-# `kubeplay run` options); `export.kp` runs through `kubeplay export` instead.
+# `kubeplay run` options); `export.kp` runs through `kubeplay export` instead. Then `kubeplay
+# check` on the workshop fixtures (tests/fixtures/killercoda, tests/fixtures/workshops-broken)
+# and on static/workshops.
 #
 #   bash tests/cli/run.sh            compare (exit 1 on any difference)
 #   UPDATE=1 bash tests/cli/run.sh   rewrite the .expected files
@@ -61,6 +63,41 @@ if echo 'kubectl get ns default -o name' | kubeplay run - | grep -qx 'namespace/
 else
     fail=$((fail + 1))
     echo "FAIL run - (script on standard input)"
+fi
+
+# kubeplay check: Killercoda scenarios import and check unchanged; deliberately broken workshops
+# fail with lines naming the step and the check, and a non-zero exit status.
+for dir in tests/fixtures/killercoda/*/; do
+    if kubeplay check --import "$dir" >"$work/check" 2>&1 && tail -n1 "$work/check" | grep -qx '[0-9]* passed, 0 failed'; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL check --import $dir"
+        cat "$work/check"
+    fi
+done
+kubeplay check tests/fixtures/workshops-broken >"$work/check" 2>&1
+code=$?
+if [[ $code -ne 0 ]] \
+    && grep -qx 'PASS  check-passes-early step 1 "Create the Deployment"' "$work/check" \
+    && grep -qx 'FAIL  check-passes-early step 2 "Expose it": check "service" already passes before the solution is run' "$work/check" \
+    && grep -q '^FAIL  solution-unsatisfied step 1 "Scale to three": check "replicas" still fails' "$work/check" \
+    && tail -n1 "$work/check" | grep -qx '1 passed, 2 failed'; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1))
+    echo "FAIL check tests/fixtures/workshops-broken (exit $code)"
+    cat "$work/check"
+fi
+# The workshops the site ships.
+if [ -d static/workshops ]; then
+    if kubeplay check static/workshops >"$work/check" 2>&1; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL check static/workshops"
+        cat "$work/check"
+    fi
 fi
 
 echo "cli: $pass passed, $fail failed"

@@ -5,8 +5,6 @@
 use kubeplay_console::{Clock, Session, SessionConfig};
 use kubeplay_engine::ClusterConfig;
 
-#[allow(unused_imports)]
-use crate::compat::SessionCompat;
 use crate::eval::{enter_step, evaluate, solve, start};
 use crate::{load, LoadError, Source, Step, Workshop};
 
@@ -246,9 +244,8 @@ fn unsupported_command(scratch: &mut Session, script: &str) -> Option<String> {
         };
         for p in pipelines {
             for c in p.commands {
-                let Some(word) = c.argv.first() else { continue };
-                if !known_command(scratch, word) {
-                    return Some(format!("`{word}`"));
+                if let Err(what) = known_command(scratch, &c.argv) {
+                    return Some(what);
                 }
             }
         }
@@ -256,18 +253,79 @@ fn unsupported_command(scratch: &mut Session, script: &str) -> Option<String> {
     None
 }
 
-fn known_command(scratch: &mut Session, word: &str) -> bool {
-    if matches!(word, "kubectl" | "k") {
-        return true;
+/// Whether the console can run `argv`'s command: a built-in it knows, or a kubectl verb it has
+/// (`kubectl exec` and the like say they are not available in the playground).
+fn known_command(scratch: &mut Session, argv: &[String]) -> Result<(), String> {
+    let Some(word) = argv.first() else {
+        return Ok(());
+    };
+    // A word with shell-special characters cannot name a command the console knows.
+    let plain = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.[".contains(c))
+    };
+    if !plain(word) {
+        return Err(format!("`{word}`"));
     }
-    // A bare word with shell-special characters cannot be a command the console knows.
-    if word.is_empty()
-        || !word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.[".contains(c))
-    {
-        return false;
+    if matches!(word.as_str(), "kubectl" | "k") {
+        let Some(verb) = kubectl_verb(&argv[1..]) else {
+            return Ok(());
+        };
+        if !plain(verb) {
+            return Ok(());
+        }
+        // Tried alone on the throw-away session: at worst it prints a usage error.
+        let out = run_merged(scratch, &format!("kubectl {verb}"));
+        if out.contains("is not available in the playground") {
+            return Err(format!("`kubectl {verb}`"));
+        }
+        return Ok(());
     }
-    let out = scratch.check(word);
-    !(out.status == 127 || out.stderr.contains("command not found"))
+    let out = run_merged(scratch, word);
+    if out.contains("command not found") {
+        return Err(format!("`{word}`"));
+    }
+    Ok(())
+}
+
+/// Runs a command on the scratch session; what it printed on both streams.
+fn run_merged(scratch: &mut Session, line: &str) -> String {
+    let mut s = String::new();
+    for o in scratch.run(line) {
+        s.push_str(&o.stdout);
+        s.push_str(&o.stderr);
+    }
+    if scratch.busy() {
+        scratch.interrupt();
+    }
+    s
+}
+
+/// kubectl's verb: the first word that is neither a global flag nor a global flag's value
+/// (`kubectl -n lab get pods` is `get`).
+fn kubectl_verb(args: &[String]) -> Option<&str> {
+    const TAKES_VALUE: &[&str] = &[
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "--cluster",
+        "--user",
+        "-s",
+        "--server",
+        "--request-timeout",
+    ];
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if !a.starts_with('-') {
+            return Some(a);
+        }
+        i += if TAKES_VALUE.contains(&a.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    None
 }
