@@ -10,10 +10,54 @@ use yew::prelude::*;
 
 use crate::board::BoardView;
 use crate::console::ConsoleView;
-use crate::panels::{
-    ActivityPanel, EventsPanel, RolloutPanel, ServicePanel, TourPanel, TrafficPanel,
-};
+use crate::panels::{ActivityPanel, EventsPanel, RolloutPanel, ServicePanel, TrafficPanel};
 use crate::sim::{Sim, SimRef, SPEEDS};
+use crate::workshop::{PanelActions, RunView, WorkshopPanel};
+
+/// The workshop a visitor sees first ("Start here"), when the URL names none.
+const FIRST_WORKSHOP: &str = "kelsey-2016";
+
+fn wall_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Opens the workshop the URL names (`?workshop=NAME` built in, or `?workshop=PATH` served next
+/// to the page), else the first one on the cluster already there. Errors go to `error`.
+fn open_workshop(
+    sim: &SimRef,
+    update: UseForceUpdateHandle,
+    error: UseStateHandle<Option<String>>,
+    show: bool,
+) {
+    match url_param("workshop") {
+        Some(name) => match crate::workshop::builtin(&name) {
+            Some(Ok(w)) => sim.borrow_mut().open_workshop(&name, w, true, wall_ms()),
+            Some(Err(e)) => error.set(Some(format!("workshop {name}: {e}"))),
+            None => match crate::workshop::served_path(&name) {
+                Err(e) => error.set(Some(e)),
+                Ok(path) => {
+                    let sim = sim.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match crate::workshop::fetch_workshop(&path).await {
+                            Ok(w) => sim.borrow_mut().open_workshop(&path, w, true, wall_ms()),
+                            Err(e) => error.set(Some(format!("workshop {path}: {e}"))),
+                        }
+                        update.force_update();
+                    });
+                }
+            },
+        },
+        None if show => {
+            if let Some(Ok(w)) = crate::workshop::builtin(FIRST_WORKSHOP) {
+                sim.borrow_mut()
+                    .open_workshop(FIRST_WORKSHOP, w, false, wall_ms());
+            }
+        }
+        None => {}
+    }
+}
 
 fn url_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -100,6 +144,8 @@ pub fn app() -> Html {
     });
     let update = use_force_update();
     let theme = use_state(|| url_param("theme").unwrap_or_else(|| "light".into()));
+    let workshop_error = use_state(|| None::<String>);
+    let catalog = use_memo((), |_| crate::workshop::catalog());
     let selected = use_state(|| None::<String>);
     // Presenters pick the panels beside the board (`?panels=traffic,console`, `?tour=0`).
     let panels = *use_memo((), |_| {
@@ -113,6 +159,7 @@ pub fn app() -> Html {
     {
         let sim = sim.clone();
         let update = update.clone();
+        let workshop_error_set = workshop_error.clone();
         let deselect = {
             let selected = selected.clone();
             Callback::from(move |()| selected.set(None))
@@ -121,6 +168,7 @@ pub fn app() -> Html {
             let u = update.clone();
             sim.borrow_mut().on_change = Some(Box::new(move || u.force_update()));
             install_api(&sim);
+            open_workshop(&sim, update.clone(), workshop_error_set, panels.tour);
             crate::presenter::install_messages(&sim, update.clone());
             crate::presenter::install_keys(&sim, update.clone(), deselect);
             let last = Rc::new(RefCell::new(None::<f64>));
@@ -140,6 +188,7 @@ pub fn app() -> Html {
                     let now = move || perf.as_ref().map_or(0.0, |p| p.now());
                     // Leave most of a 60 Hz frame to drawing.
                     s.frame(dt, 3.0, &now);
+                    s.workshop_tick(now());
                     // Paused, the board still finishes drawing what changed.
                     s.playing || s.behind()
                 };
@@ -187,6 +236,7 @@ pub fn app() -> Html {
             .clone();
         kubeplay_view::inspect(cluster, &ns, name)
     });
+    let workshop_view = s.workshop.as_ref().map(|r| RunView::of(r, wall_ms()));
     let playing = s.playing;
     let profile = s.profile().to_string();
     let profiles = s.profiles.clone();
@@ -268,11 +318,48 @@ pub fn app() -> Html {
         let update = update.clone();
         use_callback((), move |text: String, _| {
             let mut s = sim.borrow_mut();
-            let _ = s.session.files_mut().write("editor.yaml", &text);
-            s.run_line("kubectl apply -f editor.yaml");
+            // As a here-document, so that the command log (saved progress, replay) holds it.
+            s.run_line(&format!(
+                "kubectl apply -f - <<'KUBEPLAY_EOF'\n{}\nKUBEPLAY_EOF",
+                text.trim_end()
+            ));
             drop(s);
             update.force_update();
         })
+    };
+    let workshop_actions = {
+        let act = |f: fn(&mut Sim, f64)| {
+            let sim = sim.clone();
+            let update = update.clone();
+            Callback::from(move |()| {
+                f(&mut sim.borrow_mut(), wall_ms());
+                update.force_update();
+            })
+        };
+        PanelActions {
+            exec: run_command.clone(),
+            copy: Callback::from(|text: String| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().clipboard().write_text(&text);
+                }
+            }),
+            hint: act(|s, now| s.workshop_hint(now)),
+            solve: act(|s, _| s.workshop_solve()),
+            reset: act(|s, now| s.workshop_reset(now)),
+            go_to: {
+                let sim = sim.clone();
+                let update = update.clone();
+                Callback::from(move |n: usize| {
+                    sim.borrow_mut().workshop_go_to(n, wall_ms());
+                    update.force_update();
+                })
+            },
+            open: Callback::from(|name: String| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_search(&format!("workshop={name}"));
+                }
+            }),
+        }
     };
     let on_select = {
         let selected = selected.clone();
@@ -316,7 +403,8 @@ pub fn app() -> Html {
                 if panels.side() {
                     <aside class="side" aria-label="Workloads, traffic and activity">
                         if panels.traffic { <TrafficPanel samples={view.traffic.clone()} totals={view.traffic_totals} /> }
-                        if panels.tour { <TourPanel steps={kubeplay_view::tour(&board)} on_command={run_command.clone()} /> }
+                        if let Some(e) = &*workshop_error { <section class="panel notice" data-testid="workshop-error" role="alert"><h2>{"Workshop"}</h2><p>{e}</p></section> }
+                        if let Some(run) = workshop_view { <WorkshopPanel run={run} actions={workshop_actions} catalog={catalog.clone()} /> }
                         if panels.deployments { <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} /> }
                         if panels.services { <ServicePanel services={board.services.clone()} on_command={run_command.clone()} /> }
                         if panels.activity { <ActivityPanel activity={view.activity.clone()} /> }

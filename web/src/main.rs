@@ -5,9 +5,11 @@ mod board;
 mod console;
 mod editor;
 mod inspector;
+mod markdown;
 mod panels;
 mod presenter;
 mod sim;
+mod workshop;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use kubeplay_engine::{Activity, TrafficSample};
-use kubeplay_view::{DeploymentView, EventView, ServiceView, TourStep};
+use kubeplay_view::{DeploymentView, EventView, ServiceView};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -196,38 +196,6 @@ pub fn activity_panel(props: &ActivityProps) -> Html {
                 }) }
             </ol>
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct TourProps {
-    pub steps: Vec<TourStep>,
-    pub on_command: Callback<String>,
-}
-
-/// "Start here": the story in six steps, each a button that runs its kubectl command (echoed in
-/// the console), with what to watch for the step last done.
-#[function_component(TourPanel)]
-pub fn tour_panel(props: &TourProps) -> Html {
-    let done = props.steps.iter().filter(|s| s.done).count();
-    let last_done = props.steps.iter().rposition(|s| s.done);
-    let next = props.steps.iter().position(|s| !s.done);
-    html! {
-        <details class="panel tour" data-testid="tour" open=true>
-            <summary><h2>{"Start here"}<span class="counts">{format!("{done} of {} done", props.steps.len())}</span></h2></summary>
-            if last_done.is_none() {
-                <p class="watch">{"This page runs a simulated Kubernetes cluster: three nodes waiting for work. Each button runs the command it shows, in the console below; type your own there too."}</p>
-            }
-            <ol>
-                { for props.steps.iter().enumerate().map(|(i, s)| html! {
-                    <li class={classes!(s.done.then_some("done"), (Some(i) == next).then_some("next"))} data-testid="tour-step" data-done={s.done.to_string()}>
-                        <span class="step-title">{ if s.done { "✓ " } else { "" } }{s.title}</span>
-                        <button class="cmd" onclick={emit(&props.on_command, s.command.clone())} title="Run this in the console">{&s.command}</button>
-                        if Some(i) == last_done { <p class="watch" data-testid="tour-watch">{&s.watch}</p> }
-                    </li>
-                }) }
-            </ol>
-        </details>
     }
 }
 

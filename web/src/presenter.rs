@@ -36,7 +36,8 @@ impl Panels {
             panels.is_none_or(|list| list.split(',').any(|p| p.trim().eq_ignore_ascii_case(name)))
         };
         Panels {
-            tour: on("tour") && tour != Some("0"),
+            // The workshop panel ("Start here"): `tour` is its older name.
+            tour: (on("workshop") || on("tour")) && tour != Some("0"),
             traffic: on("traffic"),
             deployments: on("deployments"),
             services: on("services"),

@@ -58,6 +58,11 @@ pub struct Stats {
 
 pub struct Sim {
     pub session: Session,
+    /// What the cluster was built from: a reset starts from the same.
+    pub seed: u64,
+    pub scenario: String,
+    /// The workshop in the panel, if any.
+    pub workshop: Option<crate::workshop::Run>,
     pub stats: Stats,
     /// The console history as last drawn, shared with the view until it changes.
     entries_view: Option<Rc<Vec<Entry>>>,
@@ -76,7 +81,7 @@ pub struct Sim {
     step_ms: f64,
     pub playing: bool,
     /// The named scheduler profiles: (id, title, description).
-    pub profiles: Rc<Vec<(String, String, String)>>,
+    pub profiles: Profiles,
     /// Their KubeSchedulerConfigurations, by id: the one in force names the profile shown.
     profile_configs: Vec<(String, serde_json::Value)>,
     pub speed: f64,
@@ -89,39 +94,51 @@ pub struct Sim {
 
 pub type SimRef = Rc<RefCell<Sim>>;
 
+type Profiles = Rc<Vec<(String, String, String)>>;
+
+/// A console session on a new cluster, with the named scheduler profiles written as files the
+/// console can apply (and the user can cat): what every page load and reset starts from.
+fn fresh_session(
+    seed: u64,
+    scenario: &str,
+) -> (Session, Profiles, Vec<(String, serde_json::Value)>) {
+    let mut session = Session::new(SessionConfig {
+        cluster: ClusterConfig {
+            seed,
+            record_trace: false,
+        },
+        clock: Clock::External,
+    });
+    let yaml = kubeplay_console::scenarios::get(scenario)
+        .or_else(|| kubeplay_console::scenarios::get("default"));
+    if let Some(yaml) = yaml {
+        let _ = session.load_scenario(yaml);
+    }
+    let builtin = kubeplay_scheduler::builtin_profiles();
+    let profiles = Rc::new(
+        builtin
+            .iter()
+            .map(|(id, t, d, _)| (id.to_string(), t.to_string(), d.to_string()))
+            .collect(),
+    );
+    let mut profile_configs = Vec::new();
+    for (id, _, _, cfg) in builtin {
+        let text = kubeplay_console::yaml::to_yaml(&kubeplay_console::doc::Doc::from_value(&cfg));
+        let _ = session
+            .files_mut()
+            .write(&format!("schedulers/{id}.yaml"), &text);
+        profile_configs.push((id.to_string(), cfg));
+    }
+    (session, profiles, profile_configs)
+}
+
 impl Sim {
     pub fn new(seed: u64, scenario: &str) -> Sim {
-        let mut session = Session::new(SessionConfig {
-            cluster: ClusterConfig {
-                seed,
-                record_trace: false,
-            },
-            clock: Clock::External,
-        });
-        let yaml = kubeplay_console::scenarios::get(scenario)
-            .or_else(|| kubeplay_console::scenarios::get("default"));
-        if let Some(yaml) = yaml {
-            let _ = session.load_scenario(yaml);
-        }
-        // The named scheduler profiles, as files the console can apply (and the user can cat).
-        let builtin = kubeplay_scheduler::builtin_profiles();
-        let profiles = Rc::new(
-            builtin
-                .iter()
-                .map(|(id, t, d, _)| (id.to_string(), t.to_string(), d.to_string()))
-                .collect(),
-        );
-        let mut profile_configs = Vec::new();
-        for (id, _, _, cfg) in builtin {
-            let text =
-                kubeplay_console::yaml::to_yaml(&kubeplay_console::doc::Doc::from_value(&cfg));
-            let _ = session
-                .files_mut()
-                .write(&format!("schedulers/{id}.yaml"), &text);
-            profile_configs.push((id.to_string(), cfg));
-        }
+        let (session, profiles, profile_configs) = fresh_session(seed, scenario);
         Sim {
             session,
+            seed,
+            scenario: scenario.to_string(),
             view: None,
             shown: None,
             stage_from: 0,
@@ -137,6 +154,27 @@ impl Sim {
             entries: Vec::new(),
             waiting: Vec::new(),
             on_change: None,
+            workshop: None,
+        }
+    }
+
+    /// A fresh cluster from `seed` and `scenario`: the console's history and the board start
+    /// again (a workshop's "start over", "go to step", and restoring saved progress).
+    pub fn reset(&mut self, seed: u64, scenario: &str) {
+        let (session, profiles, profile_configs) = fresh_session(seed, scenario);
+        self.session = session;
+        self.profiles = profiles;
+        self.profile_configs = profile_configs;
+        self.seed = seed;
+        self.scenario = scenario.to_string();
+        self.view = None;
+        self.shown = None;
+        self.entries.clear();
+        self.entries_view = None;
+        self.debt_ms = 0.0;
+        self.dirty = true;
+        for (_, resolve) in std::mem::take(&mut self.waiting) {
+            let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &"".into());
         }
     }
 
@@ -326,6 +364,30 @@ impl Sim {
         };
         self.view = Some(v.clone());
         v
+    }
+
+    /// Collects what commands printed after a change made outside the frame loop, and redraws.
+    pub fn collect_now(&mut self) {
+        self.collect();
+        self.dirty = true;
+    }
+
+    /// The console's history after a replay: the commands, without what they printed then.
+    pub fn restore_history(&mut self, log: &[kubeplay_console::LoggedCommand]) {
+        for (i, c) in log.iter().enumerate() {
+            self.entries.push(Entry {
+                id: u64::MAX - i as u64,
+                command: c.line.trim_end().to_string(),
+                output: String::new(),
+                failed: false,
+                finished: true,
+            });
+        }
+        if self.entries.len() > 200 {
+            let extra = self.entries.len() - 200;
+            self.entries.drain(..extra);
+        }
+        self.entries_view = None;
     }
 
     /// Collects output of running commands and settles waiting promises.

@@ -177,13 +177,18 @@ fn traffic_status(s: &Session, target: Option<&String>, ns: Option<&str>, io: &m
             .traffic_samples()
             .iter()
             .filter(|x| &x.service == service && x.time > since)
-            .fold((0u64, 0u64), |(ok, f), x| (ok + u64::from(x.ok), f + u64::from(x.failed)));
+            .fold((0u64, 0u64), |(ok, f), x| {
+                (ok + u64::from(x.ok), f + u64::from(x.failed))
+            });
         let age = kubeplay_api::summary::human_duration(cluster.now().millis() - since.millis());
         rows.push(format!("{service}\t{rps}\t{ok}\t{failed}\t{age}"));
     }
     if rows.is_empty() {
         return match wanted {
-            Some(w) => io.fail(format!("traffic: no traffic is being sent to service/{}", w.rsplit('/').next().unwrap_or(&w))),
+            Some(w) => io.fail(format!(
+                "traffic: no traffic is being sent to service/{}",
+                w.rsplit('/').next().unwrap_or(&w)
+            )),
             None => {
                 io.println("No traffic is being sent.");
                 0
@@ -195,7 +200,8 @@ fn traffic_status(s: &Session, target: Option<&String>, ns: Option<&str>, io: &m
         text.push_str(&r);
         text.push('\n');
     }
-    io.out.push_str(&crate::tabwriter::TabWriter::table().format(&text));
+    io.out
+        .push_str(&crate::tabwriter::TabWriter::table().format(&text));
     0
 }
 

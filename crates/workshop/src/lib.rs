@@ -22,6 +22,7 @@ mod compat;
 mod eval;
 mod load;
 pub mod markdown;
+mod progress;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,7 @@ pub use eval::{
 };
 pub use load::{load, LoadError};
 pub use markdown::{Action, Block, Doc, Inline};
+pub use progress::Progress;
 
 /// The largest file a workshop may contain.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
