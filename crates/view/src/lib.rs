@@ -6,11 +6,13 @@ mod activity;
 mod board;
 mod inspector;
 mod stage;
+mod tour;
 
 pub use activity::*;
 pub use board::*;
 pub use inspector::*;
 pub use stage::*;
+pub use tour::*;
 
 use kubeplay_api::Time;
 
