@@ -27,6 +27,8 @@ pub(crate) struct Profile {
     pub filters: Vec<usize>,
     /// Indices into `plugins` with their weights, in the order scores run.
     pub scores: Vec<(usize, i64)>,
+    /// The PostFilter plugins enabled (DynamicResources, DefaultPreemption), in order.
+    pub post_filters: Vec<String>,
 }
 
 /// `numFeasibleNodesToFind`: every node below 100 nodes; otherwise the percentage (adaptive when
@@ -151,6 +153,9 @@ struct Failure {
     node: u32,
     filter_pos: usize,
     reasons: Vec<Cow<'static, str>>,
+    /// The status was UnschedulableAndUnresolvable: removing pods from the node cannot help, so
+    /// preemption does not try it.
+    unresolvable: bool,
 }
 
 struct ScoreRecord {
@@ -174,6 +179,7 @@ pub(crate) fn schedule_one<'a>(
             num_nodes: n,
             reasons,
             unresolvable,
+            post_filter: None,
         }),
         record: DecisionRecord::default(),
     };
@@ -224,9 +230,10 @@ pub(crate) fn schedule_one<'a>(
                     FState::Run
                 }
             }
-            Plugin::NotSimulated | Plugin::BalancedAllocation(_) | Plugin::ImageLocality => {
-                FState::Skip
-            }
+            Plugin::NotSimulated
+            | Plugin::BalancedAllocation(_)
+            | Plugin::ImageLocality
+            | Plugin::DynamicResources => FState::Skip,
             _ => FState::Run,
         };
         fstates.push(st);
@@ -338,6 +345,12 @@ pub(crate) fn schedule_one<'a>(
             Some(pos) => failures.push(Failure {
                 node: i as u32,
                 filter_pos: pos,
+                unresolvable: unresolvable(
+                    &profile.plugins[profile.filters[pos]].1,
+                    &reasons,
+                    &req,
+                    node,
+                ),
                 reasons: std::mem::take(&mut reasons),
             }),
         }
@@ -380,11 +393,13 @@ pub(crate) fn schedule_one<'a>(
                 *counts.entry(r.to_string()).or_default() += 1;
             }
         }
+        let post_filter = post_filter(profile, pod, snap, &failures, record, &mut rec);
         return Attempt {
             result: Err(FitError {
                 num_nodes: n,
                 reasons: counts,
                 unresolvable: None,
+                post_filter,
             }),
             record: rec,
         };
@@ -428,6 +443,8 @@ pub(crate) fn schedule_one<'a>(
             Plugin::InterPodAffinity(args) => {
                 interpod::prescore(pod, args, snap).map(SState::Inter)
             }
+            // No claims: every node scores 0.
+            Plugin::DynamicResources => Some(SState::Run),
             Plugin::ImageLocality => {
                 let images: Vec<String> = pod
                     .spec
@@ -594,4 +611,92 @@ pub(crate) fn schedule_one<'a>(
         result: Ok(name),
         record: rec,
     }
+}
+
+/// Whether a filter failure is UnschedulableAndUnresolvable, as the plugin's status code says:
+/// node-level mismatches always are; NodeResourcesFit only when a request exceeds the node's
+/// whole allocatable; PodTopologySpread for a missing topology label; InterPodAffinity for the
+/// pod's own required affinity. Skew, anti-affinity, host ports and free resources could change
+/// if pods went away.
+fn unresolvable(
+    plugin: &Plugin,
+    reasons: &[Cow<'static, str>],
+    req: &PodRequest,
+    node: &crate::snapshot::PreparedNode,
+) -> bool {
+    match plugin {
+        Plugin::NodeResourcesFit(args) => nr::exceeds_allocatable(req, node, args),
+        Plugin::PodTopologySpread(_) => reasons.iter().any(|r| r == spread::ERR_MISSING_LABEL),
+        Plugin::InterPodAffinity(_) => reasons.iter().any(|r| r == interpod::ERR_AFFINITY),
+        _ => true,
+    }
+}
+
+/// upstream's PostFilter for a pod no node fits: DynamicResources has no claims to deallocate,
+/// and DefaultPreemption looks for nodes where evicting lower-priority pods could help. The
+/// playground does not preempt: a node whose failure is resolvable reports that no victims were
+/// found, which is upstream's verdict when no pod there has a lower priority (with lower-priority
+/// pods a real cluster would evict them). Returns the message appended to the FitError.
+fn post_filter(
+    profile: &Profile,
+    pod: &Pod,
+    snap: &PreparedSnapshot,
+    failures: &[Failure],
+    record: bool,
+    rec: &mut DecisionRecord,
+) -> Option<String> {
+    const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
+    const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+    let mut parts: Vec<String> = Vec::new();
+    for name in &profile.post_filters {
+        match name.as_str() {
+            "DynamicResources" => parts.push("no new claims to deallocate".to_string()),
+            "DefaultPreemption" => {
+                let never = pod
+                    .spec
+                    .extra
+                    .get("preemptionPolicy")
+                    .and_then(|v| v.as_str())
+                    == Some("Never");
+                if never {
+                    parts.push("preemption: not eligible due to preemptionPolicy=Never.".into());
+                    continue;
+                }
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                let mut seen = vec![false; snap.nodes.len()];
+                for f in failures {
+                    let verdict = if f.unresolvable {
+                        NOT_HELPFUL
+                    } else {
+                        NO_VICTIMS
+                    };
+                    *counts.entry(verdict).or_default() += 1;
+                    if let Some(s) = seen.get_mut(f.node as usize) {
+                        *s = true;
+                    }
+                    if record {
+                        rec.post_filter
+                            .entry(snap.nodes[f.node as usize].name().to_string())
+                            .or_default()
+                            .insert(name.clone(), verdict.to_string());
+                    }
+                }
+                // Nodes a PreFilter result left out were never filtered: not helpful either.
+                let absent = seen.iter().filter(|s| !**s).count();
+                if absent > 0 {
+                    *counts.entry(NOT_HELPFUL).or_default() += absent;
+                }
+                let mut list: Vec<String> =
+                    counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
+                list.sort();
+                parts.push(format!(
+                    "preemption: 0/{} nodes are available: {}.",
+                    snap.nodes.len(),
+                    list.join(", ")
+                ));
+            }
+            _ => {}
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -82,7 +82,7 @@ pub use framework::num_feasible_nodes_to_find;
 pub const CEL_SCHEDULER: &str = plugins::celsched::NAME;
 pub use record::{
     Attempt, DecisionRecord, FitError, FILTER_RESULT_ANNOTATION, FINAL_SCORE_RESULT_ANNOTATION,
-    PASSED, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
+    PASSED, POST_FILTER_RESULT_ANNOTATION, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
 };
 pub use snapshot::{NodeInfo, PreparedSnapshot, Snapshot};
 
@@ -188,6 +188,7 @@ impl Scheduler {
                     unresolvable: Some(format!(
                         "no scheduler profile serves schedulerName {name:?}"
                     )),
+                    post_filter: None,
                 }),
                 record: DecisionRecord::default(),
             };

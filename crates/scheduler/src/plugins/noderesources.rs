@@ -147,6 +147,33 @@ pub fn fits_request(
     }
 }
 
+/// Whether some request is more than the node's whole allocatable (the `Unresolvable` mark of
+/// `fitsRequest`'s insufficient resources): no eviction could make room. "Too many pods" is
+/// resolvable.
+pub fn exceeds_allocatable(pod: &PodRequest, node: &PreparedNode, args: &FitArgs) -> bool {
+    let alloc = &node.allocatable;
+    let req = &pod.actual;
+    if pod.empty {
+        return false;
+    }
+    if req.milli_cpu > alloc.milli_cpu
+        || req.memory > alloc.memory
+        || req.ephemeral_storage > alloc.ephemeral_storage
+    {
+        return true;
+    }
+    req.scalar.iter().any(|(name, amount)| {
+        let extended = name.contains('/') && !name.contains("kubernetes.io/");
+        let ignored = extended
+            && (args.ignored_resources.iter().any(|r| r == name)
+                || args
+                    .ignored_resource_groups
+                    .iter()
+                    .any(|g| g == name.split('/').next().unwrap_or("")));
+        !ignored && *amount > alloc.scalar(name)
+    })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Cpu,
