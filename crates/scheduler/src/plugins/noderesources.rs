@@ -72,8 +72,9 @@ impl Default for BalancedArgs {
     }
 }
 
-/// The pod's requests as both views: actual (filter, BalancedAllocation) and with the 100m/200Mi
-/// defaults for absent keys (Least/Most/RequestedToCapacityRatio).
+/// The pod's requests as both views: actual (filter, BalancedAllocation; pod-level requests
+/// applied) and with the 100m/200Mi defaults for absent keys (Least/Most/RequestedToCapacityRatio;
+/// see [`pod_requests_for_fit_score`](crate::resources::pod_requests_for_fit_score)).
 #[derive(Clone, Debug, Default)]
 pub struct PodRequest {
     pub actual: Resources,
@@ -86,7 +87,7 @@ pub struct PodRequest {
 impl PodRequest {
     pub fn of(pod: &kubeplay_api::Pod) -> PodRequest {
         let actual = crate::resources::pod_requests(pod, false);
-        let nz = crate::resources::pod_requests(pod, true);
+        let nz = crate::resources::pod_requests_for_fit_score(pod);
         PodRequest {
             empty: actual.is_empty_request(),
             actual,

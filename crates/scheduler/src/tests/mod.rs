@@ -17,6 +17,7 @@ mod config;
 mod filters;
 mod framework;
 mod interpod;
+mod resources;
 mod scores;
 mod spread;
 
