@@ -10,7 +10,7 @@
 //!   `default`), `l:K=V`, `tol:K[=V|>V|<V][:EFFECT]` (no operator: Exists), `prio:N`,
 //!   `sched:NAME`, `nodename:NODE`, `terminating`, `created:SECONDS`, and `spec:{...}` (the rest
 //!   of the line, JSON merged into the pod's spec).
-//! * `owner SELECTOR` — a Service/ReplicaSet selector (`app=web`), for default spreading.
+//! * `owner SELECTOR` — a selector of a Service in `default` (`app=web`), for default spreading.
 
 mod cel;
 mod config;
@@ -256,7 +256,11 @@ impl Scenario {
                         .collect(),
                 })
                 .collect(),
-            owner_selectors: self.owners.clone(),
+            owner_selectors: self
+                .owners
+                .iter()
+                .map(|s| crate::OwnerSelector::service("default", s.clone()))
+                .collect(),
         }
     }
 }
