@@ -633,10 +633,18 @@ fn build_plugin(name: &str, args: Option<&Value>, path: &str, errs: &mut Vec<Str
         "NodeName" => Plugin::NodeName,
         "TaintToleration" => Plugin::TaintToleration,
         "NodeAffinity" => {
+            let mut args = crate::plugins::basic::NodeAffinityArgs::default();
             if let Some(m) = object(a, path, errs) {
-                check_fields(m, path, &[], errs);
+                check_fields(m, path, &["addedAffinity"], errs);
+                if let Some(v) = m.get("addedAffinity") {
+                    let ap = format!("{path}.addedAffinity");
+                    match serde_json::from_value::<kubeplay_api::core::NodeAffinity>(v.clone()) {
+                        Ok(na) => args.added_affinity = Some(na),
+                        Err(e) => errs.push(invalid(&ap, v, &e.to_string())),
+                    }
+                }
             }
-            Plugin::NodeAffinity
+            Plugin::NodeAffinity(args)
         }
         "NodeResourcesFit" => Plugin::NodeResourcesFit(fit_args(a, path, errs)),
         "NodeResourcesBalancedAllocation" => {

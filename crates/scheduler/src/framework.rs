@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use kubeplay_api::Pod;
 
-use crate::plugins::basic::{
-    self, ERR_NODE_AFFINITY, ERR_NODE_NAME, ERR_UNSCHEDULABLE, ERR_UNTOLERATED_TAINT,
-};
+use crate::plugins::basic::{self, ERR_NODE_NAME, ERR_UNSCHEDULABLE, ERR_UNTOLERATED_TAINT};
 use crate::plugins::celsched::{self, CelCycle};
 use crate::plugins::noderesources::{self as nr, PodRequest};
 use crate::plugins::{interpod, spread, Plugin};
@@ -195,8 +193,8 @@ pub(crate) fn schedule_one<'a>(
     let mut fstates: Vec<FState> = Vec::with_capacity(profile.filters.len());
     for &pi in &profile.filters {
         let st = match &profile.plugins[pi].1 {
-            Plugin::NodeAffinity => {
-                if basic::has_required_node_affinity(pod) {
+            Plugin::NodeAffinity(args) => {
+                if args.prefilter_runs(pod) {
                     FState::Run
                 } else {
                     FState::Skip
@@ -296,13 +294,13 @@ pub(crate) fn schedule_one<'a>(
                     }
                     ok
                 }
-                (Plugin::NodeAffinity, _) => {
-                    let ok = basic::matches_required_node_affinity(pod, node.node);
-                    if !ok {
-                        reasons.push(Cow::Borrowed(ERR_NODE_AFFINITY));
+                (Plugin::NodeAffinity(args), _) => match args.filter(pod, node.node) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        reasons.push(Cow::Borrowed(e));
+                        false
                     }
-                    ok
-                }
+                },
                 (Plugin::NodeResourcesFit(args), _) => {
                     nr::fits_request(&req, node, args, &mut reasons);
                     reasons.is_empty()
@@ -426,7 +424,7 @@ pub(crate) fn schedule_one<'a>(
             Plugin::TaintToleration => {
                 Some(SState::Taint(basic::prefer_no_schedule_tolerations(pod)))
             }
-            Plugin::NodeAffinity => basic::has_preferred_node_affinity(pod).then_some(SState::Run),
+            Plugin::NodeAffinity(args) => args.prescore_runs(pod).then_some(SState::Run),
             Plugin::NodeResourcesFit(args) => Some(SState::Resources(nr::resource_terms(
                 &args.resources,
                 &req,
@@ -486,10 +484,9 @@ pub(crate) fn schedule_one<'a>(
                         basic::intolerable_prefer_no_schedule(snap.nodes[i as usize].taints, tols);
                 }
             }
-            (Plugin::NodeAffinity, _) => {
+            (Plugin::NodeAffinity(args), _) => {
                 for (j, &i) in feasible.iter().enumerate() {
-                    scores[j] =
-                        basic::preferred_node_affinity_score(pod, snap.nodes[i as usize].node);
+                    scores[j] = args.score(pod, snap.nodes[i as usize].node);
                 }
             }
             (Plugin::NodeResourcesFit(args), SState::Resources(terms)) => {
@@ -552,7 +549,7 @@ pub(crate) fn schedule_one<'a>(
         };
         match (plugin, &state) {
             (Plugin::TaintToleration, _) => basic::default_normalize(scores, true),
-            (Plugin::NodeAffinity, _) => basic::default_normalize(scores, false),
+            (Plugin::NodeAffinity(_), _) => basic::default_normalize(scores, false),
             (Plugin::PodTopologySpread(_), SState::Spread(s)) => spread::normalize(s, scores),
             (Plugin::InterPodAffinity(_), _) => interpod::normalize(scores),
             (Plugin::Cel(args), _) => {

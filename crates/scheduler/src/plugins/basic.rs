@@ -11,6 +11,70 @@ pub const ERR_UNSCHEDULABLE: &str = "node(s) were unschedulable";
 pub const ERR_NODE_NAME: &str = "node(s) didn't match the requested node name";
 pub const ERR_UNTOLERATED_TAINT: &str = "node(s) had untolerated taint(s)";
 pub const ERR_NODE_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub const ERR_ENFORCED_NODE_AFFINITY: &str =
+    "node(s) didn't match scheduler-enforced node affinity";
+
+/// NodeAffinityArgs: `addedAffinity`, node affinity the scheduler adds to every pod of the
+/// profile (its required terms filter before the pod's own; its preferred terms score with them).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeAffinityArgs {
+    pub added_affinity: Option<kubeplay_api::core::NodeAffinity>,
+}
+
+impl NodeAffinityArgs {
+    fn added_required(&self) -> Option<&kubeplay_api::core::NodeSelector> {
+        self.added_affinity.as_ref().and_then(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    }
+
+    fn added_preferred(&self) -> &[kubeplay_api::core::PreferredSchedulingTerm] {
+        self.added_affinity.as_ref().map_or(&[], |a| {
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_slice()
+        })
+    }
+
+    /// Whether PreFilter runs: the pod or the profile requires something of the node.
+    pub fn prefilter_runs(&self, pod: &Pod) -> bool {
+        has_required_node_affinity(pod) || self.added_required().is_some()
+    }
+
+    /// The filter: the scheduler-enforced affinity first, then the pod's own.
+    pub fn filter(&self, pod: &Pod, node: &Node) -> Result<(), &'static str> {
+        if let Some(sel) = self.added_required() {
+            if !sel
+                .node_selector_terms
+                .iter()
+                .any(|t| term_matches(t, node))
+            {
+                return Err(ERR_ENFORCED_NODE_AFFINITY);
+            }
+        }
+        if matches_required_node_affinity(pod, node) {
+            Ok(())
+        } else {
+            Err(ERR_NODE_AFFINITY)
+        }
+    }
+
+    /// Whether PreScore runs: preferred terms of the pod or of the profile.
+    pub fn prescore_runs(&self, pod: &Pod) -> bool {
+        has_preferred_node_affinity(pod) || !self.added_preferred().is_empty()
+    }
+
+    /// The raw score: the pod's matching preferred weights plus the profile's.
+    pub fn score(&self, pod: &Pod, node: &Node) -> i64 {
+        let added: i64 = self
+            .added_preferred()
+            .iter()
+            .filter(|t| t.weight != 0 && term_matches(&t.preference, node))
+            .map(|t| t.weight as i64)
+            .sum();
+        added + preferred_node_affinity_score(pod, node)
+    }
+}
 
 /// `helper.DefaultNormalizeScore`: scale to 0..100 by the maximum; with `reverse`, 100 − that.
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {

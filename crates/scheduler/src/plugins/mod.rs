@@ -13,7 +13,7 @@ pub(crate) enum Plugin {
     NodeUnschedulable,
     NodeName,
     TaintToleration,
-    NodeAffinity,
+    NodeAffinity(basic::NodeAffinityArgs),
     NodeResourcesFit(noderesources::FitArgs),
     BalancedAllocation(noderesources::BalancedArgs),
     PodTopologySpread(spread::SpreadArgs),

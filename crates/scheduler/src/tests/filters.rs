@@ -383,3 +383,44 @@ fn node_affinity_filter() {
     "#]],
     );
 }
+
+/// `NodeAffinityArgs.addedAffinity`: its required terms filter every pod of the profile (with
+/// their own reason, before the pod's own affinity), its preferred terms add to the score.
+#[test]
+fn node_affinity_added_affinity() {
+    let args = |added: Value| {
+        only(
+            &["NodeAffinity"],
+            &[("NodeAffinity", 2)],
+            json!([{"name": "NodeAffinity", "args": {"addedAffinity": added}}]),
+        )
+    };
+    let scenario = "node a cpu=1 l:disk=ssd
+         node b cpu=1 l:disk=hdd
+         node c cpu=1 l:disk=ssd l:gpu=true
+         pod p c: spec:{\"nodeSelector\": {\"disk\": \"ssd\"}}";
+    check(
+        args(
+            json!({"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchExpressions": [{"key": "gpu", "operator": "DoesNotExist"}]}]}}),
+        ),
+        scenario,
+        expect![[r#"
+            a: 
+            b: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
+            c: ✗ NodeAffinity: node(s) didn't match scheduler-enforced node affinity
+            => a
+        "#]],
+    );
+    check(
+        args(json!({"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 30, "preference": {"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}}]})),
+        scenario,
+        expect![[r#"
+            a: NodeAffinity=0/0
+            b: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
+            c: NodeAffinity=30/200
+            => c
+        "#]],
+    );
+}
