@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// Cases that still disagree, a ratchet: each fix of a class of differences lowers it, and the
 /// test fails unless exactly this many disagree. The goal, and the end state, is 0.
-const KNOWN_DISAGREEMENTS: usize = 8;
+const KNOWN_DISAGREEMENTS: usize = 6;
 
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -278,6 +278,9 @@ fn upstream_vectors_agree() {
         for d in diffs.iter().take(8) {
             let _ = writeln!(report, "    {}: {}", d.aspect, d.detail);
         }
+    }
+    if show.is_some() {
+        eprintln!("{report}");
     }
     // Exact, so that a fix also lowers the ratchet and a regression cannot hide behind it.
     assert_eq!(failed.len(), KNOWN_DISAGREEMENTS, "{report}");

@@ -632,6 +632,7 @@ fn build_plugin(name: &str, args: Option<&Value>, path: &str, errs: &mut Vec<Str
         "NodeUnschedulable" => Plugin::NodeUnschedulable,
         "NodeName" => Plugin::NodeName,
         "TaintToleration" => Plugin::TaintToleration,
+        "NodePorts" => Plugin::NodePorts,
         "NodeAffinity" => {
             let mut args = crate::plugins::basic::NodeAffinityArgs::default();
             if let Some(m) = object(a, path, errs) {

@@ -9,7 +9,7 @@ use kubeplay_api::Pod;
 use crate::plugins::basic::{self, ERR_NODE_NAME, ERR_UNSCHEDULABLE, ERR_UNTOLERATED_TAINT};
 use crate::plugins::celsched::{self, CelCycle};
 use crate::plugins::noderesources::{self as nr, PodRequest};
-use crate::plugins::{interpod, spread, Plugin};
+use crate::plugins::{interpod, nodeports, spread, Plugin};
 use crate::record::{Attempt, DecisionRecord, FitError, PASSED};
 use crate::snapshot::PreparedSnapshot;
 
@@ -53,6 +53,7 @@ enum FState<'p, 'a> {
     Run,
     Spread(spread::FilterState<'a>),
     Inter(interpod::FilterState<'p>),
+    Ports(Vec<nodeports::HostPort>),
 }
 
 enum SState<'a, 'r> {
@@ -209,6 +210,10 @@ pub(crate) fn schedule_one<'a>(
                     None => FState::Skip,
                 }
             }
+            Plugin::NodePorts => match nodeports::prefilter(pod) {
+                Some(ports) => FState::Ports(ports),
+                None => FState::Skip,
+            },
             Plugin::InterPodAffinity(_) => match interpod::prefilter(pod, snap) {
                 Some(s) => FState::Inter(s),
                 None => FState::Skip,
@@ -295,6 +300,13 @@ pub(crate) fn schedule_one<'a>(
                     ok
                 }
                 (Plugin::NodeAffinity(args), _) => match args.filter(pod, node.node) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        reasons.push(Cow::Borrowed(e));
+                        false
+                    }
+                },
+                (Plugin::NodePorts, FState::Ports(ports)) => match nodeports::filter(ports, node) {
                     Ok(()) => true,
                     Err(e) => {
                         reasons.push(Cow::Borrowed(e));
@@ -625,6 +637,7 @@ fn unresolvable(
         Plugin::NodeResourcesFit(args) => nr::exceeds_allocatable(req, node, args),
         Plugin::PodTopologySpread(_) => reasons.iter().any(|r| r == spread::ERR_MISSING_LABEL),
         Plugin::InterPodAffinity(_) => reasons.iter().any(|r| r == interpod::ERR_AFFINITY),
+        Plugin::NodePorts => false,
         _ => true,
     }
 }

@@ -4,6 +4,7 @@
 pub mod basic;
 pub mod celsched;
 pub mod interpod;
+pub mod nodeports;
 pub mod noderesources;
 pub mod spread;
 
@@ -14,6 +15,7 @@ pub(crate) enum Plugin {
     NodeName,
     TaintToleration,
     NodeAffinity(basic::NodeAffinityArgs),
+    NodePorts,
     NodeResourcesFit(noderesources::FitArgs),
     BalancedAllocation(noderesources::BalancedArgs),
     PodTopologySpread(spread::SpreadArgs),
@@ -23,9 +25,9 @@ pub(crate) enum Plugin {
     /// skips and it scores 0 on every node, as upstream's does for a pod without claims.
     DynamicResources,
     Cel(Box<celsched::CelArgs>),
-    /// Accepted by name, not simulated: queue sort (see `queue_less`), binding, preemption, host
-    /// ports and volumes (the playground's pods have neither host ports nor claims, so upstream's
-    /// PreFilter would skip these for them anyway).
+    /// Accepted by name, not simulated: queue sort (see `queue_less`), binding, preemption (its
+    /// PostFilter message is, see `framework`) and volumes (the playground's pods have no
+    /// claims, so upstream's PreFilter would skip these for them anyway).
     NotSimulated,
 }
 

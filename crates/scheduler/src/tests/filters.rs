@@ -424,3 +424,47 @@ fn node_affinity_added_affinity() {
         "#]],
     );
 }
+
+/// NodePorts: a host port (protocol, address) held by a pod on the node; a wildcard address
+/// conflicts with any, distinct specific addresses or protocols do not. Without host ports the
+/// plugin's PreFilter skips (no record).
+#[test]
+fn node_ports() {
+    let port = |p: &str| {
+        format!("spec:{{\"containers\": [{{\"name\": \"c\", \"image\": \"nginx\", \"ports\": [{p}]}}]}}")
+    };
+    let scenario = format!(
+        "node a cpu=1
+         node b cpu=1
+         node c cpu=1
+         node d cpu=1
+         pod x@a {}
+         pod y@b {}
+         pod z@c {}
+         pod p {}",
+        port(r#"{"containerPort": 80, "hostPort": 8080}"#),
+        port(r#"{"containerPort": 80, "hostPort": 8080, "hostIP": "10.0.0.1"}"#),
+        port(r#"{"containerPort": 80, "hostPort": 8080, "protocol": "UDP"}"#),
+        port(r#"{"containerPort": 80, "hostPort": 8080, "hostIP": "10.0.0.2"}"#),
+    );
+    check(
+        only(&["NodePorts"], &[], json!([])),
+        &scenario,
+        expect![[r#"
+            a: ✗ NodePorts: node(s) didn't have free ports for the requested pod ports
+            b: 
+            c: 
+            d: 
+            => b
+        "#]],
+    );
+    check(
+        only(&["NodePorts"], &[], json!([])),
+        "node a cpu=1
+         pod p c:",
+        expect![[r#"
+            a: 
+            => a
+        "#]],
+    );
+}
