@@ -190,11 +190,22 @@ pub(crate) fn schedule_one<'a>(
     let mut spread_constraints: Option<(Vec<spread::Constraint>, bool)> = None;
     let tolerates_unschedulable = basic::tolerates_unschedulable(pod);
 
-    // PreFilter.
+    // PreFilter. NodeAffinity's result (`matchFields` on `metadata.name`) narrows the nodes
+    // that are filtered at all.
+    let mut allowed: Option<std::collections::BTreeSet<&str>> = None;
     let mut fstates: Vec<FState> = Vec::with_capacity(profile.filters.len());
     for &pi in &profile.filters {
         let st = match &profile.plugins[pi].1 {
             Plugin::NodeAffinity(args) => {
+                match basic::prefilter_node_names(pod) {
+                    Ok(names) => allowed = names,
+                    Err(e) => {
+                        return fail(
+                            BTreeMap::new(),
+                            Some(format!("0/{n} nodes are available: {e}.")),
+                        )
+                    }
+                }
                 if args.prefilter_runs(pod) {
                     FState::Run
                 } else {
@@ -258,6 +269,7 @@ pub(crate) fn schedule_one<'a>(
     let mut reasons: Vec<Cow<'static, str>> = Vec::new();
     let fast = FastFilter::new(&active, tolerates_unschedulable);
     let mut processed = 0usize;
+    let mut excluded = 0usize;
     let mut i = start;
     for _ in 0..n {
         if feasible.len() >= to_find {
@@ -266,8 +278,12 @@ pub(crate) fn schedule_one<'a>(
         let this = i;
         i = if i + 1 == n { 0 } else { i + 1 };
         let i = this;
-        processed += 1;
         let node = &snap.nodes[i];
+        if allowed.as_ref().is_some_and(|a| !a.contains(node.name)) {
+            excluded += 1;
+            continue;
+        }
+        processed += 1;
         if let Some(f) = &fast {
             if f.passes(node, &req, pod) {
                 feasible.push(i as u32);
@@ -402,6 +418,11 @@ pub(crate) fn schedule_one<'a>(
             for r in &f.reasons {
                 *counts.entry(r.to_string()).or_default() += 1;
             }
+        }
+        if excluded > 0 {
+            *counts
+                .entry(basic::ERR_PREFILTER_EXCLUDED.to_string())
+                .or_default() += excluded;
         }
         let post_filter = post_filter(profile, pod, snap, &failures, record, &mut rec);
         return Attempt {

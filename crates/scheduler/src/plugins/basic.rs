@@ -14,6 +14,52 @@ pub const ERR_NODE_AFFINITY: &str = "node(s) didn't match Pod's node affinity/se
 pub const ERR_ENFORCED_NODE_AFFINITY: &str =
     "node(s) didn't match scheduler-enforced node affinity";
 
+/// How the FitError counts nodes that NodeAffinity's PreFilter result left out.
+pub const ERR_PREFILTER_EXCLUDED: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+
+/// NodeAffinity's PreFilter result: the node names the pod's required terms allow through
+/// `matchFields` `metadata.name In [...]` (intersected within a term, united across terms), or
+/// None when some term does not name nodes (every node is then a candidate). An empty set means
+/// the terms conflict, and the pod fits nowhere.
+pub fn prefilter_node_names(
+    pod: &Pod,
+) -> Result<Option<std::collections::BTreeSet<&str>>, &'static str> {
+    let Some(sel) = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    else {
+        return Ok(None);
+    };
+    let mut names: Option<std::collections::BTreeSet<&str>> = None;
+    for t in &sel.node_selector_terms {
+        let mut term: Option<std::collections::BTreeSet<&str>> = None;
+        for r in &t.match_fields {
+            if r.key == "metadata.name" && r.operator == "In" {
+                let s: std::collections::BTreeSet<&str> =
+                    r.values.iter().map(String::as_str).collect();
+                term = Some(match term {
+                    None => s,
+                    Some(prev) => prev.intersection(&s).copied().collect(),
+                });
+            }
+        }
+        let Some(term) = term else {
+            return Ok(None);
+        };
+        names.get_or_insert_with(Default::default).extend(term);
+    }
+    match names {
+        Some(n) if n.is_empty() => Err("pod affinity terms conflict"),
+        other => Ok(other),
+    }
+}
+
 /// NodeAffinityArgs: `addedAffinity`, node affinity the scheduler adds to every pod of the
 /// profile (its required terms filter before the pod's own; its preferred terms score with them).
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -351,14 +351,14 @@ fn node_affinity_filter() {
             => a
         "#]],
     );
-    // nodeSelector AND affinity; matchFields on metadata.name.
+    // nodeSelector AND affinity; matchFields on metadata.name (c is not a candidate at all:
+    // NodeAffinity's PreFilter result leaves it out, so it has no record).
     affinity(
         r#"spec:{"nodeSelector":{"zone":"z2"},"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
             {"matchFields":[{"key":"metadata.name","operator":"In","values":["a","b"]}]}]}}}}"#,
         expect![[r#"
             a: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
             b: 
-            c: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
             => b
         "#]],
     );
@@ -465,6 +465,50 @@ fn node_ports() {
         expect![[r#"
             a: 
             => a
+        "#]],
+    );
+}
+
+/// NodeAffinity's PreFilter result: `matchFields` on `metadata.name` narrows the nodes filtered
+/// at all; the others have no record and count in the FitError as not satisfying the plugin.
+#[test]
+fn node_affinity_prefilter_result() {
+    let pod = |terms: &str| {
+        format!(
+            "pod p c:cpu=2 spec:{{\"affinity\": {{\"nodeAffinity\": {{\"requiredDuringSchedulingIgnoredDuringExecution\": {{\"nodeSelectorTerms\": [{terms}]}}}}}}}}"
+        )
+    };
+    let nodes = "node a cpu=1\nnode b cpu=1\nnode c cpu=4\n";
+    let field = |v: &str| {
+        format!(
+            r#"{{"matchFields": [{{"key": "metadata.name", "operator": "In", "values": [{v}]}}]}}"#
+        )
+    };
+    // Only a and b are candidates: both lack cpu; c is left out.
+    check(
+        json!({}),
+        &format!("{nodes}{}", pod(&field(r#""a", "b""#))),
+        expect![[r#"
+            a: ✗ NodeResourcesFit: Insufficient cpu
+            b: ✗ NodeResourcesFit: Insufficient cpu
+            => 0/3 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.
+        "#]],
+    );
+    // A term without node names makes every node a candidate.
+    check(
+        json!({}),
+        &format!(
+            "{nodes}{}",
+            pod(&format!(
+                r#"{}, {{"matchExpressions": [{{"key": "x", "operator": "DoesNotExist"}}]}}"#,
+                field(r#""a""#)
+            ))
+        ),
+        expect![[r#"
+            a: ✗ NodeResourcesFit: Insufficient cpu
+            b: ✗ NodeResourcesFit: Insufficient cpu
+            c: 
+            => c
         "#]],
     );
 }
