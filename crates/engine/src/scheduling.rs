@@ -151,6 +151,10 @@ impl Cluster {
                 })
                 .collect(),
             owner_selectors,
+            namespace_labels: store
+                .list(Kind::Namespace, None)
+                .map(|o| (o.name().to_string(), o.meta().labels.clone()))
+                .collect(),
         };
         // Full decision records cost a JSON map of every node per pod: past this many nodes only
         // the chosen node is recorded (documented in docs/ENGINE.md), which keeps a 1,000-node

@@ -55,7 +55,7 @@
 //!     "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}
 //! })).unwrap();
 //! let pod = kubeplay_api::Pod::default();
-//! let snapshot = Snapshot { nodes: vec![NodeInfo { node: &node, pods: vec![] }], owner_selectors: vec![] };
+//! let snapshot = Snapshot { nodes: vec![NodeInfo { node: &node, pods: vec![] }], owner_selectors: vec![], namespace_labels: Default::default() };
 //! let mut scheduler = Scheduler::default();
 //! let attempt = scheduler.schedule(&pod, &snapshot, &mut |n| n - 1);
 //! assert_eq!(attempt.result, Ok("node-1".to_string()));

@@ -27,6 +27,8 @@ pub struct Snapshot<'a> {
     /// among the pods that the Services of its namespace selecting it and its own controller
     /// select; the others are ignored, so the engine may pass every one.
     pub owner_selectors: Vec<OwnerSelector>,
+    /// Each Namespace's labels, for InterPodAffinity terms' `namespaceSelector`.
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// A selector system-default spreading may take for a pod (`helper.DefaultSelector`).
@@ -121,6 +123,7 @@ pub(crate) struct PreparedNode<'a> {
 pub struct PreparedSnapshot<'a> {
     pub(crate) nodes: Vec<PreparedNode<'a>>,
     pub(crate) owner_selectors: Vec<OwnerSelector>,
+    pub(crate) namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
     pub(crate) images: BTreeMap<&'a str, ImageSummary>,
     pub(crate) pods_with_affinity: usize,
     pub(crate) pods_with_required_anti_affinity: usize,
@@ -312,6 +315,7 @@ impl<'a> PreparedSnapshot<'a> {
         PreparedSnapshot {
             nodes,
             owner_selectors: snapshot.owner_selectors.clone(),
+            namespace_labels: snapshot.namespace_labels.clone(),
             images,
             pods_with_affinity: with_affinity,
             pods_with_required_anti_affinity: with_anti,

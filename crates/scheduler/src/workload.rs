@@ -68,6 +68,7 @@ pub fn place_all(
             .iter()
             .map(|s| crate::OwnerSelector::service("default", s.clone()))
             .collect(),
+        namespace_labels: Default::default(),
     };
     let mut prepared = snapshot.prepare();
     let mut x: u64 = 42;
