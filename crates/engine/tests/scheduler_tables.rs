@@ -1028,3 +1028,31 @@ fn enough_requests_extended_rows() {
         assert_eq!(&got, want, "request {want_ext}, used {used_ext}");
     }
 }
+
+/// The kubelet lists a pulled image under the pod's reference and its registry-qualified name,
+/// each once: an image already written with its registry has one name, so ImageLocality counts
+/// its node once.
+#[test]
+fn kubelet_lists_each_image_name_once() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(&mut c, &node_yaml(&node("node1", "4", "8Gi")));
+    apply(
+        &mut c,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n  - name: db\n    image: docker.io/library/redis:7\n",
+    );
+    c.advance(30_000);
+    let Ok(Object::Node(n)) = c.get(Kind::Node, "", "node1") else {
+        panic!("no node")
+    };
+    let names: Vec<Vec<String>> = n.status.images.iter().map(|i| i.names.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            vec![
+                "docker.io/library/nginx:1.25".to_string(),
+                "nginx:1.25".to_string()
+            ],
+            vec!["docker.io/library/redis:7".to_string()],
+        ]
+    );
+}

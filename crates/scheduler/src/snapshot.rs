@@ -301,8 +301,15 @@ impl<'a> PreparedSnapshot<'a> {
             }
             with_affinity += n.with_affinity.len();
             with_anti += n.with_required_anti_affinity.len();
+            // Each node counts once per image name, however often its status lists the name
+            // (upstream keeps a set of nodes per image).
+            let mut seen: Vec<&str> = Vec::new();
             for image in &info.node.status.images {
                 for name in &image.names {
+                    if seen.contains(&name.as_str()) {
+                        continue;
+                    }
+                    seen.push(name);
                     let e = images.entry(name.as_str()).or_insert(ImageSummary {
                         size: image.size_bytes,
                         num_nodes: 0,

@@ -549,6 +549,25 @@ fn image_locality() {
     );
 }
 
+/// A node whose status lists an image name twice (the pod's reference was already
+/// registry-qualified) counts once for that image's spread: 2 of 3 nodes, not 3 of 3.
+#[test]
+fn image_locality_counts_each_node_once() {
+    check(
+        only(&[], &[("ImageLocality", 1)], json!([])),
+        "node n1 image:docker.io/library/postgres:16,docker.io/library/postgres:16@900Mi
+         node n2 image:docker.io/library/postgres:16@900Mi
+         node n3
+         pod p img:docker.io/library/postgres:16",
+        expect![[r#"
+            n1: ImageLocality=59/59
+            n2: ImageLocality=59/59
+            n3: ImageLocality=0/0
+            => n1
+        "#]],
+    );
+}
+
 #[test]
 fn fast_paths_agree_with_the_general_formula() {
     use crate::plugins::noderesources::{
