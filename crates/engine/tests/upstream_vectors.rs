@@ -119,7 +119,8 @@ fn run_case(case: &Value, tally: &mut Tally) -> Result<Vec<Diff>, String> {
     let want = exp["fitErrorWithPostFilter"]
         .as_str()
         .or_else(|| exp["fitError"].as_str());
-    let event = c
+    // Every FailedScheduling message p got (the recorder merges repeats): exactly one is right.
+    let mut events: Vec<String> = c
         .list(Kind::Event, Some("default"), None)
         .into_iter()
         .filter_map(|o| match o {
@@ -128,7 +129,13 @@ fn run_case(case: &Value, tally: &mut Tally) -> Result<Vec<Diff>, String> {
             }
             _ => None,
         })
-        .last();
+        .collect();
+    events.dedup();
+    let event = match events.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(format!("several: {many:?}")),
+    };
     let condition = p
         .condition("PodScheduled")
         .filter(|c| c.status == "False")

@@ -16,7 +16,10 @@
 //! 2. **Filter** over the nodes starting at a rotating index (`nextStartNodeIndex`), stopping
 //!    once `numFeasibleNodesToFind` nodes pass (percentageOfNodesToScore, adaptive by default:
 //!    `max(5, 50 − nodes/125)` % of the nodes, at least 100). Each node stops at its first
-//!    failing filter. No feasible node: a FitError. Exactly one: chosen without scoring;
+//!    failing filter (NodeAffinity's PreFilter result, `matchFields` on `metadata.name`, leaves
+//!    the other nodes out). No feasible node: a FitError, ending with the PostFilter text
+//!    (DynamicResources, then DefaultPreemption's verdict per node; nothing is evicted).
+//!    Exactly one: chosen without scoring;
 //! 3. **PreScore** (Skip drops the plugin), **Score**, **NormalizeScore**, then `Σ score × weight`;
 //! 4. **selectHost**: the highest total, ties by reservoir sampling (the k-th tie replaces the
 //!    pick when `pick(k) == 0`).
