@@ -120,16 +120,15 @@ fn default_pod(p: &mut Pod) {
     set_default(&mut p.spec.extra, "serviceAccountName", json!("default"));
     set_default(&mut p.spec.extra, "serviceAccount", json!("default"));
     p.spec.priority.get_or_insert(0);
-    // DefaultTolerationSeconds admission: tolerate NotReady/unreachable nodes for 300 s.
+    // DefaultTolerationSeconds admission: tolerate NotReady/unreachable nodes for 300 s, unless
+    // the pod already tolerates the NoExecute taint (an empty key or effect is a wildcard).
     for key in [
         "node.kubernetes.io/not-ready",
         "node.kubernetes.io/unreachable",
     ] {
-        let has = p
-            .spec
-            .tolerations
-            .iter()
-            .any(|t| t.key == key && (t.effect.is_empty() || t.effect == "NoExecute"));
+        let has = p.spec.tolerations.iter().any(|t| {
+            (t.key == key || t.key.is_empty()) && (t.effect.is_empty() || t.effect == "NoExecute")
+        });
         if !has {
             p.spec.tolerations.push(Toleration {
                 key: key.into(),
@@ -233,6 +232,68 @@ fn default_secret(s: &mut Secret) {
         s.data.insert(
             k,
             base64::engine::general_purpose::STANDARD.encode(v.as_bytes()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+
+    use crate::core::Pod;
+
+    /// The tolerations a pod has after admission, one per line (`key:operator:effect:seconds`).
+    fn check(tolerations: serde_json::Value, expect: Expect) {
+        let mut p: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}], "tolerations": tolerations}
+        }))
+        .expect("pod");
+        super::default_pod(&mut p);
+        let lines: Vec<String> = p
+            .spec
+            .tolerations
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}:{}:{}:{}",
+                    t.key,
+                    t.operator,
+                    t.effect,
+                    t.toleration_seconds.map_or("-".into(), |s| s.to_string())
+                )
+            })
+            .collect();
+        expect.assert_eq(&lines.join("\n"));
+    }
+
+    #[test]
+    fn default_toleration_seconds() {
+        check(
+            serde_json::json!([]),
+            expect![[r#"
+                node.kubernetes.io/not-ready:Exists:NoExecute:300
+                node.kubernetes.io/unreachable:Exists:NoExecute:300"#]],
+        );
+        // A wildcard toleration (no key, operator Exists) already tolerates both.
+        check(
+            serde_json::json!([{"operator": "Exists"}]),
+            expect![[r#":Exists::-"#]],
+        );
+        // A key-less NoSchedule toleration does not tolerate NoExecute taints.
+        check(
+            serde_json::json!([{"operator": "Exists", "effect": "NoSchedule"}]),
+            expect![[r#"
+                :Exists:NoSchedule:-
+                node.kubernetes.io/not-ready:Exists:NoExecute:300
+                node.kubernetes.io/unreachable:Exists:NoExecute:300"#]],
+        );
+        // One of the two already given: only the other is added.
+        check(
+            serde_json::json!([{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}]),
+            expect![[r#"
+                node.kubernetes.io/unreachable:Exists:NoExecute:60
+                node.kubernetes.io/not-ready:Exists:NoExecute:300"#]],
         );
     }
 }

@@ -834,6 +834,7 @@ kubectl describe pod huge",
             Labels:           <none>
             Annotations:      scheduler-simulator/filter-result: {"node-1":{"NodeName":"passed","NodeResourcesFit":"Insufficient cpu","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-2":{"NodeName":"passed","NodeResourcesFit":"Insufficient cpu","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-3":{"NodeName":"passed","NodeResourcesFit":"Insufficient cpu","NodeUnschedulable":"passed","TaintToleration":"passed"}}
                               scheduler-simulator/finalscore-result: {}
+                              scheduler-simulator/postfilter-result: {"node-1":{"DefaultPreemption":"Preemption is not helpful for scheduling"},"node-2":{"DefaultPreemption":"Preemption is not helpful for scheduling"},"node-3":{"DefaultPreemption":"Preemption is not helpful for scheduling"}}
                               scheduler-simulator/score-result: {}
             Status:           Pending
             IP:               
@@ -858,7 +859,7 @@ kubectl describe pod huge",
             Events:
               Type     Reason            Age   From               Message
               ----     ------            ----  ----               -------
-              Warning  FailedScheduling  4s    default-scheduler  0/3 nodes are available: 3 Insufficient cpu.
+              Warning  FailedScheduling  4s    default-scheduler  0/3 nodes are available: 3 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.
         "#]],
     );
 }
@@ -883,8 +884,8 @@ kubectl get pod web -o yaml",
             Start Time:       Thu, 01 Jan 2026 00:00:01 +0000
             Labels:           run=web
             Annotations:      scheduler-simulator/filter-result: {"node-1":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-2":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-3":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"}}
-                              scheduler-simulator/finalscore-result: {"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"}}
-                              scheduler-simulator/score-result: {"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}
+                              scheduler-simulator/finalscore-result: {"node-1":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-2":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-3":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"}}
+                              scheduler-simulator/score-result: {"node-1":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}
                               scheduler-simulator/selected-node: node-3
             Status:           Running
             IP:               10.244.3.3
@@ -929,8 +930,8 @@ kubectl get pod web -o yaml",
             metadata:
               annotations:
                 scheduler-simulator/filter-result: '{"node-1":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-2":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"},"node-3":{"NodeName":"passed","NodeResourcesFit":"passed","NodeUnschedulable":"passed","TaintToleration":"passed"}}'
-                scheduler-simulator/finalscore-result: '{"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"}}'
-                scheduler-simulator/score-result: '{"node-1":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}'
+                scheduler-simulator/finalscore-result: '{"node-1":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-2":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"},"node-3":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"300"}}'
+                scheduler-simulator/score-result: '{"node-1":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-2":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"},"node-3":{"DynamicResources":"0","ImageLocality":"0","NodeResourcesFit":"97","TaintToleration":"0"}}'
                 scheduler-simulator/selected-node: node-3
               creationTimestamp: "2026-01-01T00:00:01Z"
               labels:

@@ -118,6 +118,8 @@ pub struct Cluster {
     next_ip: u32,
     /// Service ClusterIPs come from their own range and counter (10.96.0.0/12).
     next_service_ip: u32,
+    /// Only the API server and the scheduler act (see [`Cluster::set_scheduler_only`]).
+    scheduler_only: bool,
 }
 
 impl Cluster {
@@ -137,6 +139,7 @@ impl Cluster {
             trace: config.record_trace.then(Vec::new),
             next_ip: 0,
             next_service_ip: 0,
+            scheduler_only: false,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(kubeplay_api::Namespace {
@@ -155,6 +158,17 @@ impl Cluster {
 
     pub fn now(&self) -> Time {
         self.now
+    }
+
+    /// Runs only the API server and the scheduler, as kube-scheduler-simulator's cluster does: no
+    /// controllers, no kubelets (nodes are stored as given, with API defaulting only:
+    /// `allocatable` from `capacity` where missing; no images are pulled or recorded), no node
+    /// monitor, no kube-proxy or traffic. Bound pods count where `spec.nodeName` says. This is how
+    /// the scheduler is compared with the real kube-scheduler on given objects
+    /// (`tests/upstream_vectors.rs`); call it right after [`Cluster::new`]. Work the other
+    /// components would have done is dropped, not postponed.
+    pub fn set_scheduler_only(&mut self, on: bool) {
+        self.scheduler_only = on;
     }
 
     // ----- the API server's verbs -------------------------------------------------------------
@@ -335,6 +349,9 @@ impl Cluster {
     }
 
     fn run_task(&mut self, task: Task) {
+        if self.scheduler_only && task != Task::Schedule {
+            return;
+        }
         match task {
             Task::SyncDeployment(ns, name) => self.sync_deployment(&ns, &name),
             Task::SyncReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
@@ -525,6 +542,12 @@ impl Cluster {
                             next += 1;
                         }
                     }
+                }
+                Ok(())
+            }
+            Object::Node(n) if self.scheduler_only => {
+                if n.status.allocatable.is_empty() {
+                    n.status.allocatable = n.status.capacity.clone();
                 }
                 Ok(())
             }

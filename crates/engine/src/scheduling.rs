@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use kubeplay_api::core::Pod;
 use kubeplay_api::meta::Condition;
 use kubeplay_api::{ApiError, Kind, LabelSelector, Node, Object};
-use kubeplay_scheduler::{NodeInfo, Scheduler, Snapshot};
+use kubeplay_scheduler::{NodeInfo, OwnerSelector, Scheduler, Snapshot};
 use rand::Rng;
 
 use crate::store::Key;
@@ -109,20 +109,27 @@ impl Cluster {
                 _ => None,
             })
             .collect();
-        let mut owner_selectors: Vec<LabelSelector> = Vec::new();
+        // Services select by labels within their namespace; a ReplicaSet's selector counts only
+        // for the pods it controls (helper.DefaultSelector).
+        let mut owner_selectors: Vec<OwnerSelector> = Vec::new();
         for o in store.list(Kind::Service, None) {
             if let Object::Service(s) = o {
                 if !s.spec.selector.is_empty() {
-                    owner_selectors.push(LabelSelector {
+                    let selector = LabelSelector {
                         match_labels: s.spec.selector.clone(),
                         match_expressions: vec![],
-                    });
+                    };
+                    owner_selectors.push(OwnerSelector::service(&s.metadata.namespace, selector));
                 }
             }
         }
         for o in store.list(Kind::ReplicaSet, None) {
             if let Object::ReplicaSet(rs) = o {
-                owner_selectors.push(rs.spec.selector.clone());
+                owner_selectors.push(OwnerSelector::controller(
+                    &rs.metadata.namespace,
+                    &rs.metadata.uid,
+                    rs.spec.selector.clone(),
+                ));
             }
         }
         let snapshot = Snapshot {
@@ -144,6 +151,10 @@ impl Cluster {
                 })
                 .collect(),
             owner_selectors,
+            namespace_labels: store
+                .list(Kind::Namespace, None)
+                .map(|o| (o.name().to_string(), o.meta().labels.clone()))
+                .collect(),
         };
         // Full decision records cost a JSON map of every node per pod: past this many nodes only
         // the chosen node is recorded (documented in docs/ENGINE.md), which keeps a 1,000-node

@@ -81,6 +81,15 @@ fn pod_yaml(
     )
 }
 
+/// The FitError part of a FailedScheduling message, without the PostFilter text that follows
+/// it (upstream's tables give the FitError alone).
+fn fit_error(message: &str) -> String {
+    match message.find(". ") {
+        Some(i) => message[..=i].to_string(),
+        None => message.to_string(),
+    }
+}
+
 fn apply(c: &mut Cluster, yaml: &str) {
     for v in parse_documents(yaml).expect("YAML") {
         c.apply(Object::from_value(v).expect("kind"))
@@ -499,7 +508,7 @@ fn enough_requests_rows() {
         };
         let got = if p.spec.node_name.is_empty() {
             p.condition("PodScheduled")
-                .map(|c| c.message.clone())
+                .map(|c| fit_error(&c.message))
                 .unwrap_or_default()
         } else {
             "fits".to_string()
@@ -522,10 +531,11 @@ fn too_many_pods() {
     let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
         panic!()
     };
-    assert_eq!(
-        p.condition("PodScheduled").unwrap().message,
-        "0/1 nodes are available: 1 Too many pods."
-    );
+    // "Too many pods" is resolvable: preemption looks for victims (and finds none).
+    let message = "0/1 nodes are available: 1 Too many pods. no new claims to deallocate, \
+                   preemption: 0/1 nodes are available: 1 No preemption victims found for \
+                   incoming pod.";
+    assert_eq!(p.condition("PodScheduled").unwrap().message, message);
     // The FailedScheduling event carries the same text.
     let events: Vec<String> = c
         .list(Kind::Event, Some("default"), None)
@@ -535,7 +545,7 @@ fn too_many_pods() {
             _ => None,
         })
         .collect();
-    assert_eq!(events, ["0/1 nodes are available: 1 Too many pods."]);
+    assert_eq!(events, [message]);
 }
 
 #[test]
@@ -552,9 +562,12 @@ fn fit_error_with_taints_and_resources() {
     let Ok(Object::Pod(p)) = c.get(Kind::Pod, "default", "p") else {
         panic!()
     };
+    // 2 cpus on a 1-cpu node and untolerated taints: no eviction could help anywhere.
     assert_eq!(
         p.condition("PodScheduled").unwrap().message,
-        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s)."
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s). \
+         no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not \
+         helpful for scheduling."
     );
 }
 
@@ -1007,11 +1020,39 @@ fn enough_requests_extended_rows() {
         };
         let got = if p.spec.node_name.is_empty() {
             p.condition("PodScheduled")
-                .map(|c| c.message.clone())
+                .map(|c| fit_error(&c.message))
                 .unwrap_or_default()
         } else {
             "fits".into()
         };
         assert_eq!(&got, want, "request {want_ext}, used {used_ext}");
     }
+}
+
+/// The kubelet lists a pulled image under the pod's reference and its registry-qualified name,
+/// each once: an image already written with its registry has one name, so ImageLocality counts
+/// its node once.
+#[test]
+fn kubelet_lists_each_image_name_once() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(&mut c, &node_yaml(&node("node1", "4", "8Gi")));
+    apply(
+        &mut c,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n  - name: db\n    image: docker.io/library/redis:7\n",
+    );
+    c.advance(30_000);
+    let Ok(Object::Node(n)) = c.get(Kind::Node, "", "node1") else {
+        panic!("no node")
+    };
+    let names: Vec<Vec<String>> = n.status.images.iter().map(|i| i.names.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            vec![
+                "docker.io/library/nginx:1.25".to_string(),
+                "nginx:1.25".to_string()
+            ],
+            vec!["docker.io/library/redis:7".to_string()],
+        ]
+    );
 }

@@ -632,11 +632,20 @@ fn build_plugin(name: &str, args: Option<&Value>, path: &str, errs: &mut Vec<Str
         "NodeUnschedulable" => Plugin::NodeUnschedulable,
         "NodeName" => Plugin::NodeName,
         "TaintToleration" => Plugin::TaintToleration,
+        "NodePorts" => Plugin::NodePorts,
         "NodeAffinity" => {
+            let mut args = crate::plugins::basic::NodeAffinityArgs::default();
             if let Some(m) = object(a, path, errs) {
-                check_fields(m, path, &[], errs);
+                check_fields(m, path, &["addedAffinity"], errs);
+                if let Some(v) = m.get("addedAffinity") {
+                    let ap = format!("{path}.addedAffinity");
+                    match serde_json::from_value::<kubeplay_api::core::NodeAffinity>(v.clone()) {
+                        Ok(na) => args.added_affinity = Some(na),
+                        Err(e) => errs.push(invalid(&ap, v, &e.to_string())),
+                    }
+                }
             }
-            Plugin::NodeAffinity
+            Plugin::NodeAffinity(args)
         }
         "NodeResourcesFit" => Plugin::NodeResourcesFit(fit_args(a, path, errs)),
         "NodeResourcesBalancedAllocation" => {
@@ -645,6 +654,7 @@ fn build_plugin(name: &str, args: Option<&Value>, path: &str, errs: &mut Vec<Str
         "PodTopologySpread" => Plugin::PodTopologySpread(spread_args(a, path, errs)),
         "InterPodAffinity" => Plugin::InterPodAffinity(interpod_args(a, path, errs)),
         "ImageLocality" => Plugin::ImageLocality,
+        "DynamicResources" => Plugin::DynamicResources,
         celsched::NAME => match cel_args(a, path, errs) {
             Some(c) => Plugin::Cel(Box::new(c)),
             None => Plugin::NotSimulated,
@@ -748,6 +758,14 @@ fn parse_profile(
         }
     }
     let filters = expand(&multi, &filter_set, |n| known(n).is_some_and(|k| k.filter));
+    let post_filter_set = sets.get("postFilter").cloned().unwrap_or_default();
+    let post_filters: Vec<String> = expand(&multi, &post_filter_set, |n| {
+        crate::plugins::POST_FILTER_PLUGINS.contains(&n)
+    })
+    .into_iter()
+    .map(|(n, _)| n)
+    .filter(|n| crate::plugins::POST_FILTER_PLUGINS.contains(&n.as_str()))
+    .collect();
     let scores = expand(&multi, &score_set, |n| known(n).is_some_and(|k| k.score));
 
     // Plugin args.
@@ -818,6 +836,7 @@ fn parse_profile(
         plugins,
         filters: filter_idx,
         scores: score_idx,
+        post_filters,
     })
 }
 

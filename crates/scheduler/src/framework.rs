@@ -6,12 +6,10 @@ use std::collections::BTreeMap;
 
 use kubeplay_api::Pod;
 
-use crate::plugins::basic::{
-    self, ERR_NODE_AFFINITY, ERR_NODE_NAME, ERR_UNSCHEDULABLE, ERR_UNTOLERATED_TAINT,
-};
+use crate::plugins::basic::{self, ERR_NODE_NAME, ERR_UNSCHEDULABLE, ERR_UNTOLERATED_TAINT};
 use crate::plugins::celsched::{self, CelCycle};
 use crate::plugins::noderesources::{self as nr, PodRequest};
-use crate::plugins::{interpod, spread, Plugin};
+use crate::plugins::{interpod, nodeports, spread, Plugin};
 use crate::record::{Attempt, DecisionRecord, FitError, PASSED};
 use crate::snapshot::PreparedSnapshot;
 
@@ -27,6 +25,8 @@ pub(crate) struct Profile {
     pub filters: Vec<usize>,
     /// Indices into `plugins` with their weights, in the order scores run.
     pub scores: Vec<(usize, i64)>,
+    /// The PostFilter plugins enabled (DynamicResources, DefaultPreemption), in order.
+    pub post_filters: Vec<String>,
 }
 
 /// `numFeasibleNodesToFind`: every node below 100 nodes; otherwise the percentage (adaptive when
@@ -53,6 +53,7 @@ enum FState<'p, 'a> {
     Run,
     Spread(spread::FilterState<'a>),
     Inter(interpod::FilterState<'p>),
+    Ports(Vec<nodeports::HostPort>),
 }
 
 enum SState<'a, 'r> {
@@ -151,6 +152,9 @@ struct Failure {
     node: u32,
     filter_pos: usize,
     reasons: Vec<Cow<'static, str>>,
+    /// The status was UnschedulableAndUnresolvable: removing pods from the node cannot help, so
+    /// preemption does not try it.
+    unresolvable: bool,
 }
 
 struct ScoreRecord {
@@ -174,6 +178,7 @@ pub(crate) fn schedule_one<'a>(
             num_nodes: n,
             reasons,
             unresolvable,
+            post_filter: None,
         }),
         record: DecisionRecord::default(),
     };
@@ -185,12 +190,23 @@ pub(crate) fn schedule_one<'a>(
     let mut spread_constraints: Option<(Vec<spread::Constraint>, bool)> = None;
     let tolerates_unschedulable = basic::tolerates_unschedulable(pod);
 
-    // PreFilter.
+    // PreFilter. NodeAffinity's result (`matchFields` on `metadata.name`) narrows the nodes
+    // that are filtered at all.
+    let mut allowed: Option<std::collections::BTreeSet<&str>> = None;
     let mut fstates: Vec<FState> = Vec::with_capacity(profile.filters.len());
     for &pi in &profile.filters {
         let st = match &profile.plugins[pi].1 {
-            Plugin::NodeAffinity => {
-                if basic::has_required_node_affinity(pod) {
+            Plugin::NodeAffinity(args) => {
+                match basic::prefilter_node_names(pod) {
+                    Ok(names) => allowed = names,
+                    Err(e) => {
+                        return fail(
+                            BTreeMap::new(),
+                            Some(format!("0/{n} nodes are available: {e}.")),
+                        )
+                    }
+                }
+                if args.prefilter_runs(pod) {
                     FState::Run
                 } else {
                     FState::Skip
@@ -205,6 +221,10 @@ pub(crate) fn schedule_one<'a>(
                     None => FState::Skip,
                 }
             }
+            Plugin::NodePorts => match nodeports::prefilter(pod) {
+                Some(ports) => FState::Ports(ports),
+                None => FState::Skip,
+            },
             Plugin::InterPodAffinity(_) => match interpod::prefilter(pod, snap) {
                 Some(s) => FState::Inter(s),
                 None => FState::Skip,
@@ -224,9 +244,10 @@ pub(crate) fn schedule_one<'a>(
                     FState::Run
                 }
             }
-            Plugin::NotSimulated | Plugin::BalancedAllocation(_) | Plugin::ImageLocality => {
-                FState::Skip
-            }
+            Plugin::NotSimulated
+            | Plugin::BalancedAllocation(_)
+            | Plugin::ImageLocality
+            | Plugin::DynamicResources => FState::Skip,
             _ => FState::Run,
         };
         fstates.push(st);
@@ -248,6 +269,7 @@ pub(crate) fn schedule_one<'a>(
     let mut reasons: Vec<Cow<'static, str>> = Vec::new();
     let fast = FastFilter::new(&active, tolerates_unschedulable);
     let mut processed = 0usize;
+    let mut excluded = 0usize;
     let mut i = start;
     for _ in 0..n {
         if feasible.len() >= to_find {
@@ -256,8 +278,12 @@ pub(crate) fn schedule_one<'a>(
         let this = i;
         i = if i + 1 == n { 0 } else { i + 1 };
         let i = this;
-        processed += 1;
         let node = &snap.nodes[i];
+        if allowed.as_ref().is_some_and(|a| !a.contains(node.name)) {
+            excluded += 1;
+            continue;
+        }
+        processed += 1;
         if let Some(f) = &fast {
             if f.passes(node, &req, pod) {
                 feasible.push(i as u32);
@@ -289,13 +315,20 @@ pub(crate) fn schedule_one<'a>(
                     }
                     ok
                 }
-                (Plugin::NodeAffinity, _) => {
-                    let ok = basic::matches_required_node_affinity(pod, node.node);
-                    if !ok {
-                        reasons.push(Cow::Borrowed(ERR_NODE_AFFINITY));
+                (Plugin::NodeAffinity(args), _) => match args.filter(pod, node.node) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        reasons.push(Cow::Borrowed(e));
+                        false
                     }
-                    ok
-                }
+                },
+                (Plugin::NodePorts, FState::Ports(ports)) => match nodeports::filter(ports, node) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        reasons.push(Cow::Borrowed(e));
+                        false
+                    }
+                },
                 (Plugin::NodeResourcesFit(args), _) => {
                     nr::fits_request(&req, node, args, &mut reasons);
                     reasons.is_empty()
@@ -338,6 +371,12 @@ pub(crate) fn schedule_one<'a>(
             Some(pos) => failures.push(Failure {
                 node: i as u32,
                 filter_pos: pos,
+                unresolvable: unresolvable(
+                    &profile.plugins[profile.filters[pos]].1,
+                    &reasons,
+                    &req,
+                    node,
+                ),
                 reasons: std::mem::take(&mut reasons),
             }),
         }
@@ -380,11 +419,18 @@ pub(crate) fn schedule_one<'a>(
                 *counts.entry(r.to_string()).or_default() += 1;
             }
         }
+        if excluded > 0 {
+            *counts
+                .entry(basic::ERR_PREFILTER_EXCLUDED.to_string())
+                .or_default() += excluded;
+        }
+        let post_filter = post_filter(profile, pod, snap, &failures, record, &mut rec);
         return Attempt {
             result: Err(FitError {
                 num_nodes: n,
                 reasons: counts,
                 unresolvable: None,
+                post_filter,
             }),
             record: rec,
         };
@@ -411,7 +457,7 @@ pub(crate) fn schedule_one<'a>(
             Plugin::TaintToleration => {
                 Some(SState::Taint(basic::prefer_no_schedule_tolerations(pod)))
             }
-            Plugin::NodeAffinity => basic::has_preferred_node_affinity(pod).then_some(SState::Run),
+            Plugin::NodeAffinity(args) => args.prescore_runs(pod).then_some(SState::Run),
             Plugin::NodeResourcesFit(args) => Some(SState::Resources(nr::resource_terms(
                 &args.resources,
                 &req,
@@ -428,6 +474,8 @@ pub(crate) fn schedule_one<'a>(
             Plugin::InterPodAffinity(args) => {
                 interpod::prescore(pod, args, snap).map(SState::Inter)
             }
+            // No claims: every node scores 0.
+            Plugin::DynamicResources => Some(SState::Run),
             Plugin::ImageLocality => {
                 let images: Vec<String> = pod
                     .spec
@@ -469,10 +517,9 @@ pub(crate) fn schedule_one<'a>(
                         basic::intolerable_prefer_no_schedule(snap.nodes[i as usize].taints, tols);
                 }
             }
-            (Plugin::NodeAffinity, _) => {
+            (Plugin::NodeAffinity(args), _) => {
                 for (j, &i) in feasible.iter().enumerate() {
-                    scores[j] =
-                        basic::preferred_node_affinity_score(pod, snap.nodes[i as usize].node);
+                    scores[j] = args.score(pod, snap.nodes[i as usize].node);
                 }
             }
             (Plugin::NodeResourcesFit(args), SState::Resources(terms)) => {
@@ -535,7 +582,7 @@ pub(crate) fn schedule_one<'a>(
         };
         match (plugin, &state) {
             (Plugin::TaintToleration, _) => basic::default_normalize(scores, true),
-            (Plugin::NodeAffinity, _) => basic::default_normalize(scores, false),
+            (Plugin::NodeAffinity(_), _) => basic::default_normalize(scores, false),
             (Plugin::PodTopologySpread(_), SState::Spread(s)) => spread::normalize(s, scores),
             (Plugin::InterPodAffinity(_), _) => interpod::normalize(scores),
             (Plugin::Cel(args), _) => {
@@ -594,4 +641,93 @@ pub(crate) fn schedule_one<'a>(
         result: Ok(name),
         record: rec,
     }
+}
+
+/// Whether a filter failure is UnschedulableAndUnresolvable, as the plugin's status code says:
+/// node-level mismatches always are; NodeResourcesFit only when a request exceeds the node's
+/// whole allocatable; PodTopologySpread for a missing topology label; InterPodAffinity for the
+/// pod's own required affinity. Skew, anti-affinity, host ports and free resources could change
+/// if pods went away.
+fn unresolvable(
+    plugin: &Plugin,
+    reasons: &[Cow<'static, str>],
+    req: &PodRequest,
+    node: &crate::snapshot::PreparedNode,
+) -> bool {
+    match plugin {
+        Plugin::NodeResourcesFit(args) => nr::exceeds_allocatable(req, node, args),
+        Plugin::PodTopologySpread(_) => reasons.iter().any(|r| r == spread::ERR_MISSING_LABEL),
+        Plugin::InterPodAffinity(_) => reasons.iter().any(|r| r == interpod::ERR_AFFINITY),
+        Plugin::NodePorts => false,
+        _ => true,
+    }
+}
+
+/// upstream's PostFilter for a pod no node fits: DynamicResources has no claims to deallocate,
+/// and DefaultPreemption looks for nodes where evicting lower-priority pods could help. The
+/// playground does not preempt: a node whose failure is resolvable reports that no victims were
+/// found, which is upstream's verdict when no pod there has a lower priority (with lower-priority
+/// pods a real cluster would evict them). Returns the message appended to the FitError.
+fn post_filter(
+    profile: &Profile,
+    pod: &Pod,
+    snap: &PreparedSnapshot,
+    failures: &[Failure],
+    record: bool,
+    rec: &mut DecisionRecord,
+) -> Option<String> {
+    const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
+    const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+    let mut parts: Vec<String> = Vec::new();
+    for name in &profile.post_filters {
+        match name.as_str() {
+            "DynamicResources" => parts.push("no new claims to deallocate".to_string()),
+            "DefaultPreemption" => {
+                let never = pod
+                    .spec
+                    .extra
+                    .get("preemptionPolicy")
+                    .and_then(|v| v.as_str())
+                    == Some("Never");
+                if never {
+                    parts.push("preemption: not eligible due to preemptionPolicy=Never.".into());
+                    continue;
+                }
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                let mut seen = vec![false; snap.nodes.len()];
+                for f in failures {
+                    let verdict = if f.unresolvable {
+                        NOT_HELPFUL
+                    } else {
+                        NO_VICTIMS
+                    };
+                    *counts.entry(verdict).or_default() += 1;
+                    if let Some(s) = seen.get_mut(f.node as usize) {
+                        *s = true;
+                    }
+                    if record {
+                        rec.post_filter
+                            .entry(snap.nodes[f.node as usize].name().to_string())
+                            .or_default()
+                            .insert(name.clone(), verdict.to_string());
+                    }
+                }
+                // Nodes a PreFilter result left out were never filtered: not helpful either.
+                let absent = seen.iter().filter(|s| !**s).count();
+                if absent > 0 {
+                    *counts.entry(NOT_HELPFUL).or_default() += absent;
+                }
+                let mut list: Vec<String> =
+                    counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
+                list.sort();
+                parts.push(format!(
+                    "preemption: 0/{} nodes are available: {}.",
+                    snap.nodes.len(),
+                    list.join(", ")
+                ));
+            }
+            _ => {}
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }

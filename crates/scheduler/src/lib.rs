@@ -16,7 +16,10 @@
 //! 2. **Filter** over the nodes starting at a rotating index (`nextStartNodeIndex`), stopping
 //!    once `numFeasibleNodesToFind` nodes pass (percentageOfNodesToScore, adaptive by default:
 //!    `max(5, 50 − nodes/125)` % of the nodes, at least 100). Each node stops at its first
-//!    failing filter. No feasible node: a FitError. Exactly one: chosen without scoring;
+//!    failing filter (NodeAffinity's PreFilter result, `matchFields` on `metadata.name`, leaves
+//!    the other nodes out). No feasible node: a FitError, ending with the PostFilter text
+//!    (DynamicResources, then DefaultPreemption's verdict per node; nothing is evicted).
+//!    Exactly one: chosen without scoring;
 //! 3. **PreScore** (Skip drops the plugin), **Score**, **NormalizeScore**, then `Σ score × weight`;
 //! 4. **selectHost**: the highest total, ties by reservoir sampling (the k-th tie replaces the
 //!    pick when `pick(k) == 0`).
@@ -55,7 +58,7 @@
 //!     "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}
 //! })).unwrap();
 //! let pod = kubeplay_api::Pod::default();
-//! let snapshot = Snapshot { nodes: vec![NodeInfo { node: &node, pods: vec![] }], owner_selectors: vec![] };
+//! let snapshot = Snapshot { nodes: vec![NodeInfo { node: &node, pods: vec![] }], owner_selectors: vec![], namespace_labels: Default::default() };
 //! let mut scheduler = Scheduler::default();
 //! let attempt = scheduler.schedule(&pod, &snapshot, &mut |n| n - 1);
 //! assert_eq!(attempt.result, Ok("node-1".to_string()));
@@ -82,9 +85,9 @@ pub use framework::num_feasible_nodes_to_find;
 pub const CEL_SCHEDULER: &str = plugins::celsched::NAME;
 pub use record::{
     Attempt, DecisionRecord, FitError, FILTER_RESULT_ANNOTATION, FINAL_SCORE_RESULT_ANNOTATION,
-    PASSED, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
+    PASSED, POST_FILTER_RESULT_ANNOTATION, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
 };
-pub use snapshot::{NodeInfo, PreparedSnapshot, Snapshot};
+pub use snapshot::{NodeInfo, OwnerSelector, PreparedSnapshot, Snapshot};
 
 /// The scheduler: one profile per schedulerName it serves.
 pub struct Scheduler {
@@ -188,6 +191,7 @@ impl Scheduler {
                     unresolvable: Some(format!(
                         "no scheduler profile serves schedulerName {name:?}"
                     )),
+                    post_filter: None,
                 }),
                 record: DecisionRecord::default(),
             };

@@ -9,6 +9,7 @@ pub const FILTER_RESULT_ANNOTATION: &str = "scheduler-simulator/filter-result";
 pub const SCORE_RESULT_ANNOTATION: &str = "scheduler-simulator/score-result";
 pub const FINAL_SCORE_RESULT_ANNOTATION: &str = "scheduler-simulator/finalscore-result";
 pub const SELECTED_NODE_ANNOTATION: &str = "scheduler-simulator/selected-node";
+pub const POST_FILTER_RESULT_ANNOTATION: &str = "scheduler-simulator/postfilter-result";
 
 /// The filter verdict of a plugin that let the node through.
 pub const PASSED: &str = "passed";
@@ -34,6 +35,10 @@ pub struct DecisionRecord {
     pub filter: BTreeMap<String, BTreeMap<String, String>>,
     pub score: BTreeMap<String, BTreeMap<String, String>>,
     pub final_score: BTreeMap<String, BTreeMap<String, String>>,
+    /// When no node fits: node → PostFilter plugin → its verdict on that node (DefaultPreemption:
+    /// `Preemption is not helpful for scheduling` or `No preemption victims found for incoming
+    /// pod`). Empty when the pod was scheduled.
+    pub post_filter: BTreeMap<String, BTreeMap<String, String>>,
     pub selected: Option<String>,
 }
 
@@ -53,6 +58,11 @@ impl DecisionRecord {
         );
         if let Some(node) = &self.selected {
             out.insert(SELECTED_NODE_ANNOTATION.to_string(), node.clone());
+        } else {
+            out.insert(
+                POST_FILTER_RESULT_ANNOTATION.to_string(),
+                json(&self.post_filter),
+            );
         }
         out
     }
@@ -69,10 +79,15 @@ pub struct FitError {
     /// A failure that happened before any node was examined (the pod names a scheduler this
     /// scheduler does not serve, a PreFilter rejected the pod): printed instead of the node counts.
     pub unresolvable: Option<String>,
+    /// What the PostFilter plugins said (`no new claims to deallocate, preemption: 0/3 nodes are
+    /// available: 3 Preemption is not helpful for scheduling.`), appended to the message as the
+    /// FailedScheduling event shows it.
+    pub post_filter: Option<String>,
 }
 
 impl fmt::Display for FitError {
-    /// `0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s).` — the
+    /// `0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s).`, then
+    /// the PostFilter message if there is one — the
     /// `"<count> <reason>"` strings sorted as strings, as upstream sorts them (so `"10 x" < "2 y"`).
     /// With no nodes at all: upstream's `ErrNoNodesAvailable`, "no nodes available to schedule pods".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,7 +108,11 @@ impl fmt::Display for FitError {
             "0/{} nodes are available: {}.",
             self.num_nodes,
             parts.join(", ")
-        )
+        )?;
+        if let Some(pf) = &self.post_filter {
+            write!(f, " {pf}")?;
+        }
+        Ok(())
     }
 }
 

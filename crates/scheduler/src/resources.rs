@@ -149,23 +149,103 @@ fn container_requests(list: &ResourceList, non_missing: bool) -> Resources {
     r
 }
 
-/// A pod's effective request: `max(Σ containers, max(each init container)) + overhead`, per
-/// resource. With `non_missing`, absent CPU/memory requests count as 100m/200Mi (the scoring
-/// view, `NonZeroRequested`); without, they count as 0 (the filtering view, `Requested`).
+/// Whether an init container is a sidecar (`restartPolicy: Always`): it keeps running beside
+/// the containers.
+pub fn is_restartable_init_container(c: &kubeplay_api::core::Container) -> bool {
+    c.extra.get("restartPolicy").and_then(|v| v.as_str()) == Some("Always")
+}
+
+/// The pod-level `spec.resources.requests` (PodLevelResources, on by default since 1.34), when
+/// the pod states any: only `cpu` and `memory` are pod-level resources.
+pub fn pod_level_requests(pod: &Pod) -> Option<ResourceList> {
+    let requests = pod
+        .spec
+        .extra
+        .get("resources")?
+        .get("requests")?
+        .as_object()?;
+    let mut out = ResourceList::new();
+    for name in ["cpu", "memory"] {
+        let q = requests
+            .get(name)
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_number().map(|n| n.to_string()))
+            })
+            .and_then(|s| s.parse().ok());
+        if let Some(q) = q {
+            out.insert(name.to_string(), q);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A pod's effective request, as upstream's `resourcehelper.PodRequests` computes it:
+/// * the containers' sum, plus every sidecar (`restartPolicy: Always` init container), which
+///   runs beside them;
+/// * each ordinary init container counts together with the sidecars started before it, and
+///   the result is the per-resource maximum of that sum and every such init-container figure;
+/// * pod-level `spec.resources.requests` replace the result for `cpu` and `memory`;
+/// * plus `spec.overhead`.
 ///
-/// Assumed, not researched: restartable init containers (sidecars) are treated as ordinary init
-/// containers, and pod-level resources are ignored.
+/// With `non_missing`, a container's absent `cpu` or `memory` key counts as the scheduler's
+/// default 100m/200Mi (the scoring view, `NonZeroRequested`); an explicit `"0"` stays 0, and a
+/// pod with pod-level requests gets no defaults (`getNonMissingContainerRequests`). Without,
+/// absent keys count as 0 (the filtering view, `Requested`).
 pub fn pod_requests(pod: &Pod, non_missing: bool) -> Resources {
+    match pod_level_requests(pod) {
+        Some(level) => {
+            let mut sum = container_sum(pod, false);
+            let mut l = Resources::default();
+            l.add_list(&level);
+            if level.contains_key("cpu") {
+                sum.milli_cpu = l.milli_cpu;
+            }
+            if level.contains_key("memory") {
+                sum.memory = l.memory;
+            }
+            add_overhead(pod, sum)
+        }
+        None => add_overhead(pod, container_sum(pod, non_missing)),
+    }
+}
+
+/// The incoming pod's request as NodeResourcesFit's scoring strategies see it: the containers'
+/// figures with the 100m/200Mi defaults, pod-level requests not applied. (So kube-scheduler
+/// v1.35.4 scores; its filter and BalancedAllocation do apply pod-level requests. Observed in
+/// `tests/fixtures/scheduler-vectors`, 5 cases.)
+pub fn pod_requests_for_fit_score(pod: &Pod) -> Resources {
+    add_overhead(pod, container_sum(pod, true))
+}
+
+fn add_overhead(pod: &Pod, mut sum: Resources) -> Resources {
+    if !pod.spec.overhead.is_empty() {
+        sum.add_list(&pod.spec.overhead);
+    }
+    sum
+}
+
+/// The containers' and init containers' part of [`pod_requests`].
+fn container_sum(pod: &Pod, non_missing: bool) -> Resources {
     let mut sum = Resources::default();
     for c in &pod.spec.containers {
         sum.add(&container_requests(&c.resources.requests, non_missing));
     }
+    let mut sidecars = Resources::default();
+    let mut init = Resources::default();
     for c in &pod.spec.init_containers {
-        sum.max_with(&container_requests(&c.resources.requests, non_missing));
+        let mut r = container_requests(&c.resources.requests, non_missing);
+        if is_restartable_init_container(c) {
+            sum.add(&r);
+            sidecars.add(&r);
+            r = sidecars.clone();
+        } else {
+            r.add(&sidecars);
+        }
+        init.max_with(&r);
     }
-    if !pod.spec.overhead.is_empty() {
-        sum.add_list(&pod.spec.overhead);
-    }
+    sum.max_with(&init);
     sum
 }
 

@@ -22,11 +22,59 @@ pub struct Snapshot<'a> {
     /// Every node, in a stable order (the engine's store order): the rotating start index of
     /// percentageOfNodesToScore walks this list.
     pub nodes: Vec<NodeInfo<'a>>,
-    /// The selectors of the Services, ReplicationControllers, ReplicaSets and StatefulSets in the
-    /// pod's namespace. PodTopologySpread's system-default constraints spread a pod among the pods
-    /// these select; those that do not select the pod itself are ignored, so the engine may pass
-    /// every selector of the namespace.
-    pub owner_selectors: Vec<LabelSelector>,
+    /// The selectors of the Services and of the controllers (ReplicationControllers, ReplicaSets,
+    /// StatefulSets) of the cluster. PodTopologySpread's system-default constraints spread a pod
+    /// among the pods that the Services of its namespace selecting it and its own controller
+    /// select; the others are ignored, so the engine may pass every one.
+    pub owner_selectors: Vec<OwnerSelector>,
+    /// Each Namespace's labels, for InterPodAffinity terms' `namespaceSelector`.
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// A selector system-default spreading may take for a pod (`helper.DefaultSelector`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnerSelector {
+    /// The namespace of the Service or controller: it applies only to pods of this namespace.
+    pub namespace: String,
+    /// For a controller, its uid: it applies only to the pods it controls (their controller
+    /// ownerReference). None for a Service, which applies to every pod its selector matches.
+    pub controller_uid: Option<String>,
+    pub selector: LabelSelector,
+}
+
+impl OwnerSelector {
+    /// A Service's selector.
+    pub fn service(namespace: &str, selector: LabelSelector) -> OwnerSelector {
+        OwnerSelector {
+            namespace: namespace.to_string(),
+            controller_uid: None,
+            selector,
+        }
+    }
+
+    /// A controller's selector (ReplicaSet, ReplicationController, StatefulSet).
+    pub fn controller(namespace: &str, uid: &str, selector: LabelSelector) -> OwnerSelector {
+        OwnerSelector {
+            namespace: namespace.to_string(),
+            controller_uid: Some(uid.to_string()),
+            selector,
+        }
+    }
+
+    /// Whether this selector is one of `pod`'s for default spreading.
+    pub fn applies_to(&self, pod: &Pod) -> bool {
+        if self.namespace != pod.metadata.namespace || self.selector.is_empty() {
+            return false;
+        }
+        match &self.controller_uid {
+            Some(uid) => pod
+                .metadata
+                .owner_references
+                .iter()
+                .any(|o| o.controller == Some(true) && &o.uid == uid),
+            None => self.selector.matches(&pod.metadata.labels),
+        }
+    }
 }
 
 impl<'a> Snapshot<'a> {
@@ -74,7 +122,8 @@ pub(crate) struct PreparedNode<'a> {
 /// scheduler binds, as upstream's scheduler cache does, instead of rebuilding per attempt.
 pub struct PreparedSnapshot<'a> {
     pub(crate) nodes: Vec<PreparedNode<'a>>,
-    pub(crate) owner_selectors: Vec<LabelSelector>,
+    pub(crate) owner_selectors: Vec<OwnerSelector>,
+    pub(crate) namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
     pub(crate) images: BTreeMap<&'a str, ImageSummary>,
     pub(crate) pods_with_affinity: usize,
     pub(crate) pods_with_required_anti_affinity: usize,
@@ -252,8 +301,15 @@ impl<'a> PreparedSnapshot<'a> {
             }
             with_affinity += n.with_affinity.len();
             with_anti += n.with_required_anti_affinity.len();
+            // Each node counts once per image name, however often its status lists the name
+            // (upstream keeps a set of nodes per image).
+            let mut seen: Vec<&str> = Vec::new();
             for image in &info.node.status.images {
                 for name in &image.names {
+                    if seen.contains(&name.as_str()) {
+                        continue;
+                    }
+                    seen.push(name);
                     let e = images.entry(name.as_str()).or_insert(ImageSummary {
                         size: image.size_bytes,
                         num_nodes: 0,
@@ -266,6 +322,7 @@ impl<'a> PreparedSnapshot<'a> {
         PreparedSnapshot {
             nodes,
             owner_selectors: snapshot.owner_selectors.clone(),
+            namespace_labels: snapshot.namespace_labels.clone(),
             images,
             pods_with_affinity: with_affinity,
             pods_with_required_anti_affinity: with_anti,

@@ -63,7 +63,12 @@ pub fn place_all(
                 pods: vec![],
             })
             .collect(),
-        owner_selectors: owners.to_vec(),
+        // As Services of the pods' namespace: the workload's pods have no controller.
+        owner_selectors: owners
+            .iter()
+            .map(|s| crate::OwnerSelector::service("default", s.clone()))
+            .collect(),
+        namespace_labels: Default::default(),
     };
     let mut prepared = snapshot.prepare();
     let mut x: u64 = 42;

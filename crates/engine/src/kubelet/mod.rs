@@ -717,8 +717,14 @@ impl Cluster {
         {
             let full = images::qualified(image);
             if !n.status.images.iter().any(|i| i.names.contains(&full)) {
+                // The pod's reference and the registry-qualified name, once each (an image
+                // already written with its registry has one name).
+                let mut names = vec![full];
+                if names[0] != image {
+                    names.push(image.to_string());
+                }
                 n.status.images.push(ContainerImage {
-                    names: vec![full, image.to_string()],
+                    names,
                     size_bytes: size,
                 });
                 self.store.put(Object::Node(n), self.now);

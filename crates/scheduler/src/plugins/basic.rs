@@ -11,6 +11,116 @@ pub const ERR_UNSCHEDULABLE: &str = "node(s) were unschedulable";
 pub const ERR_NODE_NAME: &str = "node(s) didn't match the requested node name";
 pub const ERR_UNTOLERATED_TAINT: &str = "node(s) had untolerated taint(s)";
 pub const ERR_NODE_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub const ERR_ENFORCED_NODE_AFFINITY: &str =
+    "node(s) didn't match scheduler-enforced node affinity";
+
+/// How the FitError counts nodes that NodeAffinity's PreFilter result left out.
+pub const ERR_PREFILTER_EXCLUDED: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+
+/// NodeAffinity's PreFilter result: the node names the pod's required terms allow through
+/// `matchFields` `metadata.name In [...]` (intersected within a term, united across terms), or
+/// None when some term does not name nodes (every node is then a candidate). An empty set means
+/// the terms conflict, and the pod fits nowhere.
+pub fn prefilter_node_names(
+    pod: &Pod,
+) -> Result<Option<std::collections::BTreeSet<&str>>, &'static str> {
+    let Some(sel) = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    else {
+        return Ok(None);
+    };
+    let mut names: Option<std::collections::BTreeSet<&str>> = None;
+    for t in &sel.node_selector_terms {
+        let mut term: Option<std::collections::BTreeSet<&str>> = None;
+        for r in &t.match_fields {
+            if r.key == "metadata.name" && r.operator == "In" {
+                let s: std::collections::BTreeSet<&str> =
+                    r.values.iter().map(String::as_str).collect();
+                term = Some(match term {
+                    None => s,
+                    Some(prev) => prev.intersection(&s).copied().collect(),
+                });
+            }
+        }
+        let Some(term) = term else {
+            return Ok(None);
+        };
+        names.get_or_insert_with(Default::default).extend(term);
+    }
+    match names {
+        Some(n) if n.is_empty() => Err("pod affinity terms conflict"),
+        other => Ok(other),
+    }
+}
+
+/// NodeAffinityArgs: `addedAffinity`, node affinity the scheduler adds to every pod of the
+/// profile (its required terms filter before the pod's own; its preferred terms score with them).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeAffinityArgs {
+    pub added_affinity: Option<kubeplay_api::core::NodeAffinity>,
+}
+
+impl NodeAffinityArgs {
+    fn added_required(&self) -> Option<&kubeplay_api::core::NodeSelector> {
+        self.added_affinity.as_ref().and_then(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    }
+
+    fn added_preferred(&self) -> &[kubeplay_api::core::PreferredSchedulingTerm] {
+        self.added_affinity.as_ref().map_or(&[], |a| {
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_slice()
+        })
+    }
+
+    /// Whether PreFilter runs: the pod or the profile requires something of the node.
+    pub fn prefilter_runs(&self, pod: &Pod) -> bool {
+        has_required_node_affinity(pod) || self.added_required().is_some()
+    }
+
+    /// The filter: the scheduler-enforced affinity first, then the pod's own.
+    pub fn filter(&self, pod: &Pod, node: &Node) -> Result<(), &'static str> {
+        if let Some(sel) = self.added_required() {
+            if !sel
+                .node_selector_terms
+                .iter()
+                .any(|t| term_matches(t, node))
+            {
+                return Err(ERR_ENFORCED_NODE_AFFINITY);
+            }
+        }
+        if matches_required_node_affinity(pod, node) {
+            Ok(())
+        } else {
+            Err(ERR_NODE_AFFINITY)
+        }
+    }
+
+    /// Whether PreScore runs: preferred terms of the pod or of the profile.
+    pub fn prescore_runs(&self, pod: &Pod) -> bool {
+        has_preferred_node_affinity(pod) || !self.added_preferred().is_empty()
+    }
+
+    /// The raw score: the pod's matching preferred weights plus the profile's.
+    pub fn score(&self, pod: &Pod, node: &Node) -> i64 {
+        let added: i64 = self
+            .added_preferred()
+            .iter()
+            .filter(|t| t.weight != 0 && term_matches(&t.preference, node))
+            .map(|t| t.weight as i64)
+            .sum();
+        added + preferred_node_affinity_score(pod, node)
+    }
+}
 
 /// `helper.DefaultNormalizeScore`: scale to 0..100 by the maximum; with `reverse`, 100 − that.
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {

@@ -15,14 +15,14 @@
 //!   sum over the keys it carries; scores are min-max normalised to 0..100 (truncated).
 //! * A term matches a pod when the pod's namespace is among the term's `namespaces` (empty: the
 //!   term owner's namespace; `namespaceSelector: {}`: all namespaces) and its labels match the
-//!   `labelSelector` (absent: matches nothing). Assumed: a non-empty `namespaceSelector` is not
-//!   evaluated (the playground keeps no namespace labels) and adds no namespace; `matchLabelKeys`
-//!   and `mismatchLabelKeys` are ignored. Terminating pods count, as upstream's NodeInfo holds them.
+//!   `labelSelector` (absent: matches nothing); a non-empty `namespaceSelector` is matched
+//!   against the Namespace objects' labels. Assumed: `matchLabelKeys` and `mismatchLabelKeys`
+//!   are ignored. Terminating pods count, as upstream's NodeInfo holds them.
 
 use std::collections::BTreeMap;
 
 use kubeplay_api::core::PodAffinityTerm;
-use kubeplay_api::{Node, Pod};
+use kubeplay_api::{LabelSelector, Node, Pod};
 
 use super::noderesources::MAX_NODE_SCORE;
 use crate::snapshot::PreparedSnapshot;
@@ -48,32 +48,61 @@ impl Default for Args {
     }
 }
 
-/// A term with the namespace of the pod that owns it.
-#[derive(Clone, Copy)]
+/// Namespace name → its labels, for terms' `namespaceSelector`.
+pub type NamespaceLabels = BTreeMap<String, BTreeMap<String, String>>;
+
+/// A term with the namespace of the pod that owns it and its parsed `namespaceSelector`.
+#[derive(Clone)]
 struct Term<'p> {
     term: &'p PodAffinityTerm,
     owner_namespace: &'p str,
+    /// `namespaceSelector`, if the term has one (`{}` selects every namespace).
+    namespace_selector: Option<LabelSelector>,
+    namespace_labels: &'p NamespaceLabels,
     weight: i64,
 }
 
-impl Term<'_> {
+impl<'p> Term<'p> {
+    fn new(
+        term: &'p PodAffinityTerm,
+        owner_namespace: &'p str,
+        namespace_labels: &'p NamespaceLabels,
+        weight: i64,
+    ) -> Term<'p> {
+        let namespace_selector = term
+            .extra
+            .get("namespaceSelector")
+            .filter(|v| !v.is_null())
+            .map(|v| serde_json::from_value::<LabelSelector>(v.clone()).unwrap_or_default());
+        Term {
+            term,
+            owner_namespace,
+            namespace_selector,
+            namespace_labels,
+            weight,
+        }
+    }
+
+    /// upstream's `AffinityTerm.Matches`: the pod's namespace is listed in `namespaces` or its
+    /// labels match `namespaceSelector` (with neither, the owner's namespace is the only one),
+    /// and its labels match `labelSelector` (absent: nothing).
     fn matches(&self, pod: &Pod) -> bool {
         let Some(selector) = &self.term.label_selector else {
             return false;
         };
         let ns = &pod.metadata.namespace;
-        let all_namespaces = self
-            .term
-            .extra
-            .get("namespaceSelector")
-            .and_then(|v| v.as_object())
-            .is_some_and(|m| m.is_empty());
-        let in_namespace = all_namespaces
-            || if self.term.namespaces.is_empty() {
-                ns == self.owner_namespace
-            } else {
-                self.term.namespaces.iter().any(|n| n == ns)
-            };
+        let in_namespace = if self.term.namespaces.is_empty() && self.namespace_selector.is_none() {
+            ns == self.owner_namespace
+        } else {
+            self.term.namespaces.iter().any(|n| n == ns)
+                || self.namespace_selector.as_ref().is_some_and(|s| {
+                    s.is_empty()
+                        || self
+                            .namespace_labels
+                            .get(ns.as_str())
+                            .is_some_and(|labels| s.matches(labels))
+                })
+        };
         in_namespace && selector.matches(&pod.metadata.labels)
     }
 
@@ -93,15 +122,15 @@ struct Terms<'p> {
     preferred_anti: Vec<Term<'p>>,
 }
 
-fn required<'p>(list: &'p [PodAffinityTerm], ns: &'p str) -> impl Iterator<Item = Term<'p>> {
-    list.iter().map(move |term| Term {
-        term,
-        owner_namespace: ns,
-        weight: 1,
-    })
+fn required<'p>(
+    list: &'p [PodAffinityTerm],
+    ns: &'p str,
+    labels: &'p NamespaceLabels,
+) -> impl Iterator<Item = Term<'p>> {
+    list.iter().map(move |term| Term::new(term, ns, labels, 1))
 }
 
-fn terms(pod: &Pod) -> Terms<'_> {
+fn terms<'p>(pod: &'p Pod, labels: &'p NamespaceLabels) -> Terms<'p> {
     let ns = pod.metadata.namespace.as_str();
     let mut t = Terms {
         required_affinity: Vec::new(),
@@ -116,30 +145,24 @@ fn terms(pod: &Pod) -> Terms<'_> {
         t.required_affinity.extend(required(
             &pa.required_during_scheduling_ignored_during_execution,
             ns,
+            labels,
         ));
         t.preferred_affinity.extend(
             pa.preferred_during_scheduling_ignored_during_execution
                 .iter()
-                .map(|w| Term {
-                    term: &w.pod_affinity_term,
-                    owner_namespace: ns,
-                    weight: w.weight as i64,
-                }),
+                .map(|w| Term::new(&w.pod_affinity_term, ns, labels, w.weight as i64)),
         );
     }
     if let Some(pa) = &a.pod_anti_affinity {
         t.required_anti.extend(required(
             &pa.required_during_scheduling_ignored_during_execution,
             ns,
+            labels,
         ));
         t.preferred_anti.extend(
             pa.preferred_during_scheduling_ignored_during_execution
                 .iter()
-                .map(|w| Term {
-                    term: &w.pod_affinity_term,
-                    owner_namespace: ns,
-                    weight: w.weight as i64,
-                }),
+                .map(|w| Term::new(&w.pod_affinity_term, ns, labels, w.weight as i64)),
         );
     }
     t
@@ -158,13 +181,14 @@ pub struct FilterState<'p> {
 }
 
 /// PreFilter; None (Skip) when neither the pod nor any existing pod has required terms that apply.
-pub fn prefilter<'p>(pod: &'p Pod, snap: &PreparedSnapshot) -> Option<FilterState<'p>> {
-    let own = terms(pod);
+pub fn prefilter<'p>(pod: &'p Pod, snap: &'p PreparedSnapshot) -> Option<FilterState<'p>> {
+    let labels = &snap.namespace_labels;
+    let own = terms(pod, labels);
     let mut existing_anti_counts = Counts::new();
     if snap.pods_with_required_anti_affinity > 0 {
         for n in &snap.nodes {
             for existing in &n.with_required_anti_affinity {
-                for t in terms(existing).required_anti {
+                for t in terms(existing, labels).required_anti {
                     if t.matches(pod) {
                         if let Some(p) = t.pair(n.node) {
                             *existing_anti_counts.entry(p).or_default() += 1;
@@ -263,7 +287,8 @@ fn add(m: &mut BTreeMap<String, BTreeMap<String, i64>>, t: &Term, node: &Node, w
 
 /// PreScore over every node of the cluster; None (Skip) when nothing scores.
 pub fn prescore(pod: &Pod, args: &Args, snap: &PreparedSnapshot) -> Option<ScoreState> {
-    let own = terms(pod);
+    let labels = &snap.namespace_labels;
+    let own = terms(pod, labels);
     let has_constraints = !own.preferred_affinity.is_empty() || !own.preferred_anti.is_empty();
     if !has_constraints
         && (args.ignore_preferred_terms_of_existing_pods || snap.pods_with_affinity == 0)
@@ -291,7 +316,7 @@ pub fn prescore(pod: &Pod, args: &Args, snap: &PreparedSnapshot) -> Option<Score
                     add(&mut m, t, n.node, -t.weight);
                 }
             }
-            let theirs = terms(existing);
+            let theirs = terms(existing, labels);
             if args.hard_pod_affinity_weight > 0 {
                 for t in &theirs.required_affinity {
                     if t.matches(pod) {

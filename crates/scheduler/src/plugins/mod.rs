@@ -4,6 +4,7 @@
 pub mod basic;
 pub mod celsched;
 pub mod interpod;
+pub mod nodeports;
 pub mod noderesources;
 pub mod spread;
 
@@ -13,18 +14,25 @@ pub(crate) enum Plugin {
     NodeUnschedulable,
     NodeName,
     TaintToleration,
-    NodeAffinity,
+    NodeAffinity(basic::NodeAffinityArgs),
+    NodePorts,
     NodeResourcesFit(noderesources::FitArgs),
     BalancedAllocation(noderesources::BalancedArgs),
     PodTopologySpread(spread::SpreadArgs),
     InterPodAffinity(interpod::Args),
     ImageLocality,
+    /// DynamicResources with no ResourceClaims (the playground models none): its PreFilter
+    /// skips and it scores 0 on every node, as upstream's does for a pod without claims.
+    DynamicResources,
     Cel(Box<celsched::CelArgs>),
-    /// Accepted by name, not simulated: queue sort (see `queue_less`), binding, preemption, host
-    /// ports and volumes (the playground's pods have neither host ports nor claims, so upstream's
-    /// PreFilter would skip these for them anyway).
+    /// Accepted by name, not simulated: queue sort (see `queue_less`), binding, preemption (its
+    /// PostFilter message is, see `framework`) and volumes (the playground's pods have no
+    /// claims, so upstream's PreFilter would skip these for them anyway).
     NotSimulated,
 }
+
+/// The PostFilter plugins, in the order upstream's default profile runs them.
+pub(crate) const POST_FILTER_PLUGINS: &[&str] = &["DynamicResources", "DefaultPreemption"];
 
 /// What a plugin implements, as upstream registers it.
 pub(crate) struct Known {
@@ -47,7 +55,7 @@ const fn k(name: &'static str, filter: bool, score: bool, w: i32, default: bool)
 }
 
 /// Every plugin name a configuration may use, default ones in upstream's MultiPoint order
-/// (`default_plugins.go`, v1.34).
+/// (`default_plugins.go`, v1.35, DynamicResourceAllocation on).
 pub(crate) const KNOWN: &[Known] = &[
     k("SchedulingGates", false, false, 0, true),
     k("PrioritySort", false, false, 0, true),
@@ -63,6 +71,7 @@ pub(crate) const KNOWN: &[Known] = &[
     k("VolumeZone", true, false, 0, true),
     k("PodTopologySpread", true, true, 2, true),
     k("InterPodAffinity", true, true, 2, true),
+    k("DynamicResources", true, true, 2, true),
     k("DefaultPreemption", false, false, 0, true),
     k("NodeResourcesBalancedAllocation", false, true, 1, true),
     k("ImageLocality", false, true, 1, true),

@@ -72,8 +72,9 @@ impl Default for BalancedArgs {
     }
 }
 
-/// The pod's requests as both views: actual (filter, BalancedAllocation) and with the 100m/200Mi
-/// defaults for absent keys (Least/Most/RequestedToCapacityRatio).
+/// The pod's requests as both views: actual (filter, BalancedAllocation; pod-level requests
+/// applied) and with the 100m/200Mi defaults for absent keys (Least/Most/RequestedToCapacityRatio;
+/// see [`pod_requests_for_fit_score`](crate::resources::pod_requests_for_fit_score)).
 #[derive(Clone, Debug, Default)]
 pub struct PodRequest {
     pub actual: Resources,
@@ -86,7 +87,7 @@ pub struct PodRequest {
 impl PodRequest {
     pub fn of(pod: &kubeplay_api::Pod) -> PodRequest {
         let actual = crate::resources::pod_requests(pod, false);
-        let nz = crate::resources::pod_requests(pod, true);
+        let nz = crate::resources::pod_requests_for_fit_score(pod);
         PodRequest {
             empty: actual.is_empty_request(),
             actual,
@@ -145,6 +146,33 @@ pub fn fits_request(
             reasons.push(Cow::Owned(format!("Insufficient {name}")));
         }
     }
+}
+
+/// Whether some request is more than the node's whole allocatable (the `Unresolvable` mark of
+/// `fitsRequest`'s insufficient resources): no eviction could make room. "Too many pods" is
+/// resolvable.
+pub fn exceeds_allocatable(pod: &PodRequest, node: &PreparedNode, args: &FitArgs) -> bool {
+    let alloc = &node.allocatable;
+    let req = &pod.actual;
+    if pod.empty {
+        return false;
+    }
+    if req.milli_cpu > alloc.milli_cpu
+        || req.memory > alloc.memory
+        || req.ephemeral_storage > alloc.ephemeral_storage
+    {
+        return true;
+    }
+    req.scalar.iter().any(|(name, amount)| {
+        let extended = name.contains('/') && !name.contains("kubernetes.io/");
+        let ignored = extended
+            && (args.ignored_resources.iter().any(|r| r == name)
+                || args
+                    .ignored_resource_groups
+                    .iter()
+                    .any(|g| g == name.split('/').next().unwrap_or("")));
+        !ignored && *amount > alloc.scalar(name)
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use kubeplay_api::{LabelSelector, Pod};
 
 use super::basic::{has_required_node_affinity, matches_required_node_affinity, untolerated_taint};
 use super::noderesources::MAX_NODE_SCORE;
-use crate::snapshot::{Domains, PreparedSnapshot, NO_DOMAIN};
+use crate::snapshot::{Domains, OwnerSelector, PreparedSnapshot, NO_DOMAIN};
 
 pub const HOSTNAME: &str = "kubernetes.io/hostname";
 pub const ZONE: &str = "topology.kubernetes.io/zone";
@@ -75,7 +75,7 @@ pub struct Constraint {
 pub fn pod_constraints(
     pod: &Pod,
     args: &SpreadArgs,
-    owner_selectors: &[LabelSelector],
+    owner_selectors: &[OwnerSelector],
 ) -> (Vec<Constraint>, bool) {
     let explicit = &pod.spec.topology_spread_constraints;
     if !explicit.is_empty() {
@@ -128,14 +128,16 @@ fn from_explicit(pod: &Pod, c: &TopologySpreadConstraint) -> Constraint {
     }
 }
 
-/// `helper.DefaultSelector`: the union of the requirements of every owner selector that selects
-/// the pod; None when none does (the pod is then not spread by default).
-pub fn default_selector(pod: &Pod, owner_selectors: &[LabelSelector]) -> Option<LabelSelector> {
+/// `helper.DefaultSelector`: the union of the requirements of the Services of the pod's
+/// namespace that select it and of its own controller; None when there are none (the pod is then
+/// not spread by default).
+pub fn default_selector(pod: &Pod, owner_selectors: &[OwnerSelector]) -> Option<LabelSelector> {
     let mut out = LabelSelector::default();
-    for s in owner_selectors {
-        if s.is_empty() || !s.matches(&pod.metadata.labels) {
+    for o in owner_selectors {
+        if !o.applies_to(pod) {
             continue;
         }
+        let s = &o.selector;
         for (k, v) in &s.match_labels {
             out.match_labels.insert(k.clone(), v.clone());
         }

@@ -200,8 +200,8 @@ fn weighted_with_built_in_plugins() {
          node b cpu=8 memory=16Gi l:ssd=false
          pod p sched:mine c:cpu=1,memory=1Gi",
         expect![[r#"
-            a: CELScheduler=100/300 ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=81/81 TaintToleration=0/300
-            b: CELScheduler=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=96/96 NodeResourcesFit=90/90 TaintToleration=0/300
+            a: CELScheduler=100/300 DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=81/81 TaintToleration=0/300
+            b: CELScheduler=0/0 DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=96/96 NodeResourcesFit=90/90 TaintToleration=0/300
             => a
         "#]],
     );

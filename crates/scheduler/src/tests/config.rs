@@ -40,9 +40,9 @@ fn defaults() {
     check(
         json!({}),
         expect![[r#"
-        default-scheduler pct=None
-          filter: NodeUnschedulable NodeName TaintToleration NodeAffinity NodePorts NodeResourcesFit VolumeRestrictions NodeVolumeLimits VolumeBinding VolumeZone PodTopologySpread InterPodAffinity
-          score: TaintToleration×3 NodeAffinity×2 NodeResourcesFit×1 PodTopologySpread×2 InterPodAffinity×2 NodeResourcesBalancedAllocation×1 ImageLocality×1"#]],
+            default-scheduler pct=None
+              filter: NodeUnschedulable NodeName TaintToleration NodeAffinity NodePorts NodeResourcesFit VolumeRestrictions NodeVolumeLimits VolumeBinding VolumeZone PodTopologySpread InterPodAffinity DynamicResources
+              score: TaintToleration×3 NodeAffinity×2 NodeResourcesFit×1 PodTopologySpread×2 InterPodAffinity×2 DynamicResources×2 NodeResourcesBalancedAllocation×1 ImageLocality×1"#]],
     );
 }
 
@@ -63,10 +63,10 @@ fn plugin_sets_merge_as_upstream() {
         expect![[r#"
             custom pct=Some(70)
               filter: NodeResourcesFit TaintToleration
-              score: TaintToleration×7 NodeResourcesFit×5 PodTopologySpread×2 InterPodAffinity×2 NodeResourcesBalancedAllocation×1
+              score: TaintToleration×7 NodeResourcesFit×5 PodTopologySpread×2 InterPodAffinity×2 DynamicResources×2 NodeResourcesBalancedAllocation×1
             other pct=Some(30)
-              filter: NodeUnschedulable NodeName TaintToleration NodeAffinity NodePorts NodeResourcesFit VolumeRestrictions NodeVolumeLimits VolumeBinding VolumeZone PodTopologySpread InterPodAffinity
-              score: TaintToleration×3 NodeAffinity×2 NodeResourcesFit×1 PodTopologySpread×2 InterPodAffinity×2 NodeResourcesBalancedAllocation×1 ImageLocality×1"#]],
+              filter: NodeUnschedulable NodeName TaintToleration NodeAffinity NodePorts NodeResourcesFit VolumeRestrictions NodeVolumeLimits VolumeBinding VolumeZone PodTopologySpread InterPodAffinity DynamicResources
+              score: TaintToleration×3 NodeAffinity×2 NodeResourcesFit×1 PodTopologySpread×2 InterPodAffinity×2 DynamicResources×2 NodeResourcesBalancedAllocation×1 ImageLocality×1"#]],
     );
     check(
         json!({"profiles": [{"plugins": {"multiPoint": {"disabled": [{"name": "*"}], "enabled": [{"name": "NodeResourcesFit"}]}}}]}),
@@ -117,8 +117,8 @@ fn validation_messages() {
             match w {
                 0 => expect![[r#"
                     default-scheduler pct=None
-                      filter: NodeUnschedulable NodeName TaintToleration NodeAffinity NodePorts NodeResourcesFit VolumeRestrictions NodeVolumeLimits VolumeBinding VolumeZone PodTopologySpread InterPodAffinity
-                      score: TaintToleration×3 NodeAffinity×2 NodeResourcesFit×1 PodTopologySpread×2 InterPodAffinity×2 NodeResourcesBalancedAllocation×1 ImageLocality×1"#]],
+                      filter: NodeUnschedulable NodeName TaintToleration NodeAffinity NodePorts NodeResourcesFit VolumeRestrictions NodeVolumeLimits VolumeBinding VolumeZone PodTopologySpread InterPodAffinity DynamicResources
+                      score: TaintToleration×3 NodeAffinity×2 NodeResourcesFit×1 PodTopologySpread×2 InterPodAffinity×2 DynamicResources×2 NodeResourcesBalancedAllocation×1 ImageLocality×1"#]],
                 -1 => expect!["error: profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: Invalid value: -1: resource weight of cpu not in valid range (0, 100]"],
                 _ => expect!["error: profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: Invalid value: 101: resource weight of cpu not in valid range (0, 100]"],
             },
@@ -163,8 +163,8 @@ fn builtin_profiles_parse() {
          pod x@b c:cpu=2,memory=4Gi
          pod p c:cpu=1,memory=1Gi",
         expect![[r#"
-            a: ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=18/18 TaintToleration=0/300
-            b: ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=68/68 TaintToleration=0/300
+            a: DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=18/18 TaintToleration=0/300
+            b: DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=68/68 TaintToleration=0/300
             => b
         "#]],
     );

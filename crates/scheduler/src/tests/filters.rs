@@ -351,14 +351,14 @@ fn node_affinity_filter() {
             => a
         "#]],
     );
-    // nodeSelector AND affinity; matchFields on metadata.name.
+    // nodeSelector AND affinity; matchFields on metadata.name (c is not a candidate at all:
+    // NodeAffinity's PreFilter result leaves it out, so it has no record).
     affinity(
         r#"spec:{"nodeSelector":{"zone":"z2"},"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
             {"matchFields":[{"key":"metadata.name","operator":"In","values":["a","b"]}]}]}}}}"#,
         expect![[r#"
             a: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
             b: 
-            c: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
             => b
         "#]],
     );
@@ -381,5 +381,134 @@ fn node_affinity_filter() {
         c: 
         => a
     "#]],
+    );
+}
+
+/// `NodeAffinityArgs.addedAffinity`: its required terms filter every pod of the profile (with
+/// their own reason, before the pod's own affinity), its preferred terms add to the score.
+#[test]
+fn node_affinity_added_affinity() {
+    let args = |added: Value| {
+        only(
+            &["NodeAffinity"],
+            &[("NodeAffinity", 2)],
+            json!([{"name": "NodeAffinity", "args": {"addedAffinity": added}}]),
+        )
+    };
+    let scenario = "node a cpu=1 l:disk=ssd
+         node b cpu=1 l:disk=hdd
+         node c cpu=1 l:disk=ssd l:gpu=true
+         pod p c: spec:{\"nodeSelector\": {\"disk\": \"ssd\"}}";
+    check(
+        args(
+            json!({"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchExpressions": [{"key": "gpu", "operator": "DoesNotExist"}]}]}}),
+        ),
+        scenario,
+        expect![[r#"
+            a: 
+            b: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
+            c: ✗ NodeAffinity: node(s) didn't match scheduler-enforced node affinity
+            => a
+        "#]],
+    );
+    check(
+        args(json!({"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 30, "preference": {"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}}]})),
+        scenario,
+        expect![[r#"
+            a: NodeAffinity=0/0
+            b: ✗ NodeAffinity: node(s) didn't match Pod's node affinity/selector
+            c: NodeAffinity=30/200
+            => c
+        "#]],
+    );
+}
+
+/// NodePorts: a host port (protocol, address) held by a pod on the node; a wildcard address
+/// conflicts with any, distinct specific addresses or protocols do not. Without host ports the
+/// plugin's PreFilter skips (no record).
+#[test]
+fn node_ports() {
+    let port = |p: &str| {
+        format!("spec:{{\"containers\": [{{\"name\": \"c\", \"image\": \"nginx\", \"ports\": [{p}]}}]}}")
+    };
+    let scenario = format!(
+        "node a cpu=1
+         node b cpu=1
+         node c cpu=1
+         node d cpu=1
+         pod x@a {}
+         pod y@b {}
+         pod z@c {}
+         pod p {}",
+        port(r#"{"containerPort": 80, "hostPort": 8080}"#),
+        port(r#"{"containerPort": 80, "hostPort": 8080, "hostIP": "10.0.0.1"}"#),
+        port(r#"{"containerPort": 80, "hostPort": 8080, "protocol": "UDP"}"#),
+        port(r#"{"containerPort": 80, "hostPort": 8080, "hostIP": "10.0.0.2"}"#),
+    );
+    check(
+        only(&["NodePorts"], &[], json!([])),
+        &scenario,
+        expect![[r#"
+            a: ✗ NodePorts: node(s) didn't have free ports for the requested pod ports
+            b: 
+            c: 
+            d: 
+            => b
+        "#]],
+    );
+    check(
+        only(&["NodePorts"], &[], json!([])),
+        "node a cpu=1
+         pod p c:",
+        expect![[r#"
+            a: 
+            => a
+        "#]],
+    );
+}
+
+/// NodeAffinity's PreFilter result: `matchFields` on `metadata.name` narrows the nodes filtered
+/// at all; the others have no record and count in the FitError as not satisfying the plugin.
+#[test]
+fn node_affinity_prefilter_result() {
+    let pod = |terms: &str| {
+        format!(
+            "pod p c:cpu=2 spec:{{\"affinity\": {{\"nodeAffinity\": {{\"requiredDuringSchedulingIgnoredDuringExecution\": {{\"nodeSelectorTerms\": [{terms}]}}}}}}}}"
+        )
+    };
+    let nodes = "node a cpu=1\nnode b cpu=1\nnode c cpu=4\n";
+    let field = |v: &str| {
+        format!(
+            r#"{{"matchFields": [{{"key": "metadata.name", "operator": "In", "values": [{v}]}}]}}"#
+        )
+    };
+    // Only a and b are candidates: both lack cpu; c is left out.
+    check(
+        json!({}),
+        &format!("{nodes}{}", pod(&field(r#""a", "b""#))),
+        expect![[r#"
+            a: ✗ NodeResourcesFit: Insufficient cpu
+            b: ✗ NodeResourcesFit: Insufficient cpu
+            => 0/3 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.
+        "#]],
+    );
+    // A term without node names makes every node a candidate.
+    check(
+        json!({}),
+        &format!(
+            "{nodes}{}",
+            pod(&format!(
+                r#"{}, {{"matchExpressions": [{{"key": "x", "operator": "DoesNotExist"}}]}}"#,
+                field(r#""a""#)
+            ))
+        ),
+        expect![[r#"
+            a: ✗ NodeResourcesFit: Insufficient cpu
+            b: ✗ NodeResourcesFit: Insufficient cpu
+            c: 
+            => c
+        "#]],
     );
 }

@@ -22,7 +22,7 @@ fn fit_error_message() {
             n1: ✗ NodeResourcesFit: Insufficient cpu
             n2: ✗ TaintToleration: node(s) had untolerated taint(s)
             n3: ✗ TaintToleration: node(s) had untolerated taint(s)
-            => 0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s).
+            => 0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.
         "#]],
     );
     let e = FitError {
@@ -32,6 +32,7 @@ fn fit_error_message() {
             ("Too many pods".to_string(), 2),
         ]),
         unresolvable: None,
+        post_filter: None,
     };
     expect!["0/12 nodes are available: 10 Insufficient memory, 2 Too many pods."]
         .assert_eq(&e.to_string());
@@ -60,8 +61,8 @@ fn default_profile_end_to_end() {
          pod x@a c:cpu=2,memory=2Gi
          pod p c:cpu=1,memory=1Gi",
         expect![[r#"
-            a: ImageLocality=0/0 NodeResourcesBalancedAllocation=81/81 NodeResourcesFit=43/43 TaintToleration=0/300
-            b: ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=81/81 TaintToleration=1/0
+            a: DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=81/81 NodeResourcesFit=43/43 TaintToleration=0/300
+            b: DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=93/93 NodeResourcesFit=81/81 TaintToleration=1/0
             => a
         "#]],
     );
@@ -150,6 +151,7 @@ fn rotating_start_index() {
             })
             .collect(),
         owner_selectors: vec![],
+        namespace_labels: Default::default(),
     };
     let mut sched = Scheduler::from_config(&json!({"percentageOfNodesToScore": 50})).unwrap();
     let p = pod("p c:cpu=1,memory=1Gi");
@@ -268,7 +270,7 @@ fn prepared_snapshot_add_and_remove() {
     let j = prepared.node_index(&second).unwrap();
     assert!(prepared.add_pod(j, &s.pod));
     let third = sched.schedule_prepared(&s.pod, &prepared, &mut first_tied);
-    expect!["0/2 nodes are available: 2 Insufficient cpu."]
+    expect!["0/2 nodes are available: 2 Insufficient cpu. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."]
         .assert_eq(&third.result.unwrap_err().to_string());
     assert!(prepared.remove_pod(j, &s.pod));
     assert_eq!(
@@ -276,5 +278,56 @@ fn prepared_snapshot_add_and_remove() {
             .schedule_prepared(&s.pod, &prepared, &mut first_tied)
             .result,
         Ok(second)
+    );
+}
+
+/// DefaultPreemption's verdict per node: unresolvable failures (a taint, a request above the
+/// node's whole allocatable) are not helped by preemption; free resources could be, but with no
+/// pod of lower priority there are no victims. DynamicResources has no claims to deallocate.
+#[test]
+fn post_filter_verdicts() {
+    let s = Scenario::parse(
+        "node a cpu=4 memory=8Gi
+         node b cpu=1 memory=8Gi
+         node c cpu=8 memory=8Gi taint:dedicated=db:NoSchedule
+         pod x@a c:cpu=3
+         pod p c:cpu=2",
+    );
+    let mut sched = Scheduler::default();
+    let attempt = sched.schedule(&s.pod, &s.snapshot(), &mut first_tied);
+    let anns = attempt.record.annotations();
+    expect![[r#"{"a":{"DefaultPreemption":"No preemption victims found for incoming pod"},"b":{"DefaultPreemption":"Preemption is not helpful for scheduling"},"c":{"DefaultPreemption":"Preemption is not helpful for scheduling"}}"#]]
+        .assert_eq(&anns[crate::POST_FILTER_RESULT_ANNOTATION]);
+    expect!["0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."]
+        .assert_eq(&attempt.result.unwrap_err().to_string());
+    // A pod that may not preempt says so; a profile without the PostFilter plugins adds nothing.
+    let never = pod("p c:cpu=2 spec:{\"preemptionPolicy\": \"Never\"}");
+    let attempt = sched.schedule(&never, &s.snapshot(), &mut first_tied);
+    expect!["0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."]
+        .assert_eq(&attempt.result.unwrap_err().to_string());
+    let mut bare = Scheduler::from_config(&only(
+        &["TaintToleration", "NodeResourcesFit"],
+        &[],
+        json!([]),
+    ))
+    .unwrap();
+    let attempt = bare.schedule(&s.pod, &s.snapshot(), &mut first_tied);
+    expect!["0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu."]
+        .assert_eq(&attempt.result.unwrap_err().to_string());
+}
+
+/// DynamicResources (no ResourceClaims in the playground) scores 0 on every node, weight 2.
+#[test]
+fn dynamic_resources_scores_zero() {
+    check(
+        json!({}),
+        "node a cpu=4 memory=8Gi
+         node b cpu=4 memory=8Gi
+         pod p c:cpu=1",
+        expect![[r#"
+            a: DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=87/87 NodeResourcesFit=86/86 TaintToleration=0/300
+            b: DynamicResources=0/0 ImageLocality=0/0 NodeResourcesBalancedAllocation=87/87 NodeResourcesFit=86/86 TaintToleration=0/300
+            => a
+        "#]],
     );
 }

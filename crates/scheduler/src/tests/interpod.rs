@@ -129,3 +129,57 @@ fn preferred_terms() {
         "#]],
     );
 }
+
+/// `namespaceSelector` selects namespaces by their labels (not the term owner's namespace);
+/// `{}` selects every namespace; with neither it and `namespaces`, the owner's namespace counts.
+#[test]
+fn namespace_selector() {
+    let affinity = |ns: &str| {
+        format!(
+            r#"spec:{{"affinity":{{"podAffinity":{{"requiredDuringSchedulingIgnoredDuringExecution":[{{"labelSelector":{{"matchLabels":{{"app":"db"}}}},"topologyKey":"zone"{ns}}}]}}}}}}"#
+        )
+    };
+    let pods = "namespace team-x l:team=x
+                namespace default
+                pod db1@a l:app=db ns:team-x
+                pod db2@c l:app=db\n";
+    // Only team-x's db counts: zone z1.
+    filter(
+        &format!(
+            "{pods}pod p l:app=web {}",
+            affinity(r#","namespaceSelector":{"matchLabels":{"team":"x"}}"#)
+        ),
+        expect![[r#"
+            a: 
+            b: 
+            c: ✗ InterPodAffinity: node(s) didn't match pod affinity rules
+            d: ✗ InterPodAffinity: node(s) didn't match pod affinity rules
+            => a
+        "#]],
+    );
+    // Every namespace: both zones.
+    filter(
+        &format!(
+            "{pods}pod p l:app=web {}",
+            affinity(r#","namespaceSelector":{}"#)
+        ),
+        expect![[r#"
+            a: 
+            b: 
+            c: 
+            d: ✗ InterPodAffinity: node(s) didn't match pod affinity rules
+            => a
+        "#]],
+    );
+    // Neither: p's own namespace (default), zone z2.
+    filter(
+        &format!("{pods}pod p l:app=web {}", affinity("")),
+        expect![[r#"
+            a: ✗ InterPodAffinity: node(s) didn't match pod affinity rules
+            b: ✗ InterPodAffinity: node(s) didn't match pod affinity rules
+            c: 
+            d: ✗ InterPodAffinity: node(s) didn't match pod affinity rules
+            => c
+        "#]],
+    );
+}

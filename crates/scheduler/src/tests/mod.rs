@@ -10,13 +10,15 @@
 //!   `default`), `l:K=V`, `tol:K[=V|>V|<V][:EFFECT]` (no operator: Exists), `prio:N`,
 //!   `sched:NAME`, `nodename:NODE`, `terminating`, `created:SECONDS`, and `spec:{...}` (the rest
 //!   of the line, JSON merged into the pod's spec).
-//! * `owner SELECTOR` — a Service/ReplicaSet selector (`app=web`), for default spreading.
+//! * `namespace NAME [l:K=V]...` — a Namespace's labels (for `namespaceSelector`).
+//! * `owner SELECTOR` — a selector of a Service in `default` (`app=web`), for default spreading.
 
 mod cel;
 mod config;
 mod filters;
 mod framework;
 mod interpod;
+mod resources;
 mod scores;
 mod spread;
 
@@ -192,6 +194,7 @@ pub struct Scenario {
     pub bound: Vec<Pod>,
     pub pod: Pod,
     pub owners: Vec<LabelSelector>,
+    pub namespaces: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Scenario {
@@ -201,6 +204,7 @@ impl Scenario {
             bound: Vec::new(),
             pod: Pod::default(),
             owners: Vec::new(),
+            namespaces: BTreeMap::new(),
         };
         // A line that does not start with a keyword continues the previous one (long JSON).
         let mut lines: Vec<String> = Vec::new();
@@ -209,7 +213,7 @@ impl Scenario {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let keyword = ["node ", "pod ", "owner "]
+            let keyword = ["node ", "pod ", "owner ", "namespace "]
                 .iter()
                 .any(|k| line.starts_with(k));
             match lines.last_mut() {
@@ -223,6 +227,18 @@ impl Scenario {
             match kind {
                 "node" => s.nodes.push(node(rest)),
                 "owner" => s.owners.push(LabelSelector::parse(rest).expect("selector")),
+                "namespace" => {
+                    let mut words = rest.split_whitespace();
+                    let name = words.next().unwrap_or("").to_string();
+                    let labels = words
+                        .filter_map(|w| w.strip_prefix("l:"))
+                        .map(|kv| {
+                            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                            (k.to_string(), v.to_string())
+                        })
+                        .collect();
+                    s.namespaces.insert(name, labels);
+                }
                 "pod" => {
                     let p = pod(rest);
                     let bound = rest
@@ -255,7 +271,12 @@ impl Scenario {
                         .collect(),
                 })
                 .collect(),
-            owner_selectors: self.owners.clone(),
+            owner_selectors: self
+                .owners
+                .iter()
+                .map(|s| crate::OwnerSelector::service("default", s.clone()))
+                .collect(),
+            namespace_labels: self.namespaces.clone(),
         }
     }
 }

@@ -549,6 +549,79 @@ fn image_locality() {
     );
 }
 
+/// A node whose status lists an image name twice (the pod's reference was already
+/// registry-qualified) counts once for that image's spread: 2 of 3 nodes, not 3 of 3.
+#[test]
+fn image_locality_counts_each_node_once() {
+    check(
+        only(&[], &[("ImageLocality", 1)], json!([])),
+        "node n1 image:docker.io/library/postgres:16,docker.io/library/postgres:16@900Mi
+         node n2 image:docker.io/library/postgres:16@900Mi
+         node n3
+         pod p img:docker.io/library/postgres:16",
+        expect![[r#"
+            n1: ImageLocality=59/59
+            n2: ImageLocality=59/59
+            n3: ImageLocality=0/0
+            => n1
+        "#]],
+    );
+}
+
+/// A resource with zero allocatable takes no part, weight included, in every strategy and in
+/// BalancedAllocation: this node (no memory) scores on cpu alone.
+#[test]
+fn zero_allocatable_resources_are_skipped() {
+    let scenario = "node a cpu=4 memory=0
+         node b cpu=4 memory=0
+         pod x@b c:cpu=1
+         pod p c:cpu=1,memory=0";
+    let fit = |strategy: serde_json::Value| {
+        only(
+            &[],
+            &[
+                ("NodeResourcesFit", 1),
+                ("NodeResourcesBalancedAllocation", 1),
+            ],
+            json!([{"name": "NodeResourcesFit", "args": {"scoringStrategy": strategy}}]),
+        )
+    };
+    check(
+        fit(
+            json!({"type": "LeastAllocated", "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 3}]}),
+        ),
+        scenario,
+        expect![[r#"
+            a: NodeResourcesBalancedAllocation=100/100 NodeResourcesFit=75/75
+            b: NodeResourcesBalancedAllocation=100/100 NodeResourcesFit=50/50
+            => a
+        "#]],
+    );
+    check(
+        fit(
+            json!({"type": "MostAllocated", "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 3}]}),
+        ),
+        scenario,
+        expect![[r#"
+            a: NodeResourcesBalancedAllocation=100/100 NodeResourcesFit=25/25
+            b: NodeResourcesBalancedAllocation=100/100 NodeResourcesFit=50/50
+            => b
+        "#]],
+    );
+    check(
+        fit(
+            json!({"type": "RequestedToCapacityRatio", "resources": [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 3}],
+            "requestedToCapacityRatio": {"shape": [{"utilization": 0, "score": 0}, {"utilization": 100, "score": 10}]}}),
+        ),
+        scenario,
+        expect![[r#"
+            a: NodeResourcesBalancedAllocation=100/100 NodeResourcesFit=25/25
+            b: NodeResourcesBalancedAllocation=100/100 NodeResourcesFit=50/50
+            => b
+        "#]],
+    );
+}
+
 #[test]
 fn fast_paths_agree_with_the_general_formula() {
     use crate::plugins::noderesources::{

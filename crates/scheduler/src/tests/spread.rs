@@ -344,3 +344,37 @@ fn spread_filter_multiple_constraints() {
         "#]],
     );
 }
+
+/// System-default spreading takes the selectors of the Services in the pod's namespace that
+/// select it and of its own controller: not another namespace's Services, not a ReplicaSet whose
+/// selector matches but that does not control the pod.
+#[test]
+fn default_selector_sources() {
+    use crate::plugins::spread::default_selector;
+    use crate::OwnerSelector;
+    let sel = |s: &str| kubeplay_api::LabelSelector::parse(s).unwrap();
+    let mut p = super::pod("p l:app=web l:tier=front");
+    p.metadata
+        .owner_references
+        .push(kubeplay_api::meta::OwnerReference {
+            kind: "ReplicaSet".into(),
+            name: "web-1".into(),
+            uid: "uid-1".into(),
+            controller: Some(true),
+            ..Default::default()
+        });
+    let show = |owners: &[OwnerSelector]| {
+        default_selector(&p, owners).map_or("none".to_string(), |s| {
+            serde_json::to_string(&s).unwrap_or_default()
+        })
+    };
+    expect!["none"].assert_eq(&show(&[
+        OwnerSelector::service("team-x", sel("app=web")),
+        OwnerSelector::controller("default", "uid-2", sel("app=web")),
+    ]));
+    expect![[r#"{"matchLabels":{"app":"web","tier":"front"}}"#]].assert_eq(&show(&[
+        OwnerSelector::service("default", sel("app=web")),
+        OwnerSelector::controller("default", "uid-1", sel("tier=front")),
+        OwnerSelector::service("default", sel("app=db")),
+    ]));
+}
