@@ -1,5 +1,6 @@
-//! The playground's built-ins (`help`, `sleep`, `traffic`, `node`) and the two shell basics
-//! tutorials pipe into kubectl (`echo`, `cat`). Anything else is `NAME: command not found`.
+//! The playground's built-ins (`help`, `sleep`, `traffic`, `node`), the commands the playground
+//! cannot run (`curl`, `ssh`, `docker`...: each says why), and the host paths it has not. The
+//! shell's own commands (`echo`, `cat`, `grep`, `jq`...) are kubeplay-shell's.
 
 use std::collections::BTreeMap;
 
@@ -28,8 +29,12 @@ Playground
   help                              this list
 
 Shell
-  Words are quoted as in a POSIX shell; # starts a comment; a | b, a; b, a && b, a || b;
-  > FILE, >> FILE, < FILE; here-documents (<<EOF ... EOF); echo and cat.
+  Words are quoted as in a POSIX shell; # starts a comment; a | b, a; b, a && b, a || b, ! a;
+  variables (X=v, $X, ${X:-default}, export) that last for the session; $(...), $((1+2));
+  if/elif/else/fi, for/while/until loops, [ ... ], test, [[ ... ]], exit N, set -e;
+  > FILE, >> FILE, < FILE, 2>/dev/null, 2>&1; here-documents (<<EOF ... EOF, <<'EOF');
+  echo, printf, cat, grep, wc, head, tail, sort, uniq, cut, tr, seq, base64, xargs, awk,
+  and jq. Waiting commands inside if, loops or $(...) run on the simulated clock.
 ";
 
 /// Whether a built-in only reads (a [`Session::check`] may run it): `Some(true)` for `echo`,
@@ -37,10 +42,45 @@ Shell
 /// are not built-ins (`command not found`). Every name [`run`] knows must be listed here.
 pub fn read_only(name: &str) -> Option<bool> {
     match name {
-        "help" | "echo" | "cat" | "clear" => Some(true),
+        "help" | "clear" | "kubectl" | "k" => Some(true),
         "sleep" | "traffic" | "node" => Some(false),
         _ => None,
     }
+}
+
+/// Whether `name` is a command of the console (kubectl or a built-in), for the shell's host.
+pub fn is_command(name: &str) -> bool {
+    read_only(name).is_some()
+}
+
+/// Why the playground cannot run `name`, for commands scripts and tutorials use on real
+/// machines: one line instead of a silent pass or a bare `command not found`.
+pub fn unavailable(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "curl" | "wget" | "nc" | "ncat" | "telnet" | "ping" | "nslookup" | "dig" | "host"
+        | "ssh" | "scp" | "rsync" => {
+            "the playground has no network: its Pods, Services and nodes are simulated (use kubectl get, describe and logs)"
+        }
+        "docker" | "crictl" | "ctr" | "podman" | "nerdctl" | "systemctl" | "journalctl"
+        | "service" | "kubelet" | "kubeadm" | "etcdctl" | "mount" | "ip" | "iptables" => {
+            "the playground has no real containers or machines: its nodes are simulated"
+        }
+        "apt" | "apt-get" | "yum" | "dnf" | "apk" | "pip" | "pip3" | "npm" | "brew" | "snap"
+        | "helm" | "kind" | "minikube" => "the playground cannot install or run other software",
+        _ => return None,
+    })
+}
+
+/// Why the shell cannot read or write `path`: the host's own files (`/etc/hosts`,
+/// `/var/log/...`) are not the playground's.
+pub fn host_path(path: &str) -> Option<&'static str> {
+    const HOST: &[&str] = &[
+        "/etc/", "/proc/", "/sys/", "/var/", "/root/", "/home/", "/usr/", "/opt/", "/run/",
+        "/boot/", "/dev/", "/bin/", "/lib/", "~/",
+    ];
+    HOST.iter()
+        .any(|p| path.starts_with(p) || path == p.trim_end_matches('/'))
+        .then_some("the playground has no host files (only the files of its editor)")
 }
 
 /// Runs a command that is not `kubectl`. Returns the exit status.
@@ -53,18 +93,6 @@ pub fn run(s: &mut Session, name: &str, args: &[String], io: &mut Io) -> i32 {
         "sleep" => sleep(s, args, io),
         "traffic" => traffic(s, args, io),
         "node" => node(s, args, io),
-        "echo" => {
-            let (newline, words) = match args.first().map(String::as_str) {
-                Some("-n") => (false, &args[1..]),
-                _ => (true, args),
-            };
-            io.out.push_str(&words.join(" "));
-            if newline {
-                io.out.push('\n');
-            }
-            0
-        }
-        "cat" => cat(s, args, io),
         "clear" => 0,
         _ => {
             io.err.push_str(&format!("{name}: command not found\n"));
@@ -90,22 +118,8 @@ fn sleep(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-fn cat(s: &Session, args: &[String], io: &mut Io) -> i32 {
-    if args.is_empty() || args == ["-"] {
-        io.out.push_str(&io.stdin.take().unwrap_or_default());
-        return 0;
-    }
-    let mut code = 0;
-    for a in args {
-        match s.files().read(a) {
-            Ok(t) => io.out.push_str(&t),
-            Err(e) => code = io.fail(format!("cat: {a}: {}", capitalize(&e.reason()))),
-        }
-    }
-    code
-}
-
-fn capitalize(s: &str) -> String {
+/// `no such file` → `No such file`, as `strerror` words it.
+pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),

@@ -1,6 +1,8 @@
 //! The console language of the playground, shared by the web console and the `kubeplay` CLI:
-//! shell-like lines ([`shell`]), `kubectl` with its real flags, output and errors ([`kubectl`]),
-//! and a few playground built-ins (`sleep`, `traffic`, `node`, `help`).
+//! shell lines and scripts run by [`kubeplay_shell`] ([`shell`]: variables, `$(...)`, `if`, the
+//! text tools, `jq`), `kubectl` with its real flags, output and errors ([`kubectl`]), and a few
+//! playground built-ins (`sleep`, `traffic`, `node`, `help`); commands the playground cannot
+//! run (`curl`, `ssh`, `docker`) and host files say so ([`builtins`]).
 //!
 //! A [`Session`] also answers read-only probes of the cluster ([`Session::check`], for workshop
 //! verify scripts) and keeps a log of what ran ([`Session::log`]) that rebuilds the same cluster
@@ -122,6 +124,10 @@ pub struct Session {
     /// Set while [`Session::check`] runs: the files as the check sees them (its writes are
     /// discarded), and the sign that commands may only look at the cluster.
     probe: Option<files::Overlay>,
+    /// The shell's variables and options, which last for the session.
+    shell: kubeplay_shell::Shell,
+    /// Numbers the inputs given to [`Session::run`].
+    next_input: u64,
     /// While [`Session::replay`] runs: simulated time may not pass this point (commands that
     /// would move it further stop there, and `time_limit_hit` records that they did).
     time_limit: Option<kubeplay_api::Time>,
@@ -133,6 +139,8 @@ pub struct Session {
 pub(crate) struct Statement {
     pub text: String,
     pub pipelines: Vec<shell::Pipeline>,
+    /// Which [`Session::run`] input it came from: `exit` ends the rest of that input.
+    pub input: u64,
 }
 
 /// A statement part-way through: its pipelines from `next` on run after a command that held the
@@ -147,15 +155,89 @@ pub(crate) struct Resume {
 /// (the statements before it still run); it comes back with the statement's text.
 pub(crate) fn parse_statements(
     input: &str,
+    input_id: u64,
 ) -> (Vec<Statement>, Option<(String, shell::SyntaxError)>) {
-    let mut out = Vec::new();
-    for text in shell::statements(input) {
-        match shell::parse(&text) {
-            Ok(pipelines) => out.push(Statement { text, pipelines }),
-            Err(e) => return (out, Some((text.trim().to_string(), e))),
+    let (statements, error) = kubeplay_shell::statements(input);
+    let out = statements
+        .iter()
+        .map(|st| Statement {
+            text: st.text.clone(),
+            pipelines: shell::pipelines(st),
+            input: input_id,
+        })
+        .collect();
+    (
+        out,
+        error.map(|(text, e)| (text, shell::SyntaxError(e.message))),
+    )
+}
+
+/// The console as the shell sees it: kubectl and the playground's commands, and the files.
+struct ConsoleHost<'s> {
+    session: &'s mut Session,
+    /// A waiting command that holds the console.
+    job: Option<Job>,
+}
+
+impl kubeplay_shell::Host for ConsoleHost<'_> {
+    fn run(
+        &mut self,
+        argv: &[String],
+        io: &mut kubeplay_shell::Io,
+        top_level: bool,
+    ) -> Option<i32> {
+        let name = argv.first()?;
+        if let Some(why) = builtins::unavailable(name) {
+            io.err.push_str(&format!("{name}: {why}\n"));
+            return Some(127);
         }
+        if !builtins::is_command(name) {
+            return None;
+        }
+        let s = &mut *self.session;
+        let probe = s.probe.is_some();
+        // In a check, every command that waits looks once (it comes back as a job) and gives
+        // up at once; elsewhere only the last command of a top-level pipeline may hold.
+        let allow_job = probe || (top_level && s.clock == Clock::External);
+        let mut cio = Io {
+            stdin: io.stdin.take(),
+            out: String::new(),
+            err: String::new(),
+        };
+        let (mut code, job) = s.run_command(argv, &mut cio, allow_job);
+        match job {
+            Some(mut j) if probe => code = j.timed_out(&mut cio),
+            Some(j) => self.job = Some(j),
+            None => {}
+        }
+        io.stdin = cio.stdin;
+        io.out.push_str(&cio.out);
+        io.err.push_str(&cio.err);
+        Some(code)
     }
-    (out, None)
+
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        if let Some(why) = builtins::host_path(path) {
+            return Err(why.to_string());
+        }
+        self.session
+            .files()
+            .read(path)
+            .map_err(|e| builtins::capitalize(&e.reason()))
+    }
+
+    fn write_file(&mut self, path: &str, contents: &str, append: bool) -> Result<(), String> {
+        if let Some(why) = builtins::host_path(path) {
+            return Err(why.to_string());
+        }
+        let files = self.session.files_mut();
+        let r = if append {
+            files.append(path, contents)
+        } else {
+            files.write(path, contents)
+        };
+        r.map_err(|e| builtins::capitalize(&e.reason()))
+    }
 }
 
 impl Session {
@@ -175,6 +257,8 @@ impl Session {
             log: Vec::new(),
             logging: true,
             probe: None,
+            shell: kubeplay_shell::Shell::default(),
+            next_input: 0,
             time_limit: None,
             time_limit_hit: false,
         }
@@ -283,6 +367,7 @@ impl Session {
         let before = self.fingerprint();
         let held = self.running.take();
         let next_id = self.next_id;
+        let shell = self.shell.clone();
         let base = std::mem::replace(&mut self.files, Box::new(MemFiles::default()));
         self.probe = Some(files::Overlay::new(base));
         let out = self.run_check(script);
@@ -291,6 +376,7 @@ impl Session {
         }
         self.next_id = next_id;
         self.running = held;
+        self.shell = shell;
         // Read-only is enforced where commands dispatch (`run_command`); this catches a verb
         // wrongly classified as read-only in tests.
         debug_assert_eq!(before, self.fingerprint(), "a check changed the cluster");
@@ -298,22 +384,27 @@ impl Session {
     }
 
     fn run_check(&mut self, script: &str) -> Output {
-        let (statements, error) = parse_statements(script);
+        let (statements, error) = parse_statements(script, 0);
         let mut stdout = String::new();
         let mut stderr = String::new();
         let mut status = 0;
-        for st in &statements {
+        let mut stopped = false;
+        'statements: for st in &statements {
             for p in &st.pipelines {
                 if skipped(p.connector, status) {
                     continue;
                 }
-                let (out, _) = self.run_pipeline(p);
+                let (out, _, stop) = self.run_pipeline(p);
                 stdout.push_str(&out.stdout);
                 stderr.push_str(&out.stderr);
                 status = out.status;
+                if stop {
+                    stopped = true;
+                    break 'statements;
+                }
             }
         }
-        if let Some((_, e)) = error {
+        if let (Some((_, e)), false) = (error, stopped) {
             stderr.push_str(&e.0);
             stderr.push('\n');
             status = 2;
@@ -357,7 +448,8 @@ impl Session {
     /// script is queued and runs from [`Session::poll`] once it is done. Input given while the
     /// console is held is queued after it.
     pub fn run(&mut self, input: &str) -> Vec<Output> {
-        let (statements, error) = parse_statements(input);
+        self.next_input += 1;
+        let (statements, error) = parse_statements(input, self.next_input);
         let mut outputs = if let Some(r) = &mut self.running {
             r.queue.extend(statements);
             Vec::new()
@@ -472,8 +564,19 @@ impl Session {
                     continue;
                 }
                 let id = self.new_id();
-                let (out, job) = self.run_pipeline(p);
+                let (out, job, stop) = self.run_pipeline(p);
                 last_status = out.status;
+                if stop {
+                    // `exit` (or `set -e`) ends the rest of the input it came from.
+                    outputs.push(Output {
+                        id,
+                        command: p.text.clone(),
+                        ..out
+                    });
+                    let input = statement.input;
+                    queue.retain(|st| st.input != input);
+                    break;
+                }
                 let out = Output {
                     id,
                     command: p.text.clone(),
@@ -502,75 +605,30 @@ impl Session {
         }
     }
 
-    /// Runs the commands of a pipeline, each reading the previous one's standard output.
-    fn run_pipeline(&mut self, p: &shell::Pipeline) -> (Output, Option<Job>) {
-        let mut stdin: Option<String> = None;
-        let mut stderr = String::new();
-        let mut status = 0;
-        let mut stdout = String::new();
-        let n = p.commands.len();
-        let mut job = None;
-        for (i, cmd) in p.commands.iter().enumerate() {
-            let input = match &cmd.stdin {
-                Some(shell::Stdin::HereDoc(body)) => Some(body.clone()),
-                Some(shell::Stdin::File(path)) => match self.files().read(path) {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        stderr.push_str(&format!("{path}: {}\n", e.reason()));
-                        status = 1;
-                        stdin = Some(String::new());
-                        continue;
-                    }
-                },
-                None => stdin.take(),
-            };
-            let mut io = Io {
-                stdin: input,
-                out: String::new(),
-                err: String::new(),
-            };
-            // Only the last command of a pipeline may hold the console. In a check, every
-            // command that waits looks once (it comes back as a job) and gives up at once.
-            let probe = self.probe.is_some();
-            let allow_job =
-                probe || (i + 1 == n && cmd.stdout.is_none() && self.clock == Clock::External);
-            let (mut code, j) = self.run_command(&cmd.argv, &mut io, allow_job);
-            match j {
-                Some(mut j) if probe => code = j.timed_out(&mut io),
-                Some(j) => job = Some(j),
-                None => {}
-            }
-            stderr.push_str(&io.err);
-            status = code;
-            let mut out = io.out;
-            if let Some(r) = &cmd.stdout {
-                let write = if r.append {
-                    self.files_mut().append(&r.path, &out)
-                } else {
-                    self.files_mut().write(&r.path, &out)
-                };
-                if let Err(e) = write {
-                    stderr.push_str(&format!("{}: {}\n", r.path, e.reason()));
-                    status = 1;
-                }
-                out = String::new();
-            }
-            if i + 1 == n {
-                stdout = out;
-            } else {
-                stdin = Some(out);
-            }
-        }
+    /// Runs a top-level pipeline in the session's shell. Returns its output, the job of a
+    /// waiting command that holds the console (External clock), and whether the script stops
+    /// here (`exit`, `set -e`, a budget).
+    fn run_pipeline(&mut self, p: &shell::Pipeline) -> (Output, Option<Job>, bool) {
+        let mut sh = std::mem::take(&mut self.shell);
+        let mut host = ConsoleHost {
+            session: self,
+            job: None,
+        };
+        let out = sh.run_pipeline(&mut host, &p.ast, true);
+        let job = host.job.take();
+        let stop = out.exit || sh.stops_on_failure(&p.ast, out.status, p.ends_and_or);
+        self.shell = sh;
         (
             Output {
                 id: 0,
                 command: String::new(),
-                stdout,
-                stderr,
-                status,
+                stdout: out.stdout,
+                stderr: out.stderr,
+                status: out.status,
                 finished: true,
             },
             job,
+            stop,
         )
     }
 
@@ -664,6 +722,8 @@ fn changes_the_cluster(name: &str, args: &[String]) -> Option<String> {
             }
             Some(format!("kubectl {verb}"))
         }
+        // `traffic status` only reads the counters (a workshop's "no failed request" check).
+        "traffic" if args.first().map(String::as_str) == Some("status") => None,
         _ => match builtins::read_only(name) {
             Some(false) => Some(name.to_string()),
             _ => None,

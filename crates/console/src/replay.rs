@@ -153,14 +153,15 @@ fn replay_entries(
         s.log.push(e.clone());
         match e.kind {
             LogKind::Statement => {
-                let (statements, _) = parse_statements(&e.line);
+                let (statements, _) = parse_statements(&e.line, 0);
                 let _ = s.run_statements(statements.into(), None);
             }
             LogKind::Resume { status, next } => {
-                let (statements, _) = parse_statements(&e.line);
+                let (statements, _) = parse_statements(&e.line, 0);
                 let statement = Statement {
                     text: e.line.clone(),
                     pipelines: statements.into_iter().flat_map(|st| st.pipelines).collect(),
+                    input: 0,
                 };
                 let resume = Resume {
                     statement,

@@ -297,10 +297,10 @@ fn web_story(steps: &[i64]) -> Session {
 fn the_log_records_statements_as_they_start() {
     let s = web_story(&[700, 1_300, 250]);
     expect![[r#"
-        +0      External Statement "kubectl create deployment web --image=nginx:1.25 --replicas=3\n"
+        +0      External Statement "kubectl create deployment web --image=nginx:1.25 --replicas=3"
         +0      External Statement "kubectl rollout status deploy/web"
         +6500   External Statement "kubectl scale deploy web --replicas=5"
-        +6500   External Statement "kubectl expose deploy web --port=80\n"
+        +6500   External Statement "kubectl expose deploy web --port=80"
         +6500   External Statement "traffic svc/web --rps 20"
         +10821  External Statement "kubectl set image deploy/web nginx=nginx:1.26 && kubectl rollout status deploy/web && kubectl scale deploy web --replicas=2"
         +17821  External Resume { status: 0, next: 2 } "kubectl set image deploy/web nginx=nginx:1.26 && kubectl rollout status deploy/web && kubectl scale deploy web --replicas=2"

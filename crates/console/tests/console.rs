@@ -59,27 +59,31 @@ fn shell_basics() {
     check(
         "help",
         expect![[r#"
-        $ help
-        kubeplay console: kubectl, and a few playground commands.
+            $ help
+            kubeplay console: kubectl, and a few playground commands.
 
-        Kubernetes
-          kubectl COMMAND ...               the Kubernetes CLI (try: kubectl help, kubectl get --help)
+            Kubernetes
+              kubectl COMMAND ...               the Kubernetes CLI (try: kubectl help, kubectl get --help)
 
-        Playground
-          sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
-          traffic svc/NAME --rps N          send N requests per second to a Service
-          traffic status [svc/NAME]         requests answered and failed since traffic was started
-          traffic stop                      stop all traffic
-          node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
-                                            add a simulated machine
-          node fail NAME                    the machine stops: its kubelet no longer reports
-          node restore NAME                 the machine comes back
-          help                              this list
+            Playground
+              sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
+              traffic svc/NAME --rps N          send N requests per second to a Service
+              traffic status [svc/NAME]         requests answered and failed since traffic was started
+              traffic stop                      stop all traffic
+              node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
+                                                add a simulated machine
+              node fail NAME                    the machine stops: its kubelet no longer reports
+              node restore NAME                 the machine comes back
+              help                              this list
 
-        Shell
-          Words are quoted as in a POSIX shell; # starts a comment; a | b, a; b, a && b, a || b;
-          > FILE, >> FILE, < FILE; here-documents (<<EOF ... EOF); echo and cat.
-    "#]],
+            Shell
+              Words are quoted as in a POSIX shell; # starts a comment; a | b, a; b, a && b, a || b, ! a;
+              variables (X=v, $X, ${X:-default}, export) that last for the session; $(...), $((1+2));
+              if/elif/else/fi, for/while/until loops, [ ... ], test, [[ ... ]], exit N, set -e;
+              > FILE, >> FILE, < FILE, 2>/dev/null, 2>&1; here-documents (<<EOF ... EOF, <<'EOF');
+              echo, printf, cat, grep, wc, head, tail, sort, uniq, cut, tr, seq, base64, xargs, awk,
+              and jq. Waiting commands inside if, loops or $(...) run on the simulated clock.
+        "#]],
     );
 }
 

@@ -105,6 +105,9 @@ struct Parser {
     open_heredoc: bool,
     /// Here-documents of the current statement so far (their bodies' indexes).
     heredocs: usize,
+    /// Where the last word, redirection or compound command ended (a pipeline's text ends
+    /// there, before blanks and comments).
+    token_end: usize,
     depth: usize,
 }
 
@@ -143,6 +146,7 @@ impl Parser {
             skip: None,
             open_heredoc: false,
             heredocs: 0,
+            token_end: 0,
             depth: 0,
         }
     }
@@ -167,9 +171,8 @@ impl Parser {
     }
 
     fn text(&self, a: usize, b: usize) -> String {
-        self.chars[a.min(self.chars.len())..b.min(self.chars.len())]
-            .iter()
-            .collect()
+        let b = b.min(self.chars.len());
+        self.chars[a.min(b)..b].iter().collect()
     }
 
     fn skip_blank_lines_from(&self, mut i: usize) -> usize {
@@ -432,7 +435,7 @@ impl Parser {
         let start = self.pos;
         let bang = self.eat_reserved("!");
         let mut commands = vec![self.command()?];
-        let mut end = self.pos;
+        let mut end = self.token_end;
         loop {
             self.blanks();
             if self.peek() == Some('|') && self.peek_at(1) != Some('|') {
@@ -442,7 +445,7 @@ impl Parser {
                     return Err(eof("syntax error: unexpected end of file"));
                 }
                 commands.push(self.command()?);
-                end = self.pos;
+                end = self.token_end;
             } else {
                 break;
             }
@@ -500,11 +503,15 @@ impl Parser {
             _ => None,
         };
         if let Some(c) = compound {
+            self.token_end = self.pos;
             let mut redirects = Vec::new();
             loop {
                 self.blanks();
                 match self.redirect()? {
-                    Some(r) => redirects.push(r),
+                    Some(r) => {
+                        redirects.push(r);
+                        self.token_end = self.pos;
+                    }
                     None => break,
                 }
             }
@@ -523,10 +530,12 @@ impl Parser {
             }
             if let Some(r) = self.redirect()? {
                 simple.redirects.push(r);
+                self.token_end = self.pos;
                 continue;
             }
             let word_start = self.pos;
             let word = self.word()?;
+            self.token_end = self.pos;
             if simple.words.is_empty() {
                 if let Some(assign) = assignment(&word) {
                     simple.assignments.push(assign);
