@@ -39,3 +39,10 @@ impl SessionCompat for Session {
     }
     fn set_clock(&mut self, _clock: Clock) {}
 }
+
+/// Stand-in for `kubeplay_console::LoggedCommand` (same fields as its JSON).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LoggedCommand {
+    pub at_ms: i64,
+    pub line: String,
+}

@@ -22,14 +22,17 @@ mod compat;
 mod eval;
 mod load;
 pub mod markdown;
+mod progress;
 
 use std::collections::BTreeMap;
 
+pub use compat::LoggedCommand;
 pub use eval::{
     enter_step, evaluate, go_to_step, hints, solve, start, CheckResult, SolveError, StepStatus,
 };
 pub use load::{load, LoadError};
 pub use markdown::{Action, Block, Doc, Inline};
+pub use progress::Progress;
 
 /// The largest file a workshop may contain.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
