@@ -31,6 +31,17 @@ Shell
   > FILE, >> FILE, < FILE; here-documents (<<EOF ... EOF); echo and cat.
 ";
 
+/// Whether a built-in only reads (a [`Session::check`] may run it): `Some(true)` for `echo`,
+/// `cat`..., `Some(false)` for those that change the cluster or its clock, `None` for names that
+/// are not built-ins (`command not found`). Every name [`run`] knows must be listed here.
+pub fn read_only(name: &str) -> Option<bool> {
+    match name {
+        "help" | "echo" | "cat" | "clear" => Some(true),
+        "sleep" | "traffic" | "node" => Some(false),
+        _ => None,
+    }
+}
+
 /// Runs a command that is not `kubectl`. Returns the exit status.
 pub fn run(s: &mut Session, name: &str, args: &[String], io: &mut Io) -> i32 {
     match name {
@@ -73,7 +84,7 @@ fn sleep(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
     }
     // A day of simulated time at most per command, so that a typo cannot stall the console.
-    let total = total.min(86_400_000);
+    let total = s.clamp_time(total.min(86_400_000));
     s.cluster_mut().advance(total);
     0
 }

@@ -70,3 +70,44 @@ impl Files for MemFiles {
 fn normalize(path: &str) -> &str {
     path.strip_prefix("./").unwrap_or(path)
 }
+
+/// The files as a [`crate::Session::check`] sees them: reads go to the host's files, writes stay
+/// in memory and are discarded with the overlay.
+pub(crate) struct Overlay {
+    base: Box<dyn Files>,
+    writes: BTreeMap<String, String>,
+}
+
+impl Overlay {
+    pub(crate) fn new(base: Box<dyn Files>) -> Overlay {
+        Overlay {
+            base,
+            writes: BTreeMap::new(),
+        }
+    }
+
+    /// The host's files, untouched.
+    pub(crate) fn into_base(self) -> Box<dyn Files> {
+        self.base
+    }
+}
+
+impl Files for Overlay {
+    fn read(&self, path: &str) -> Result<String, FileError> {
+        match self.writes.get(normalize(path)) {
+            Some(s) => Ok(s.clone()),
+            None => self.base.read(path),
+        }
+    }
+    fn write(&mut self, path: &str, contents: &str) -> Result<(), FileError> {
+        self.writes
+            .insert(normalize(path).to_string(), contents.to_string());
+        Ok(())
+    }
+    fn is_dir(&self, path: &str) -> bool {
+        self.base.is_dir(path)
+    }
+    fn list_dir(&self, path: &str) -> Vec<String> {
+        self.base.list_dir(path)
+    }
+}

@@ -8,7 +8,7 @@ use kubeplay_api::Time;
 use kubeplay_engine::Cluster;
 
 use crate::kubectl::{get::Watch, rollout::RolloutStatus, wait::WaitFor};
-use crate::{shell, Io, Output, Session};
+use crate::{Io, LogKind, Output, Resume, Session, Statement};
 
 /// With no `--timeout`, a simulated wait gives up after this much simulated time, so that a
 /// script can never hang (a real kubectl would wait forever).
@@ -52,14 +52,16 @@ impl Job {
     }
 }
 
-/// The command holding the console, with what was queued behind it.
+/// The command holding the console, with the rest of its statement and the statements queued
+/// behind it.
 pub(crate) struct Running {
     pub id: u64,
     pub command: String,
     pub job: Job,
-    pub queue: VecDeque<shell::Pipeline>,
-    #[allow(dead_code)]
-    pub stdout_to: Option<String>,
+    /// The statement the command is part of; its pipelines from `next` on run after it.
+    pub statement: Statement,
+    pub next: usize,
+    pub queue: VecDeque<Statement>,
 }
 
 /// Runs a job to completion by advancing the simulated clock (the CLI and tests).
@@ -122,8 +124,23 @@ pub(crate) fn poll(s: &mut Session) -> Vec<Output> {
                 status: code,
                 finished: true,
             });
-            let queue = std::mem::take(&mut r.queue);
-            outs.extend(s.run_pipelines(queue, code));
+            // The rest of the statement resumes now: logged, as it depends on the moment the
+            // host's poll saw the command end.
+            if r.next < r.statement.pipelines.len() {
+                s.record(
+                    LogKind::Resume {
+                        status: code,
+                        next: r.next,
+                    },
+                    &r.statement.text,
+                );
+            }
+            let resume = Resume {
+                statement: r.statement,
+                next: r.next,
+                status: code,
+            };
+            outs.extend(s.run_statements(r.queue, Some(resume)));
         }
     }
     outs
@@ -133,13 +150,16 @@ pub(crate) fn poll(s: &mut Session) -> Vec<Output> {
 pub(crate) fn interrupt(s: &mut Session) -> Vec<Output> {
     match s.running.take() {
         None => Vec::new(),
-        Some(r) => vec![Output {
-            id: r.id,
-            command: r.command,
-            stdout: String::new(),
-            stderr: String::new(),
-            status: 130,
-            finished: true,
-        }],
+        Some(r) => {
+            s.record(LogKind::Interrupt, crate::replay::INTERRUPT_LINE);
+            vec![Output {
+                id: r.id,
+                command: r.command,
+                stdout: String::new(),
+                stderr: String::new(),
+                status: 130,
+                finished: true,
+            }]
+        }
     }
 }

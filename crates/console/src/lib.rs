@@ -2,6 +2,10 @@
 //! shell-like lines ([`shell`]), `kubectl` with its real flags, output and errors ([`kubectl`]),
 //! and a few playground built-ins (`sleep`, `traffic`, `node`, `help`).
 //!
+//! A [`Session`] also answers read-only probes of the cluster ([`Session::check`], for workshop
+//! verify scripts) and keeps a log of what ran ([`Session::log`]) that rebuilds the same cluster
+//! in a fresh session ([`Session::replay`], for saved progress and share links).
+//!
 //! Architecture invariant: no IO and no wall clock here (the crate builds for wasm32). Files are
 //! read and written through [`Files`], which the web app backs with its editor buffers and the
 //! CLI with the real file system; time is the cluster's simulated clock.
@@ -22,15 +26,19 @@ pub mod flags;
 mod jobs;
 pub mod jsonpath;
 pub mod kubectl;
+mod replay;
 pub mod scenarios;
 pub mod shell;
 pub mod tabwriter;
 pub mod yaml;
 
+use std::collections::VecDeque;
+
 use kubeplay_engine::{Cluster, ClusterConfig};
 
 pub use files::{FileError, Files, MemFiles};
 pub use jobs::Job;
+pub use replay::{LogKind, LoggedCommand, ReplayError};
 
 /// What one command (or pipeline) printed, and how it ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +74,8 @@ pub fn trace_of(seed: u64, script: &str) -> String {
 }
 
 /// Who moves simulated time while a command waits (`rollout status`, `wait`, `get -w`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Clock {
     /// The command advances the cluster's clock itself until it is done or times out (the CLI,
     /// tests): a script reads as if it had waited.
@@ -104,8 +113,49 @@ pub struct Session {
     files: Box<dyn Files>,
     clock: Clock,
     next_id: u64,
-    /// The command holding the console (External clock only), with the pipelines queued after it.
+    /// The command holding the console (External clock only), with the statements queued after it.
     running: Option<jobs::Running>,
+    /// Every top-level statement as it started, for [`Session::replay`].
+    log: Vec<LoggedCommand>,
+    /// Off while [`Session::replay`] runs a log (it copies the entries instead).
+    logging: bool,
+    /// Set while [`Session::check`] runs: the files as the check sees them (its writes are
+    /// discarded), and the sign that commands may only look at the cluster.
+    probe: Option<files::Overlay>,
+    /// While [`Session::replay`] runs: simulated time may not pass this point (commands that
+    /// would move it further stop there, and `time_limit_hit` records that they did).
+    time_limit: Option<kubeplay_api::Time>,
+    time_limit_hit: bool,
+}
+
+/// One top-level statement: its full text (here-document bodies included) and its pipelines.
+#[derive(Clone, Debug)]
+pub(crate) struct Statement {
+    pub text: String,
+    pub pipelines: Vec<shell::Pipeline>,
+}
+
+/// A statement part-way through: its pipelines from `next` on run after a command that held the
+/// console ended with `status`.
+pub(crate) struct Resume {
+    pub statement: Statement,
+    pub next: usize,
+    pub status: i32,
+}
+
+/// Splits a script into statements, as a shell reads it: a syntax error stops the script there
+/// (the statements before it still run); it comes back with the statement's text.
+pub(crate) fn parse_statements(
+    input: &str,
+) -> (Vec<Statement>, Option<(String, shell::SyntaxError)>) {
+    let mut out = Vec::new();
+    for text in shell::statements(input) {
+        match shell::parse(&text) {
+            Ok(pipelines) => out.push(Statement { text, pipelines }),
+            Err(e) => return (out, Some((text.trim().to_string(), e))),
+        }
+    }
+    (out, None)
 }
 
 impl Session {
@@ -122,6 +172,11 @@ impl Session {
             clock: config.clock,
             next_id: 0,
             running: None,
+            log: Vec::new(),
+            logging: true,
+            probe: None,
+            time_limit: None,
+            time_limit_hit: false,
         }
     }
 
@@ -175,11 +230,124 @@ impl Session {
 
     /// The files commands read (`apply -f`) and write (`> file`).
     pub fn files(&self) -> &dyn Files {
-        self.files.as_ref()
+        match &self.probe {
+            Some(overlay) => overlay,
+            None => self.files.as_ref(),
+        }
     }
 
     pub fn files_mut(&mut self) -> &mut dyn Files {
-        self.files.as_mut()
+        match &mut self.probe {
+            Some(overlay) => overlay,
+            None => self.files.as_mut(),
+        }
+    }
+
+    /// Who moves simulated time while a command waits.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// Switches who moves simulated time, for the commands run from now on (the web app uses
+    /// [`Clock::Simulated`] briefly to jump a workshop to a step). A command already holding the
+    /// console keeps waiting for [`Session::poll`].
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Every top-level statement run so far, as it started (queued ones when they actually
+    /// started), and every Ctrl-C: what [`Session::replay`] needs to rebuild this session.
+    pub fn log(&self) -> &[LoggedCommand] {
+        &self.log
+    }
+
+    /// Runs `script` as a read-only probe of the cluster as it is now (a workshop's `verify.sh`,
+    /// evaluated many times a second): no simulated time passes, nothing is created, changed or
+    /// deleted, nothing is logged, and files written with `>` are discarded afterwards. Commands
+    /// that would change the cluster (`kubectl scale`, `sleep`, `traffic`...) fail with
+    /// `error: a check cannot change the cluster (...)`; commands that wait (`rollout status`,
+    /// `wait`, `get -w`) look once: done if the condition already holds, else kubectl's timeout
+    /// error. A command holding the console is left as it was. Returns everything the script
+    /// printed, with its exit status (the last command's).
+    ///
+    /// ```
+    /// use kubeplay_console::{Session, SessionConfig};
+    /// let mut s = Session::new(SessionConfig::default());
+    /// s.load_named_scenario("default").unwrap();
+    /// assert_eq!(s.check("kubectl get ns default -o name").stdout, "namespace/default\n");
+    /// let out = s.check("kubectl create ns web");
+    /// assert_eq!(out.stderr, "error: a check cannot change the cluster (kubectl create)\n");
+    /// assert_eq!(out.status, 1);
+    /// ```
+    pub fn check(&mut self, script: &str) -> Output {
+        let before = self.fingerprint();
+        let held = self.running.take();
+        let next_id = self.next_id;
+        let base = std::mem::replace(&mut self.files, Box::new(MemFiles::default()));
+        self.probe = Some(files::Overlay::new(base));
+        let out = self.run_check(script);
+        if let Some(overlay) = self.probe.take() {
+            self.files = overlay.into_base();
+        }
+        self.next_id = next_id;
+        self.running = held;
+        // Read-only is enforced where commands dispatch (`run_command`); this catches a verb
+        // wrongly classified as read-only in tests.
+        debug_assert_eq!(before, self.fingerprint(), "a check changed the cluster");
+        out
+    }
+
+    fn run_check(&mut self, script: &str) -> Output {
+        let (statements, error) = parse_statements(script);
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        let mut status = 0;
+        for st in &statements {
+            for p in &st.pipelines {
+                if skipped(p.connector, status) {
+                    continue;
+                }
+                let (out, _) = self.run_pipeline(p);
+                stdout.push_str(&out.stdout);
+                stderr.push_str(&out.stderr);
+                status = out.status;
+            }
+        }
+        if let Some((_, e)) = error {
+            stderr.push_str(&e.0);
+            stderr.push('\n');
+            status = 2;
+        }
+        Output {
+            id: 0,
+            command: script.trim().to_string(),
+            stdout,
+            stderr,
+            status,
+            finished: true,
+        }
+    }
+
+    /// What a check must leave as it was (see [`Session::check`]).
+    fn fingerprint(&self) -> (i64, u64, usize, usize, usize) {
+        (
+            self.cluster.now().millis(),
+            self.cluster.resource_version(),
+            self.cluster.store_len(),
+            self.cluster.activity().len(),
+            self.cluster.trace().map_or(0, |t| t.len()),
+        )
+    }
+
+    /// Rebuilds a session from a [`Session::log`]: on a fresh session with the same seed and
+    /// starting scenario, the cluster ends exactly as it was. For each entry: the cluster runs
+    /// until the entry's time, a command still holding the console is stopped (it only looked;
+    /// the statements queued after it are entries of their own), then the statement runs. The
+    /// log is checked first (at most 10,000 entries, lines of at most 256 KiB, times in order,
+    /// at most 7 simulated days): a corrupt or hostile log is refused before anything runs.
+    /// The entries are appended to this session's log as they were.
+    pub fn replay(&mut self, log: &[LoggedCommand]) -> Result<(), ReplayError> {
+        replay::replay(self, log)
     }
 
     /// Runs a line or a whole script. Returns one [`Output`] per pipeline run. Never panics.
@@ -189,24 +357,12 @@ impl Session {
     /// script is queued and runs from [`Session::poll`] once it is done. Input given while the
     /// console is held is queued after it.
     pub fn run(&mut self, input: &str) -> Vec<Output> {
-        // Statement by statement, as a shell reads a script: a syntax error stops the script
-        // there, after the statements before it have run.
-        let mut pipelines = std::collections::VecDeque::new();
-        let mut error = None;
-        for stmt in shell::statements(input) {
-            match shell::parse(&stmt) {
-                Ok(p) => pipelines.extend(p),
-                Err(e) => {
-                    error = Some((stmt.trim().to_string(), e));
-                    break;
-                }
-            }
-        }
+        let (statements, error) = parse_statements(input);
         let mut outputs = if let Some(r) = &mut self.running {
-            r.queue.extend(pipelines);
+            r.queue.extend(statements);
             Vec::new()
         } else {
-            self.run_pipelines(pipelines, 0)
+            self.run_statements(statements.into(), None)
         };
         if let Some((command, e)) = error {
             let id = self.new_id();
@@ -228,7 +384,8 @@ impl Session {
         jobs::poll(self)
     }
 
-    /// Ctrl-C: stops the command holding the console and drops the queued commands.
+    /// Ctrl-C: stops the command holding the console and drops the queued commands. Logged
+    /// (see [`LogKind::Interrupt`]) when it stopped something.
     pub fn interrupt(&mut self) -> Vec<Output> {
         jobs::interrupt(self)
     }
@@ -249,49 +406,100 @@ impl Session {
         self.next_id
     }
 
-    pub(crate) fn run_pipelines(
+    /// How far a command may move simulated time from now (`sleep`): the rest of the replay's
+    /// budget, if one runs. Records that the budget stopped it.
+    pub(crate) fn clamp_time(&mut self, millis: i64) -> i64 {
+        match self.time_limit {
+            Some(limit) => {
+                let left = limit
+                    .millis()
+                    .saturating_sub(self.cluster.now().millis())
+                    .max(0);
+                if millis > left {
+                    self.time_limit_hit = true;
+                }
+                millis.min(left)
+            }
+            None => millis,
+        }
+    }
+
+    /// Appends an entry to the log, stamped with the cluster's time.
+    pub(crate) fn record(&mut self, kind: LogKind, line: &str) {
+        if self.logging && self.probe.is_none() {
+            self.log.push(LoggedCommand {
+                at_ms: self.cluster.now().millis(),
+                line: line.to_string(),
+                kind,
+                clock: self.clock,
+            });
+        }
+    }
+
+    /// Runs statements in order (first the rest of `resume`, if given), logging each as it
+    /// starts. A command that holds the console (External clock) stops there: it keeps the rest
+    /// of its statement and the queue in [`jobs::Running`].
+    pub(crate) fn run_statements(
         &mut self,
-        mut queue: std::collections::VecDeque<shell::Pipeline>,
-        mut last_status: i32,
+        mut queue: VecDeque<Statement>,
+        mut resume: Option<Resume>,
     ) -> Vec<Output> {
         let mut outputs = Vec::new();
-        while let Some(p) = queue.pop_front() {
-            let skip = match p.connector {
-                shell::Connector::Always => false,
-                shell::Connector::IfOk => last_status != 0,
-                shell::Connector::IfFailed => last_status == 0,
+        loop {
+            let Resume {
+                statement,
+                next,
+                status: mut last_status,
+            } = match resume.take() {
+                Some(r) => r,
+                None => match queue.pop_front() {
+                    Some(st) => {
+                        self.record(LogKind::Statement, &st.text);
+                        Resume {
+                            statement: st,
+                            next: 0,
+                            status: 0,
+                        }
+                    }
+                    None => return outputs,
+                },
             };
-            if skip {
-                continue;
-            }
-            let id = self.new_id();
-            let (out, job) = self.run_pipeline(&p);
-            last_status = out.status;
-            let out = Output {
-                id,
-                command: p.text.clone(),
-                ..out
-            };
-            match job {
-                None => outputs.push(out),
-                Some(job) => {
-                    // Only with an External clock: the job holds the console.
-                    outputs.push(Output {
-                        finished: false,
-                        ..out
-                    });
-                    self.running = Some(jobs::Running {
-                        id,
-                        command: p.text.clone(),
-                        job,
-                        queue,
-                        stdout_to: None,
-                    });
-                    return outputs;
+            for i in next..statement.pipelines.len() {
+                let Some(p) = statement.pipelines.get(i) else {
+                    break;
+                };
+                if skipped(p.connector, last_status) {
+                    continue;
+                }
+                let id = self.new_id();
+                let (out, job) = self.run_pipeline(p);
+                last_status = out.status;
+                let out = Output {
+                    id,
+                    command: p.text.clone(),
+                    ..out
+                };
+                match job {
+                    None => outputs.push(out),
+                    Some(job) => {
+                        // Only with an External clock: the job holds the console.
+                        outputs.push(Output {
+                            finished: false,
+                            ..out
+                        });
+                        self.running = Some(jobs::Running {
+                            id,
+                            command: p.text.clone(),
+                            job,
+                            statement,
+                            next: i + 1,
+                            queue,
+                        });
+                        return outputs;
+                    }
                 }
             }
         }
-        outputs
     }
 
     /// Runs the commands of a pipeline, each reading the previous one's standard output.
@@ -305,7 +513,7 @@ impl Session {
         for (i, cmd) in p.commands.iter().enumerate() {
             let input = match &cmd.stdin {
                 Some(shell::Stdin::HereDoc(body)) => Some(body.clone()),
-                Some(shell::Stdin::File(path)) => match self.files.read(path) {
+                Some(shell::Stdin::File(path)) => match self.files().read(path) {
                     Ok(s) => Some(s),
                     Err(e) => {
                         stderr.push_str(&format!("{path}: {}\n", e.reason()));
@@ -321,20 +529,25 @@ impl Session {
                 out: String::new(),
                 err: String::new(),
             };
-            // Only the last command of a pipeline may hold the console.
-            let allow_job = i + 1 == n && cmd.stdout.is_none() && self.clock == Clock::External;
-            let (code, j) = self.run_command(&cmd.argv, &mut io, allow_job);
-            if j.is_some() {
-                job = j;
+            // Only the last command of a pipeline may hold the console. In a check, every
+            // command that waits looks once (it comes back as a job) and gives up at once.
+            let probe = self.probe.is_some();
+            let allow_job =
+                probe || (i + 1 == n && cmd.stdout.is_none() && self.clock == Clock::External);
+            let (mut code, j) = self.run_command(&cmd.argv, &mut io, allow_job);
+            match j {
+                Some(mut j) if probe => code = j.timed_out(&mut io),
+                Some(j) => job = Some(j),
+                None => {}
             }
             stderr.push_str(&io.err);
             status = code;
             let mut out = io.out;
             if let Some(r) = &cmd.stdout {
                 let write = if r.append {
-                    self.files.append(&r.path, &out)
+                    self.files_mut().append(&r.path, &out)
                 } else {
-                    self.files.write(&r.path, &out)
+                    self.files_mut().write(&r.path, &out)
                 };
                 if let Err(e) = write {
                     stderr.push_str(&format!("{}: {}\n", r.path, e.reason()));
@@ -373,10 +586,88 @@ impl Session {
             return (0, None);
         };
         let args = &argv[1..];
+        if self.probe.is_some() {
+            if let Some(what) = changes_the_cluster(name, args) {
+                return (
+                    io.error(format!("a check cannot change the cluster ({what})")),
+                    None,
+                );
+            }
+        }
+        if let Some(limit) = self.time_limit {
+            if self.cluster.now() >= limit {
+                self.time_limit_hit = true;
+                return (
+                    io.error("the replay's budget of simulated time is spent"),
+                    None,
+                );
+            }
+        }
         match name.as_str() {
             "kubectl" | "k" => kubectl::run(self, args, io, allow_job),
             _ => (builtins::run(self, name, args, io), None),
         }
+    }
+}
+
+/// Whether a pipeline is skipped after one that ended with `last_status` (`&&`, `||`).
+fn skipped(connector: shell::Connector, last_status: i32) -> bool {
+    match connector {
+        shell::Connector::Always => false,
+        shell::Connector::IfOk => last_status != 0,
+        shell::Connector::IfFailed => last_status == 0,
+    }
+}
+
+/// kubectl commands that only read the cluster: the ones a check may run. `rollout` is read-only
+/// for `status` and `history` only.
+const KUBECTL_READ_ONLY: &[&str] = &[
+    "get",
+    "describe",
+    "logs",
+    "top",
+    "wait",
+    "explain",
+    "api-resources",
+    "version",
+    "help",
+];
+
+/// What a command would change, named for the check's error (`kubectl scale`, `sleep`), or None
+/// if a check may run it. Decided as the commands dispatch (`kubectl::find_command`, the
+/// rollout subcommand as `rollout::run` finds it), so that the guard and the dispatch agree.
+fn changes_the_cluster(name: &str, args: &[String]) -> Option<String> {
+    match name {
+        "kubectl" | "k" => {
+            let verb = args.get(kubectl::find_command(args)?)?.as_str();
+            if verb == "rollout" {
+                // `rollout::run` takes the first word that is not a flag of the arguments
+                // around `rollout` as its subcommand.
+                let pos = kubectl::find_command(args)?;
+                let sub = args
+                    .iter()
+                    .enumerate()
+                    .find(|(i, a)| *i != pos && !a.starts_with('-'))
+                    .map(|(_, a)| a.as_str());
+                return match sub {
+                    None | Some("status" | "history") => None,
+                    Some(sub) => Some(format!("kubectl rollout {sub}")),
+                };
+            }
+            if KUBECTL_READ_ONLY.contains(&verb) {
+                return None;
+            }
+            // Verbs kubectl does not have, or the playground does not implement, only print
+            // their error; every other verb (and any added later) is refused.
+            if !kubectl::COMMANDS.contains(&verb) || kubectl::UNSUPPORTED.contains(&verb) {
+                return None;
+            }
+            Some(format!("kubectl {verb}"))
+        }
+        _ => match builtins::read_only(name) {
+            Some(false) => Some(name.to_string()),
+            _ => None,
+        },
     }
 }
 

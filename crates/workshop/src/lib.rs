@@ -18,7 +18,6 @@
 //! ```
 
 pub mod checker;
-mod compat;
 mod eval;
 mod load;
 pub mod markdown;
@@ -26,10 +25,10 @@ mod progress;
 
 use std::collections::BTreeMap;
 
-pub use compat::LoggedCommand;
 pub use eval::{
     enter_step, evaluate, go_to_step, hints, solve, start, CheckResult, SolveError, StepStatus,
 };
+pub use kubeplay_console::LoggedCommand;
 pub use load::{load, LoadError};
 pub use markdown::{Action, Block, Doc, Inline};
 pub use progress::Progress;

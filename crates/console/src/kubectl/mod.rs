@@ -24,7 +24,7 @@ use crate::{Io, Job, Session};
 
 /// kubectl's top-level commands in the order kubectl registers them (cobra keeps that order for
 /// its "Did you mean this?" suggestions).
-const COMMANDS: &[&str] = &[
+pub(crate) const COMMANDS: &[&str] = &[
     "create",
     "expose",
     "run",
@@ -72,7 +72,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// Commands kubectl has but the playground cannot run (no containers, files or kubeconfig).
-const UNSUPPORTED: &[&str] = &[
+pub(crate) const UNSUPPORTED: &[&str] = &[
     "edit",
     "autoscale",
     "certificate",
@@ -161,7 +161,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
 
 /// The index of the subcommand in `args`, skipping global flags and their values as cobra's
 /// `stripFlags` does.
-fn find_command(args: &[String]) -> Option<usize> {
+pub(crate) fn find_command(args: &[String]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
