@@ -261,10 +261,10 @@ fn killercoda_import() {
     check(
         report.lines("lab").join("\n"),
         expect![[r#"
-        lab intro: cannot run background: `apt-get`
-        lab step 1 "Create a pod": kubeplay can run it
-        lab step 2 "Look inside": cannot run verify: `kubectl exec`; solution: `kubectl exec`
-        lab step 3 "Install helm": cannot run verify: `helm`; solution: `curl`"#]],
+            lab intro: cannot run `apt-get` (background)
+            lab step 1 "Create a pod": kubeplay can run it
+            lab step 2 "Look inside": cannot run `kubectl exec` (verify), `kubectl exec` (solution), `kubectl exec` (text)
+            lab step 3 "Install helm": cannot run `helm` (verify), `curl` (solution), `bash` (solution)"#]],
     );
     assert_eq!(w.start.scenario, "default");
 }
