@@ -60,11 +60,7 @@ pub fn cmd_check(args: &[String]) -> Result<bool> {
     }
     let (mut passed, mut failed) = (0, 0);
     for path in &paths {
-        let dirs = if import {
-            vec![PathBuf::from(path)]
-        } else {
-            workshops(path)?
-        };
+        let dirs = workshops(path)?;
         for dir in dirs {
             let name = name_of(&dir);
             let src = WorkshopDir(dir.clone());

@@ -4,6 +4,7 @@
 
 use kubeplay_console::{Clock, Session, SessionConfig};
 use kubeplay_engine::ClusterConfig;
+use kubeplay_shell::ast;
 
 use crate::eval::{enter_step, evaluate, solve, start};
 use crate::{load, LoadError, Source, Step, Workshop};
@@ -149,8 +150,9 @@ fn check_step(session: &mut Session, step: &Step) -> Result<String, String> {
 pub struct ImportedStep {
     pub number: usize,
     pub title: String,
-    /// For each script the playground cannot run: where it is and the command it cannot do
-    /// (`verify: apt-get`). Empty when the step can run.
+    /// Each command the playground cannot do, with the script it is in: `` `apt-get` (verify)``,
+    /// `` `kubectl exec` (solution)``, `` `curl` (text)`` for a button of the step's text.
+    /// Empty when the step can run.
     pub unsupported: Vec<String>,
 }
 
@@ -169,7 +171,7 @@ impl ImportReport {
         if !self.setup_unsupported.is_empty() {
             out.push(format!(
                 "{name} intro: cannot run {}",
-                self.setup_unsupported.join("; ")
+                self.setup_unsupported.join(", ")
             ));
         }
         for s in &self.steps {
@@ -177,7 +179,7 @@ impl ImportReport {
             if s.unsupported.is_empty() {
                 out.push(format!("{head}: kubeplay can run it"));
             } else {
-                out.push(format!("{head}: cannot run {}", s.unsupported.join("; ")));
+                out.push(format!("{head}: cannot run {}", s.unsupported.join(", ")));
             }
         }
         out
@@ -193,8 +195,8 @@ pub fn import_killercoda(src: &dyn Source) -> Result<(Workshop, ImportReport), L
     let mut scratch = Session::new(SessionConfig::default());
     let mut setup_unsupported = Vec::new();
     if let Some(bg) = &w.start.background {
-        if let Some(cmd) = unsupported_command(&mut scratch, bg) {
-            setup_unsupported.push(format!("background: {cmd}"));
+        for cmd in unsupported_commands(&mut scratch, bg) {
+            setup_unsupported.push(format!("{cmd} (background)"));
         }
     }
     let steps = w
@@ -203,15 +205,17 @@ pub fn import_killercoda(src: &dyn Source) -> Result<(Workshop, ImportReport), L
         .enumerate()
         .map(|(i, step)| {
             let mut unsupported = Vec::new();
+            let buttons = step.text.exec_commands();
             let scripts = step
                 .verify
                 .iter()
                 .map(|v| ("verify", v.as_str()))
                 .chain(step.background.iter().map(|b| ("background", b.as_str())))
-                .chain(step.solution.iter().map(|c| ("solution", c.as_str())));
+                .chain(step.solution.iter().map(|c| ("solution", c.as_str())))
+                .chain(buttons.iter().map(|c| ("text", c.as_str())));
             for (what, script) in scripts {
-                if let Some(cmd) = unsupported_command(&mut scratch, script) {
-                    let entry = format!("{what}: {cmd}");
+                for cmd in unsupported_commands(&mut scratch, script) {
+                    let entry = format!("{cmd} ({what})");
                     if !unsupported.contains(&entry) {
                         unsupported.push(entry);
                     }
@@ -233,24 +237,125 @@ pub fn import_killercoda(src: &dyn Source) -> Result<(Workshop, ImportReport), L
     ))
 }
 
-/// The first command of `script` the console does not know (`apt-get`, `curl`...), or the
-/// shell syntax it cannot read. Each command word is tried alone on a scratch session: the
-/// console itself says which names it knows, so this list never drifts from it.
-fn unsupported_command(scratch: &mut Session, script: &str) -> Option<String> {
-    for stmt in kubeplay_console::shell::statements(script) {
-        let pipelines = match kubeplay_console::shell::parse(&stmt) {
-            Ok(p) => p,
-            Err(e) => return Some(format!("`{}` ({})", stmt.trim(), e.0)),
-        };
-        for p in pipelines {
-            for c in p.commands {
-                if let Err(what) = known_command(scratch, &c.argv) {
-                    return Some(what);
-                }
+/// The commands of `script` the console does not know (`apt-get`, `curl`, `kubectl exec`...),
+/// or the shell syntax it cannot read. The script is parsed as a POSIX shell script
+/// (kubeplay-shell) and every command word, in `$(...)` and `if` too, is tried alone on a
+/// scratch session: the console itself says which names it knows, so this never drifts from it.
+fn unsupported_commands(scratch: &mut Session, script: &str) -> Vec<String> {
+    let statements = match kubeplay_shell::parser::parse(script) {
+        Ok(s) => s,
+        Err(e) => return vec![format!("its shell syntax: {e}")],
+    };
+    let mut commands = Vec::new();
+    for st in &statements {
+        walk_list(&st.list, &mut commands);
+    }
+    let mut out = Vec::new();
+    for argv in &commands {
+        if let Err(cmd) = known_command(scratch, argv) {
+            if !out.contains(&cmd) {
+                out.push(cmd);
             }
         }
     }
-    None
+    out
+}
+
+/// Collects the literal words of every simple command (a word with an expansion stays `None`).
+fn walk_list(list: &ast::List, out: &mut Vec<Vec<String>>) {
+    for ao in &list.0 {
+        walk_pipeline(&ao.first, out);
+        for (_, p) in &ao.rest {
+            walk_pipeline(p, out);
+        }
+    }
+}
+
+fn walk_pipeline(p: &ast::Pipeline, out: &mut Vec<Vec<String>>) {
+    for c in &p.commands {
+        match c {
+            ast::Command::Simple(s) => {
+                for (_, w) in &s.assignments {
+                    walk_word(w, out);
+                }
+                for w in &s.words {
+                    walk_word(w, out);
+                }
+                // The literal words up to the first expansion: a command named by one
+                // (`$CMD`) cannot be checked ahead.
+                let argv: Vec<String> = s.words.iter().map_while(literal).collect();
+                if !argv.is_empty() {
+                    out.push(argv);
+                }
+            }
+            ast::Command::Compound(c, _) => match c {
+                ast::Compound::If {
+                    branches,
+                    otherwise,
+                } => {
+                    for (cond, body) in branches {
+                        walk_list(cond, out);
+                        walk_list(body, out);
+                    }
+                    if let Some(o) = otherwise {
+                        walk_list(o, out);
+                    }
+                }
+                ast::Compound::For { items, body, .. } => {
+                    for w in items {
+                        walk_word(w, out);
+                    }
+                    walk_list(body, out);
+                }
+                ast::Compound::While {
+                    condition, body, ..
+                } => {
+                    walk_list(condition, out);
+                    walk_list(body, out);
+                }
+                ast::Compound::Group(l) | ast::Compound::Subshell(l) => walk_list(l, out),
+                ast::Compound::Test(words) => {
+                    for w in words {
+                        walk_word(w, out);
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// The commands inside a word's `$(...)`.
+fn walk_word(w: &ast::Word, out: &mut Vec<Vec<String>>) {
+    fn parts(ps: &[ast::Part], out: &mut Vec<Vec<String>>) {
+        for p in ps {
+            match p {
+                ast::Part::Subst(statements) => {
+                    for st in statements {
+                        walk_list(&st.list, out);
+                    }
+                }
+                ast::Part::Double(inner) => parts(inner, out),
+                _ => {}
+            }
+        }
+    }
+    parts(&w.0, out);
+}
+
+/// A word's text when it has no expansion.
+fn literal(w: &ast::Word) -> Option<String> {
+    fn parts(ps: &[ast::Part], s: &mut String) -> bool {
+        ps.iter().all(|p| match p {
+            ast::Part::Lit(t) | ast::Part::Quoted(t) => {
+                s.push_str(t);
+                true
+            }
+            ast::Part::Double(inner) => parts(inner, s),
+            _ => false,
+        })
+    }
+    let mut s = String::new();
+    parts(&w.0, &mut s).then_some(s)
 }
 
 /// Whether the console can run `argv`'s command: a built-in it knows, or a kubectl verb it has

@@ -3,8 +3,6 @@
 
 use kubeplay_console::{Output, Session};
 
-#[allow(unused_imports)]
-use crate::compat::SessionCompat;
 use serde::Serialize;
 
 use crate::{Check, Expect, Hint, HintWhen, Step, Workshop};

@@ -18,7 +18,6 @@
 //! ```
 
 pub mod checker;
-mod compat;
 mod eval;
 mod load;
 pub mod markdown;
@@ -29,6 +28,7 @@ use std::collections::BTreeMap;
 pub use eval::{
     enter_step, evaluate, go_to_step, hints, solve, start, CheckResult, SolveError, StepStatus,
 };
+pub use kubeplay_console::LoggedCommand;
 pub use load::{load, LoadError};
 pub use markdown::{Action, Block, Doc, Inline};
 pub use progress::Progress;

@@ -372,7 +372,7 @@ fn solution_file(src: &dyn Source, text: Option<&str>) -> Result<Vec<String>, Lo
             let doc = markdown::parse(&s);
             let mut cmds = doc.details_exec_commands();
             if cmds.is_empty() {
-                cmds = exec_commands(&doc);
+                cmds = doc.exec_commands();
             }
             Ok(cmds)
         }
@@ -382,15 +382,6 @@ fn solution_file(src: &dyn Source, text: Option<&str>) -> Result<Vec<String>, Lo
         }) => Ok(Vec::new()),
         Err(e) => Err(e),
     }
-}
-
-/// Every `{{exec}}` command of a document (a solution file has no `<details>` to look in).
-fn exec_commands(doc: &Doc) -> Vec<String> {
-    let wrapped = Doc(vec![crate::Block::Details {
-        summary: vec![crate::Inline::Text("Solution".into())],
-        body: doc.0.clone(),
-    }]);
-    wrapped.details_exec_commands()
 }
 
 fn after_ms(a: &After) -> Result<i64, String> {

@@ -578,6 +578,15 @@ impl Doc {
     }
 }
 
+impl Doc {
+    /// Every `{{exec}}` command of the document, in order (the buttons a reader can press).
+    pub fn exec_commands(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        collect_exec(&self.0, &mut out);
+        out
+    }
+}
+
 fn collect_details(blocks: &[Block], solution: &mut Vec<String>, any: &mut Vec<String>) {
     for b in blocks {
         match b {

@@ -261,10 +261,39 @@ fn killercoda_import() {
     check(
         report.lines("lab").join("\n"),
         expect![[r#"
-        lab intro: cannot run background: `apt-get`
-        lab step 1 "Create a pod": kubeplay can run it
-        lab step 2 "Look inside": cannot run verify: `kubectl exec`; solution: `kubectl exec`
-        lab step 3 "Install helm": cannot run verify: `helm`; solution: `curl`"#]],
+            lab intro: cannot run `apt-get` (background)
+            lab step 1 "Create a pod": kubeplay can run it
+            lab step 2 "Look inside": cannot run `kubectl exec` (verify), `kubectl exec` (solution), `kubectl exec` (text)
+            lab step 3 "Install helm": cannot run `helm` (verify), `curl` (solution), `bash` (solution)"#]],
     );
     assert_eq!(w.start.scenario, "default");
+}
+
+#[test]
+fn checks_never_wait_or_change_anything() {
+    let src = MapSource::from([(
+        "index.json",
+        r#"{"details": {"steps": [{"title": "Wait", "kubeplay": {"checks": [
+            {"name": "watch", "run": "kubectl get pods -w"},
+            {"name": "rollout", "run": "kubectl rollout status deployment/web"},
+            {"name": "create", "run": "kubectl create namespace sneaky"},
+            {"name": "sleep", "run": "sleep 1h"}
+        ]}}]}}"#,
+    )]);
+    let w = load(&src).unwrap();
+    let mut s = new_session(&w).unwrap();
+    s.run("kubectl create deployment web --image=nginx:1.25");
+    let before = s.cluster().now();
+    check(
+        status_text(&evaluate(&mut s, &w.steps[0])),
+        expect![[r#"
+        passed=false
+          ok   watch: 
+          fail rollout: exit status 1: error: timed out waiting for the condition
+          fail create: exit status 1: error: a check cannot change the cluster (kubectl create)
+          fail sleep: exit status 1: error: a check cannot change the cluster (sleep)
+    "#]],
+    );
+    assert_eq!(s.cluster().now(), before);
+    assert!(s.run("kubectl get namespace sneaky")[0].status != 0);
 }
