@@ -163,7 +163,7 @@ EOF`);
     await page.locator('.pending [data-kind="pod"]').first().click();
     await page.waitForSelector('[data-testid="inspector-unschedulable"]');
     const why = await page.locator('[data-testid="inspector-unschedulable"]').innerText();
-    assert.equal(why, '0/3 nodes are available: 3 Insufficient cpu.');
+    assert.equal(why, '0/3 nodes are available: 3 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
     await screenshot(page, 'fragmented');
   }));
 
@@ -188,7 +188,7 @@ EOF`);
     await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edited\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: edited\n  template:\n    metadata:\n      labels:\n        app: edited\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.10\n');
     await page.waitForSelector('[data-testid="manifest-error"]', { state: 'detached' });
     await page.locator('[data-testid="manifest-apply"]').click();
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="console-entry"]')].some((e) => e.innerText.includes('kubectl apply -f editor.yaml') && e.innerText.includes('deployment.apps/edited created')));
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="console-entry"]')].some((e) => e.innerText.includes("kubectl apply -f - <<'KUBEPLAY_EOF'") && e.innerText.includes('deployment.apps/edited created')));
     await page.waitForFunction(() => document.querySelectorAll('[data-kind="pod"][data-owner="edited"]').length === 2, null, { timeout: 60_000 });
     await screenshot(page, 'editor');
   }));
