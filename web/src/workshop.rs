@@ -168,7 +168,7 @@ pub struct Run {
     pub persist: bool,
     pub notice: Option<String>,
     eval_key: Option<(u64, i64)>,
-    saved: Option<(usize, usize)>,
+    saved: Option<(usize, usize, i64)>,
 }
 
 impl Run {
@@ -210,9 +210,10 @@ impl Run {
         true
     }
 
-    /// Whether what is saved is out of date: (log length, step).
-    pub fn needs_save(&mut self, log_len: usize) -> bool {
-        let now = (log_len, self.step);
+    /// Whether what is saved is out of date: (log length, step, simulated time in 2 s slices,
+    /// so that a reload finds the clock where it was, not at the last command).
+    pub fn needs_save(&mut self, log_len: usize, now_sim_ms: i64) -> bool {
+        let now = (log_len, self.step, now_sim_ms / 2_000);
         if !self.persist || self.saved == Some(now) {
             return false;
         }
@@ -495,7 +496,7 @@ impl crate::sim::Sim {
                 }
             }
         }
-        if run.needs_save(self.session.log().len()) {
+        if run.needs_save(self.session.log().len(), now_sim) {
             self.save_progress(&run);
         }
         self.workshop = Some(run);
