@@ -670,7 +670,16 @@ impl Parser {
                     self.pos += op.len();
                     words.push(Word(vec![Part::Lit(op.to_string())]));
                 }
-                None => words.push(self.word()?),
+                None => {
+                    let start = self.pos;
+                    let w = self.word()?;
+                    // A lone `&` or `|` is no word: bash's "unexpected token" (and no endless loop).
+                    if self.pos == start {
+                        let c = self.peek().unwrap_or(' ').to_string();
+                        return Err(unexpected(&c));
+                    }
+                    words.push(w);
+                }
             }
         }
         Ok(Compound::Test(words))

@@ -256,6 +256,13 @@ fn lists_and_conditions() {
         ! syntax error near unexpected token `fi'
         [exit 2]"#]],
     );
+    // Found by the token-soup property: a lone `&` in `[[ ]]` once looped for ever.
+    check(
+        "[[ & ]]",
+        expect![[r#"
+        ! syntax error near unexpected token `&'
+        [exit 2]"#]],
+    );
     check(
         "echo a &",
         expect![[r#"

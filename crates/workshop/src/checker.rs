@@ -387,6 +387,10 @@ fn known_command(scratch: &mut Session, argv: &[String]) -> Result<(), String> {
         }
         return Ok(());
     }
+    // Commands of real machines (`curl`, `apt-get`, `helm`) say why the console cannot run them.
+    if kubeplay_console::builtins::unavailable(word).is_some() {
+        return Err(format!("`{word}`"));
+    }
     let out = run_merged(scratch, word);
     if out.contains("command not found") {
         return Err(format!("`{word}`"));
