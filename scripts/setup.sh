@@ -10,7 +10,8 @@
 #   - wasm-bindgen-cli = the wasm-bindgen version in Cargo.lock
 #                                   (cargo install wasm-bindgen-cli --version X, WITHOUT --locked, ~2 min)
 #   - Debian chromium + chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)
-#   - npm packages from package-lock.json (npm ci): binaryen (wasm-opt) and playwright-core.
+#   - npm packages from package-lock.json (npm ci): binaryen (wasm-opt), playwright-core and
+#     axe-core (the accessibility scan).
 #     Never downloads a browser.
 # Sourced, it also puts <repo>/node_modules/.bin first on PATH (so Trunk finds wasm-opt there)
 # and adds $CARGO_HOME/bin if missing, and exports KUBEPLAY_ROOT.
@@ -172,7 +173,7 @@ want_hash="$( { cat package.json package-lock.json; node --version; } | sha256su
 if [[ "$want_hash" == "$have_hash" && -x node_modules/.bin/wasm-opt ]]; then
     present+=("npm")
 else
-    say "npm ci (binaryen, playwright-core; no browser download) ..."
+    say "npm ci (binaryen, playwright-core, axe-core; no browser download) ..."
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null
     printf '%s\n' "$want_hash" > node_modules/.lock-hash
     installed+=("npm")

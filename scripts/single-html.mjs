@@ -3,14 +3,18 @@
 // file:// in any current browser; nothing is fetched.
 //
 // Usage: node scripts/single-html.mjs [DIR]   (DIR: Trunk's output; default $TRUNK_STAGING_DIR,
-// else dist). Writes DIR/kubeplay.html. Run by Trunk after every build (Trunk.toml hook).
+// else dist). Writes DIR/kubeplay.html, and puts the Content-Security-Policy (scripts/csp.mjs)
+// into both it and DIR/index.html. Run by Trunk after every build (Trunk.toml hook): Trunk runs
+// a stage's hooks at once, so the two jobs that edit the same files share this one.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { withCsp } from './csp.mjs';
 
 const dir = path.resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? 'dist');
 const read = (ref) => fs.readFileSync(path.join(dir, ref.replace(/^(\.?\/)+/, '')));
-let html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+const served = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+let html = served;
 
 const need = (re, what) => {
   const m = html.match(re);
@@ -44,6 +48,8 @@ window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 </script>`);
 
+html = withCsp(html, { offline: true });
 const out = path.join(dir, 'kubeplay.html');
 fs.writeFileSync(out, html);
+fs.writeFileSync(path.join(dir, 'index.html'), withCsp(served));
 console.log(`single-html: ${path.relative(process.cwd(), out)} (${(html.length / 1024 / 1024).toFixed(1)} MiB)`);

@@ -377,7 +377,7 @@ pub fn app() -> Html {
                         <svg class="icon" viewBox="0 0 10 10" aria-hidden="true">{ if playing { html!{<><rect x="1.5" y="1" width="2.5" height="8"/><rect x="6" y="1" width="2.5" height="8"/></>} } else { html!{<path d="M2 1 L9 5 L2 9 Z"/>} } }</svg>
                         { if playing { "Pause" } else { "Play" } }
                     </button>
-                    <button data-testid="step" onclick={on_step} aria-label="Advance one simulated second" disabled={playing}>{"Step +1s"}</button>
+                    <button data-testid="step" onclick={on_step} aria-label="Step +1s: advance one simulated second" disabled={playing}>{"Step +1s"}</button>
                     <label class="speed">{"Speed "}
                         <select data-testid="speed" aria-label="Simulation speed" onchange={on_speed}>
                             { for SPEEDS.iter().map(|v| html! {
@@ -393,7 +393,7 @@ pub fn app() -> Html {
                             if profile == "custom" { <option value="custom" disabled=true selected=true>{"Custom (applied by hand)"}</option> }
                         </select>
                     </label>
-                    <button class="theme" onclick={on_theme} aria-label="Switch light or dark theme">{ if *theme == "dark" { "Light" } else { "Dark" } }</button>
+                    <button class="theme" onclick={on_theme} title="Switch light or dark theme">{ if *theme == "dark" { "Light theme" } else { "Dark theme" } }</button>
                 </div>
             </header>
             <main class="layout" data-side={panels.side().to_string()} data-console={panels.console.to_string()}>

@@ -107,12 +107,12 @@ struct PieceProps {
 #[function_component(Piece)]
 fn piece(props: &PieceProps) -> Html {
     let p = &props.pod;
-    // New versions are lighter than old ones, so a rollout shows as two shades of one colour.
-    let light = 38 + (kubeplay_view::hue(&p.version) % 4) as u16 * 8;
+    let light = kubeplay_view::piece_lightness(&p.version);
+    let on = kubeplay_view::ink_on(p.hue, kubeplay_view::PIECE_SATURATION, light);
     let style = match props.place {
         // A minimum size keeps small pieces visible and clickable; the legend says so.
         Place::Well { cpu_pct, mem_pct } => format!(
-            "height:max(var(--min-piece),{:.2}%);width:{:.2}%;--hue:{};--light:{}%",
+            "height:max(var(--min-piece),{:.2}%);width:{:.2}%;--hue:{};--light:{}%;--on:{on}",
             cpu_pct.min(100.0),
             mem_pct.clamp(28.0, 100.0),
             p.hue,
@@ -121,7 +121,7 @@ fn piece(props: &PieceProps) -> Html {
         Place::Queue => {
             let side = ((p.cpu_millis as f64).sqrt() * 1.6).clamp(18.0, 64.0);
             format!(
-                "height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%",
+                "height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%;--on:{on}",
                 p.hue, light
             )
         }
@@ -252,7 +252,7 @@ fn node_well(props: &NodeWellProps) -> Html {
             <div class="taints">
                 { for n.taints.iter().map(|t| html!{ <span class="taint" title="taint">{t}</span> }) }
             </div>
-            <div class="well" role="list" aria-label={format!("Pods on {}", n.name)} onclick={on_piece_click(on_select)}
+            <div class="well" role="group" aria-label={format!("Pods on {}", n.name)} onclick={on_piece_click(on_select)}
                  style={format!("height:{well_px:.0}px;width:{well_width:.0}%;--min-piece:{min_piece:.0}px")}>
                 <div class="free" style={format!("height:{:.1}%", 100.0 * free_cpu as f64 / n.cpu_allocatable_millis.max(1) as f64)}
                      title={if n.fragmented {"Room left that no pending pod fits in: fragmentation"} else {"Unrequested CPU"}}></div>

@@ -74,7 +74,7 @@ pub fn console_view(props: &ConsoleProps) -> Html {
     };
     html! {
         <div class="console" onclick={focus}>
-            <div class="console-output" data-testid="console-output" ref={output} role="log" aria-live="polite">
+            <div class="console-output" data-testid="console-output" ref={output} role="log" aria-live="polite" tabindex="0">
                 if props.entries.is_empty() {
                     <p class="hint">{"Try: kubectl create deployment nginx --image=nginx:1.10 --replicas=5 — then kubectl get pods. Type help for the playground's commands."}</p>
                 }

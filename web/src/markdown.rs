@@ -13,22 +13,24 @@ pub struct Actions {
     pub copy: Callback<String>,
 }
 
-pub fn doc(d: &Doc, on: &Actions) -> Html {
-    html! { <>{ for d.0.iter().map(|b| block(b, on)) }</> }
+/// Draws `d` with its top headings (Markdown's `#` and `##`) at level `top`, the first level
+/// free below the headings around it (so the page's outline has no gaps), deeper ones below.
+pub fn doc(d: &Doc, top: u8, on: &Actions) -> Html {
+    blocks(&d.0, top, on)
 }
 
-fn blocks(bs: &[Block], on: &Actions) -> Html {
-    html! { <>{ for bs.iter().map(|b| block(b, on)) }</> }
+fn blocks(bs: &[Block], top: u8, on: &Actions) -> Html {
+    html! { <>{ for bs.iter().map(|b| block(b, top, on)) }</> }
 }
 
-fn block(b: &Block, on: &Actions) -> Html {
+fn block(b: &Block, top: u8, on: &Actions) -> Html {
     match b {
-        // Headings inside a step sit below the panel's own (h2) and the step's title (h3).
         Block::Heading(level, content) => {
             let text = inlines(content, on);
-            match level {
-                1 | 2 => html! { <h4>{text}</h4> },
-                3 => html! { <h5>{text}</h5> },
+            match (top + level.saturating_sub(2)).clamp(top, 6) {
+                3 => html! { <h3>{text}</h3> },
+                4 => html! { <h4>{text}</h4> },
+                5 => html! { <h5>{text}</h5> },
                 _ => html! { <h6>{text}</h6> },
             }
         }
@@ -37,7 +39,7 @@ fn block(b: &Block, on: &Actions) -> Html {
             let command = text.trim_end().to_string();
             html! {
                 <div class="md-code">
-                    <pre><code>{text.clone()}</code></pre>
+                    <pre tabindex="0"><code>{text.clone()}</code></pre>
                     { action_button(*action, &command, on) }
                 </div>
             }
@@ -45,22 +47,22 @@ fn block(b: &Block, on: &Actions) -> Html {
         Block::List { ordered, items } => {
             let items = items
                 .iter()
-                .map(|item| html! { <li>{blocks(item, on)}</li> });
+                .map(|item| html! { <li>{blocks(item, top, on)}</li> });
             if *ordered {
                 html! { <ol>{ for items }</ol> }
             } else {
                 html! { <ul>{ for items }</ul> }
             }
         }
-        Block::Quote(body) => html! { <blockquote>{blocks(body, on)}</blockquote> },
+        Block::Quote(body) => html! { <blockquote>{blocks(body, top, on)}</blockquote> },
         Block::Details { summary, body } => html! {
             <details class="md-details">
                 <summary>{inlines(summary, on)}</summary>
-                {blocks(body, on)}
+                {blocks(body, top, on)}
             </details>
         },
         Block::Rule => html! { <hr/> },
-        Block::RawHtml(text) => html! { <pre class="md-raw">{text.clone()}</pre> },
+        Block::RawHtml(text) => html! { <pre class="md-raw" tabindex="0">{text.clone()}</pre> },
     }
 }
 

@@ -61,8 +61,8 @@ pub fn rollout_panel(props: &RolloutProps) -> Html {
                         </div>
                     }) }
                     <div class="deploy-actions">
-                        <button onclick={emit(&props.on_command, format!("kubectl scale deployment/{name} --replicas={}", (d.replicas - 1).max(0)))} aria-label={format!("Scale {name} down by one")}>{"−1"}</button>
-                        <button onclick={emit(&props.on_command, format!("kubectl scale deployment/{name} --replicas={}", d.replicas + 1))} aria-label={format!("Scale {name} up by one")}>{"+1"}</button>
+                        <button onclick={emit(&props.on_command, format!("kubectl scale deployment/{name} --replicas={}", (d.replicas - 1).max(0)))} aria-label={format!("−1 replica: scale {name} down by one")}>{"−1"}</button>
+                        <button onclick={emit(&props.on_command, format!("kubectl scale deployment/{name} --replicas={}", d.replicas + 1))} aria-label={format!("+1 replica: scale {name} up by one")}>{"+1"}</button>
                         <input ref={image_input.clone()} class="image-input" type="text" placeholder="new image, e.g. nginx:1.11" aria-label={format!("New image for {name}")} />
                         <button onclick={set_image}>{"Set image"}</button>
                         <button onclick={emit(&props.on_command, format!("kubectl rollout undo deployment/{name}"))}>{"Undo"}</button>

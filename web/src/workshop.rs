@@ -338,7 +338,7 @@ pub fn workshop_panel(props: &PanelProps) -> Html {
             </summary>
             if let Some(n) = &run.notice { <p class="notice" role="status" data-testid="workshop-notice">{n}</p> }
             if run.step == 0 && run.status.as_ref().is_none_or(|s| !s.passed) {
-                <div class="intro">{markdown::doc(&w.intro, &md)}</div>
+                <div class="intro">{markdown::doc(&w.intro, 3, &md)}</div>
             }
             <ol class="steps">
                 { for w.steps.iter().enumerate().map(|(i, step)| {
@@ -362,7 +362,7 @@ pub fn workshop_panel(props: &PanelProps) -> Html {
             if run.step >= total {
                 <div class="finish" data-testid="workshop-finish" role="status">
                     <p class="done-line">{"✓ All steps done."}</p>
-                    {markdown::doc(&w.finish, &md)}
+                    {markdown::doc(&w.finish, 3, &md)}
                 </div>
             }
             <div class="workshop-actions">
@@ -391,7 +391,7 @@ fn current_step(
     let more_hints = run.revealed < run.hints.len();
     html! {
         <div class="step-body">
-            {markdown::doc(&step.text, md)}
+            {markdown::doc(&step.text, 4, md)}
             if let Some(status) = &run.status {
                 <ul class="checks" aria-label="Checks of this step">
                     { for status.checks.iter().map(|c| html! {
@@ -407,7 +407,7 @@ fn current_step(
             { for run.hints.iter().take(run.revealed).filter_map(|i| step.hints.get(*i)).map(|h| html! {
                 <div class="hint" data-testid="workshop-hint-text" role="note">
                     <strong>{ match &h.when { HintWhen::CheckFails(c) => format!("Hint ({c}): "), _ => "Hint: ".to_string() } }</strong>
-                    {markdown::doc(&h.text, md)}
+                    {markdown::doc(&h.text, 4, md)}
                 </div>
             }) }
             <div class="step-actions">
@@ -419,7 +419,7 @@ fn current_step(
                 if !step.solution.is_empty() {
                     <details class="solution" data-testid="workshop-solution">
                         <summary>{"Solution"}</summary>
-                        <pre><code>{step.solution.join("\n")}</code></pre>
+                        <pre tabindex="0"><code>{step.solution.join("\n")}</code></pre>
                         <button data-testid="workshop-solve" onclick={let s = a.solve.clone(); Callback::from(move |_| s.emit(()))}
                             title="Runs the solution's commands in the console">{"Do it for me"}</button>
                     </details>

@@ -203,3 +203,19 @@ fn wells_pieces_and_fragmentation() {
     assert!(n.fragmented, "500m left, but the pending pod needs 1 CPU");
     assert_eq!(clock(c.now()), "00:00:20");
 }
+
+#[test]
+fn piece_labels_read_on_every_fill() {
+    // Every hue owners get (140..330) at every lightness versions get (38..62 %).
+    let lightnesses: std::collections::BTreeSet<u8> =
+        (0..100).map(|v| piece_lightness(&format!("{v:x}"))).collect();
+    assert_eq!(lightnesses.len(), 4, "{lightnesses:?}");
+    for hue in 140..330u16 {
+        for &light in &lightnesses {
+            let c = piece_contrast(hue, PIECE_SATURATION, light);
+            assert!(c >= 4.5, "hue {hue}, lightness {light}: contrast {c:.2}");
+        }
+    }
+    assert_eq!(ink_on(220, 62, 30), "#fff");
+    assert_eq!(ink_on(140, 62, 62), "#000");
+}
