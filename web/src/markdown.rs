@@ -19,6 +19,12 @@ pub fn doc(d: &Doc, top: u8, on: &Actions) -> Html {
     blocks(&d.0, top, on)
 }
 
+/// A step's text without its `<details>` Solution blocks, for a step whose solution the panel
+/// shows itself.
+pub fn doc_without_solution(d: &Doc, top: u8, on: &Actions) -> Html {
+    html! { <>{ for d.0.iter().filter(|b| !b.is_solution()).map(|b| block(b, top, on)) }</> }
+}
+
 fn blocks(bs: &[Block], top: u8, on: &Actions) -> Html {
     html! { <>{ for bs.iter().map(|b| block(b, top, on)) }</> }
 }

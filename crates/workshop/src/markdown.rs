@@ -578,6 +578,15 @@ impl Doc {
     }
 }
 
+impl Block {
+    /// A `<details>` block whose summary says "Solution": where Killercoda authors put a
+    /// step's answer. The workshop panel shows a step's solution itself (with "do it for me"),
+    /// so it leaves these out of the text rather than show the answer twice.
+    pub fn is_solution(&self) -> bool {
+        matches!(self, Block::Details { summary, .. } if inline_text(summary).to_lowercase().contains("solution"))
+    }
+}
+
 impl Doc {
     /// Every `{{exec}}` command of the document, in order (the buttons a reader can press).
     pub fn exec_commands(&self) -> Vec<String> {
@@ -590,10 +599,10 @@ impl Doc {
 fn collect_details(blocks: &[Block], solution: &mut Vec<String>, any: &mut Vec<String>) {
     for b in blocks {
         match b {
-            Block::Details { summary, body } => {
+            Block::Details { body, .. } => {
                 let mut cmds = Vec::new();
                 collect_exec(body, &mut cmds);
-                if inline_text(summary).to_lowercase().contains("solution") {
+                if b.is_solution() {
                     solution.extend(cmds.iter().cloned());
                 }
                 any.extend(cmds);
