@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use kubeplay_view::page::PageOptions;
+
 use crate::board::BoardView;
 use crate::console::ConsoleView;
 use crate::panels::{ActivityPanel, EventsPanel, RolloutPanel, ServicePanel, TrafficPanel};
@@ -31,11 +33,11 @@ fn open_workshop(
     error: UseStateHandle<Option<String>>,
     show: bool,
 ) {
-    match url_param("workshop") {
+    match page_options().workshop {
         Some(name) => match crate::workshop::builtin(&name) {
             Some(Ok(w)) => sim.borrow_mut().open_workshop(&name, w, true, wall_ms()),
             Some(Err(e)) => error.set(Some(format!("workshop {name}: {e}"))),
-            None => match crate::workshop::served_path(&name) {
+            None => match kubeplay_workshop::served_path(&name) {
                 Err(e) => error.set(Some(e)),
                 Ok(path) => {
                     let sim = sim.clone();
@@ -59,11 +61,12 @@ fn open_workshop(
     }
 }
 
-fn url_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(name)
+/// What the page's URL asks for (`kubeplay_view::page`).
+fn page_options() -> PageOptions {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    PageOptions::from_query(&search)
 }
 
 /// Exposes `window.kubeplay.run(line)`, a Promise of the console output of that line.
@@ -134,26 +137,20 @@ fn install_api(sim: &SimRef) {
 #[function_component(App)]
 pub fn app() -> Html {
     let sim: SimRef = use_mut_ref(|| {
-        let seed = url_param("seed").and_then(|s| s.parse().ok()).unwrap_or(1);
-        let scenario = url_param("scenario").unwrap_or_else(|| "default".into());
-        let mut s = Sim::new(seed, &scenario);
-        if let Some(speed) = url_param("speed").and_then(|s| s.parse::<f64>().ok()) {
+        let o = page_options();
+        let mut s = Sim::new(o.seed, &o.scenario);
+        if let Some(speed) = o.speed {
             s.set_speed(speed);
         }
         s
     });
     let update = use_force_update();
-    let theme = use_state(|| url_param("theme").unwrap_or_else(|| "light".into()));
+    let theme = use_state(|| if page_options().dark { "dark" } else { "light" }.to_string());
     let workshop_error = use_state(|| None::<String>);
     let catalog = use_memo((), |_| crate::workshop::catalog());
     let selected = use_state(|| None::<String>);
     // Presenters pick the panels beside the board (`?panels=traffic,console`, `?tour=0`).
-    let panels = *use_memo((), |_| {
-        crate::presenter::Panels::from_url(
-            url_param("panels").as_deref(),
-            url_param("tour").as_deref(),
-        )
-    });
+    let panels = *use_memo((), |_| page_options().panels);
 
     // Install the API, the presenter's controls and the frame loop once.
     {

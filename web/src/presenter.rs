@@ -16,50 +16,6 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Esc", "close the pod card"),
 ];
 
-/// Which panels show beside the board, from `?panels=traffic,console,...` (every one when
-/// absent; the board always shows), and `?tour=0`, which hides the tour alone.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Panels {
-    pub tour: bool,
-    pub traffic: bool,
-    pub deployments: bool,
-    pub services: bool,
-    pub activity: bool,
-    pub events: bool,
-    pub editor: bool,
-    pub console: bool,
-}
-
-impl Panels {
-    pub fn from_url(panels: Option<&str>, tour: Option<&str>) -> Panels {
-        let on = |name: &str| {
-            panels.is_none_or(|list| list.split(',').any(|p| p.trim().eq_ignore_ascii_case(name)))
-        };
-        Panels {
-            // The workshop panel ("Start here"): `tour` is its older name.
-            tour: (on("workshop") || on("tour")) && tour != Some("0"),
-            traffic: on("traffic"),
-            deployments: on("deployments"),
-            services: on("services"),
-            activity: on("activity"),
-            events: on("events"),
-            editor: on("editor"),
-            console: on("console"),
-        }
-    }
-
-    /// Whether any panel of the side column shows.
-    pub fn side(&self) -> bool {
-        self.tour
-            || self.traffic
-            || self.deployments
-            || self.services
-            || self.activity
-            || self.events
-            || self.editor
-    }
-}
-
 /// The next speed up (`up`) or down from `speed`, within `SPEEDS`.
 fn next_speed(speed: f64, up: bool) -> f64 {
     if up {
@@ -207,29 +163,6 @@ pub fn install_messages(sim: &SimRef, update: UseForceUpdateHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn panels_from_the_url() {
-        let all = Panels::from_url(None, None);
-        assert!(all.side() && all.console && all.tour);
-        assert!(!Panels::from_url(None, Some("0")).tour);
-        let some = Panels::from_url(Some("traffic, Console,unknown"), None);
-        assert_eq!(
-            some,
-            Panels {
-                tour: false,
-                traffic: true,
-                deployments: false,
-                services: false,
-                activity: false,
-                events: false,
-                editor: false,
-                console: true,
-            }
-        );
-        let none = Panels::from_url(Some(""), None);
-        assert!(!none.side() && !none.console);
-    }
 
     #[test]
     fn speeds_step_within_the_list() {

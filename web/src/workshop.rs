@@ -53,24 +53,6 @@ pub fn catalog() -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// A workshop folder served next to the page (`?workshop=labs/my-lab`): same origin only.
-pub fn served_path(path: &str) -> Result<String, String> {
-    let p = path.trim().trim_end_matches('/');
-    let bad = p.is_empty()
-        || p.contains("//")
-        || p.contains(':')
-        || p.contains('\\')
-        || p.starts_with('/')
-        || p.split('/').any(|c| c == "..");
-    if bad {
-        Err(format!(
-            "workshop {path:?}: only a folder served next to this page can be opened"
-        ))
-    } else {
-        Ok(p.to_string())
-    }
-}
-
 /// Files fetched so far; a read of a file not fetched yet is remembered, so that the loader
 /// can fetch it and try again.
 #[derive(Default)]

@@ -207,8 +207,9 @@ fn wells_pieces_and_fragmentation() {
 #[test]
 fn piece_labels_read_on_every_fill() {
     // Every hue owners get (140..330) at every lightness versions get (38..62 %).
-    let lightnesses: std::collections::BTreeSet<u8> =
-        (0..100).map(|v| piece_lightness(&format!("{v:x}"))).collect();
+    let lightnesses: std::collections::BTreeSet<u8> = (0..100)
+        .map(|v| piece_lightness(&format!("{v:x}")))
+        .collect();
     assert_eq!(lightnesses.len(), 4, "{lightnesses:?}");
     for hue in 140..330u16 {
         for &light in &lightnesses {

@@ -74,6 +74,28 @@ pub fn check_path(path: &str) -> Result<(), SourceError> {
     }
 }
 
+/// The folder `?workshop=PATH` names, as a relative URL path for the page to fetch
+/// `PATH/index.json` from: same origin only. Refused: absolute paths and URLs (`/x`, `//host`,
+/// `https:`), `..`, backslashes, and characters a URL would read as something else (`?`, `#`,
+/// `%`, which could spell `..` again once decoded), whitespace and control characters.
+pub fn served_path(path: &str) -> Result<String, String> {
+    let p = path.trim().trim_end_matches('/');
+    let bad = p.is_empty()
+        || p.starts_with('/')
+        || p.contains("//")
+        || p.chars().any(|c| {
+            matches!(c, ':' | '\\' | '?' | '#' | '%') || c.is_whitespace() || c.is_control()
+        })
+        || p.split('/').any(|c| c == ".." || c == ".");
+    if bad {
+        Err(format!(
+            "workshop {path:?}: only a folder served next to this page can be opened"
+        ))
+    } else {
+        Ok(p.to_string())
+    }
+}
+
 /// Files held in memory, by path (tests, and the web app once it has fetched them).
 #[derive(Clone, Debug, Default)]
 pub struct MapSource(pub BTreeMap<String, String>);

@@ -316,3 +316,31 @@ fn invalid_fields() {
     "##]],
     );
 }
+
+#[test]
+fn served_paths() {
+    use kubeplay_workshop::served_path;
+    for ok in ["labs/my-lab", "workshops/ckad-scale/", "a.b/c_d"] {
+        assert!(served_path(ok).is_ok(), "{ok}");
+    }
+    assert_eq!(served_path(" labs/x/ ").unwrap(), "labs/x");
+    for bad in [
+        "",
+        "/etc",
+        "//evil.example/x",
+        "https://evil.example/x",
+        "javascript:alert(1)",
+        "../up",
+        "a/../../b",
+        "./a",
+        "a\\b",
+        "a?b",
+        "a#b",
+        "%2e%2e/x",
+        "a b",
+        "a\nb",
+        "a\u{0}b",
+    ] {
+        assert!(served_path(bad).is_err(), "{bad:?} should be refused");
+    }
+}
