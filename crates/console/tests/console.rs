@@ -110,6 +110,38 @@ fn kubectl_root_errors() {
 }
 
 #[test]
+fn global_flags_before_the_command() {
+    // kubectl reads a global flag anywhere: before the verb, or between a verb and its
+    // subcommand; the flag's value is never taken for a command's name.
+    check(
+        "kubectl create namespace apps\nkubectl -n apps create configmap settings --from-literal=mode=fast\nkubectl --namespace=apps get configmap settings -o jsonpath='{.data.mode}{\"\\n\"}'\nkubectl -n apps create deployment web --image=nginx:1.25\nkubectl -n apps rollout status deploy/web\nkubectl rollout -n apps history deployment/web\nkubectl apply -f https://k8s.io/examples/application/deployment.yaml",
+        expect![[r#"
+            $ kubectl create namespace apps
+            namespace/apps created
+            $ kubectl -n apps create configmap settings --from-literal=mode=fast
+            configmap/settings created
+            $ kubectl --namespace=apps get configmap settings -o jsonpath='{.data.mode}{"\n"}'
+            fast
+            $ kubectl -n apps create deployment web --image=nginx:1.25
+            deployment.apps/web created
+            $ kubectl -n apps rollout status deploy/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 1 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 1 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl rollout -n apps history deployment/web
+            deployment.apps/web 
+            REVISION  CHANGE-CAUSE
+            1         <none>
+
+            $ kubectl apply -f https://k8s.io/examples/application/deployment.yaml
+            ! error: unable to read URL "https://k8s.io/examples/application/deployment.yaml": the playground has no network; paste the manifest into the editor, or use kubectl apply -f - <<EOF
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn get_nodes_and_namespaces() {
     check(
         "kubectl get nodes\nkubectl get no -o wide\nkubectl get nodes --show-labels\nkubectl get ns\nkubectl get pods\nkubectl get pods -A\nkubectl get foo\nkubectl get pod nope",

@@ -207,13 +207,10 @@ fn parse_named(
 
 /// `kubectl create ...`
 pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
-    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((sub, rest)) = super::split_command(args) else {
         return create_from_file(s, args, io);
     };
     // Only `-n`/`--namespace` and friends may come before the generator's name.
-    let sub = args[pos].as_str();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
     match sub {
         "deployment" | "deploy" => deployment(s, &rest, io),
         "service" | "svc" => service(s, &rest, io),
@@ -408,14 +405,11 @@ fn container_name(image: &str) -> String {
 // ----- service ------------------------------------------------------------------------------------
 
 fn service(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
-    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((sub, rest)) = super::split_command(args) else {
         io.err.push_str(super::help::CREATE_SERVICE);
         return 1;
     };
-    let sub = args[pos].clone();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
-    let (type_, path) = match sub.as_str() {
+    let (type_, path) = match sub {
         "clusterip" => ("ClusterIP", "create service clusterip"),
         "nodeport" => ("NodePort", "create service nodeport"),
         "loadbalancer" => ("LoadBalancer", "create service loadbalancer"),
@@ -553,14 +547,11 @@ fn parse_uint16(s: &str) -> Result<i64, String> {
 // ----- secret and configmap -----------------------------------------------------------------------
 
 fn secret(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
-    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((sub, rest)) = super::split_command(args) else {
         io.err.push_str(super::help::CREATE_SECRET);
         return 1;
     };
-    let sub = args[pos].clone();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
-    match sub.as_str() {
+    match sub {
         "generic" => secret_generic(s, &rest, io),
         "tls" => secret_tls(s, &rest, io),
         "docker-registry" => secret_docker_registry(s, &rest, io),

@@ -112,9 +112,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
             }
         };
     };
-    let name = args[pos].as_str();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
+    let (name, rest) = split_at_command(args, pos);
     let code = match name {
         "get" => return get::run(s, &rest, io, allow_job),
         "rollout" => return rollout::run(s, &rest, io, allow_job),
@@ -161,6 +159,23 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
 
 /// The index of the subcommand in `args`, skipping global flags and their values as cobra's
 /// `stripFlags` does.
+/// The (sub)command in `args` and the words left for it, flags before it included: kubectl
+/// reads a global flag anywhere (`kubectl -n prod rollout status deploy/web`, `kubectl rollout
+/// -n prod history ...`), so a flag's value is never taken for a command's name.
+pub(crate) fn split_command(args: &[String]) -> Option<(&str, Vec<String>)> {
+    find_command(args).map(|pos| split_at_command(args, pos))
+}
+
+/// The flags before the command move after its own words, so that the next subcommand's
+/// finder sees the subcommand's name first; they go before a `--`, whose words belong to the
+/// container.
+fn split_at_command(args: &[String], pos: usize) -> (&str, Vec<String>) {
+    let mut rest: Vec<String> = args[pos + 1..].to_vec();
+    let at = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
+    rest.splice(at..at, args[..pos].iter().cloned());
+    (args[pos].as_str(), rest)
+}
+
 pub(crate) fn find_command(args: &[String]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
@@ -382,6 +397,11 @@ fn read_manifests_inner(
     for path in p.all("filename") {
         let text = if path == "-" {
             io.stdin.take().unwrap_or_default()
+        } else if path.starts_with("http://") || path.starts_with("https://") {
+            // kubectl would fetch it; the playground has no network (and never downloads).
+            return Err(io.error(format!(
+                "unable to read URL \"{path}\": the playground has no network; paste the manifest into the editor, or use kubectl apply -f - <<EOF"
+            )));
         } else if s.files().is_dir(&path) {
             let mut all = String::new();
             for f in s.files().list_dir(&path) {

@@ -141,13 +141,10 @@ pub fn scale(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
 // ----- set image ---------------------------------------------------------------------------------
 
 pub fn set(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
-    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((sub, rest)) = super::split_command(args) else {
         io.out.push_str(&super::help::for_command("set"));
         return 0;
     };
-    let sub = args[pos].as_str();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
     match sub {
         "image" => set_image(s, &rest, io),
         "env" | "resources" | "selector" | "serviceaccount" | "subject" => io.error(format!(

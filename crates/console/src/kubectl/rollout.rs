@@ -14,13 +14,10 @@ use crate::tabwriter::TabWriter;
 use crate::{Io, Job, Session};
 
 pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i32, Option<Job>) {
-    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((sub, rest)) = super::split_command(args) else {
         io.out.push_str(&super::help::for_command("rollout"));
         return (0, None);
     };
-    let sub = args[pos].as_str();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
     let code = match sub {
         "status" => return status(s, &rest, io, allow_job),
         "history" => history(s, &rest, io),

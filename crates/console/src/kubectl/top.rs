@@ -39,13 +39,10 @@ fn running(p: &kubeplay_api::Pod) -> bool {
 }
 
 pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
-    let Some(pos) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((sub, rest)) = super::split_command(args) else {
         io.out.push_str(&super::help::for_command("top"));
         return 0;
     };
-    let sub = args[pos].as_str();
-    let mut rest: Vec<String> = args[..pos].to_vec();
-    rest.extend_from_slice(&args[pos + 1..]);
     let flags = [
         short("selector", 'l', FlagKind::String),
         short("all-namespaces", 'A', FlagKind::Bool),
