@@ -661,7 +661,10 @@ kubectl get pods --show-labels
 kubectl label pod nginx tier-
 kubectl annotate pod nginx note='hello world'
 kubectl get pod nginx -o jsonpath='{.metadata.annotations.note}'
-kubectl run nginx --image=nginx:1.25",
+kubectl run nginx --image=nginx:1.25
+kubectl label ns default pod-security.kubernetes.io/enforce=restricted
+kubectl label ns default pod-security.kubernetes.io/enforce-
+kubectl get ns default --show-labels",
         expect![[r#"
             $ kubectl run nginx --image=nginx:1.25
             pod/nginx created
@@ -683,6 +686,13 @@ kubectl run nginx --image=nginx:1.25",
             hello world$ kubectl run nginx --image=nginx:1.25
             ! Error from server (AlreadyExists): pods "nginx" already exists
             [exit 1]
+            $ kubectl label ns default pod-security.kubernetes.io/enforce=restricted
+            namespace/default labeled
+            $ kubectl label ns default pod-security.kubernetes.io/enforce-
+            namespace/default unlabeled
+            $ kubectl get ns default --show-labels
+            NAME      STATUS   AGE   LABELS
+            default   Active   1s    kubernetes.io/metadata.name=default
         "#]],
     );
 }

@@ -285,11 +285,13 @@ pub fn label_or_annotate(s: &mut Session, args: &[String], io: &mut Io, which: M
     if wants_help(&p, path, io) {
         return 0;
     }
-    // KEY=VAL and KEY- arguments come after the resources.
+    // KEY=VAL and KEY- arguments come after the resources. As in kubectl, any word ending in
+    // `-` is a removal, prefixed keys too (`pod-security.kubernetes.io/enforce-`): no object
+    // name can end in `-`.
     let split = p
         .args
         .iter()
-        .position(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')))
+        .position(|a| a.contains('=') || a.ends_with('-'))
         .unwrap_or(p.args.len());
     let (resources, changes) = p.args.split_at(split);
     let noun = if which == Meta::Labels {
