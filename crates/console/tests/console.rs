@@ -330,6 +330,10 @@ traffic stop
 traffic status
 traffic status svc/web
 kubectl logs deployment/web --tail=3
+kubectl logs -l app=web --tail=1 --prefix
+kubectl logs -l app=web --all-containers | wc -l
+kubectl logs -l app=nothing
+kubectl logs web -l app=web
 traffic svc/nope --rps 5
 kubectl create service clusterip db --tcp=5432
 kubectl describe svc web",
@@ -369,6 +373,16 @@ kubectl describe svc web",
             10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
             10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
             ! Found 2 pods, using pod/web-65f4dcd7fc-25qsq
+            $ kubectl logs -l app=web --tail=1 --prefix
+            [pod/web-65f4dcd7fc-25qsq/nginx] 10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            [pod/web-65f4dcd7fc-7xsdp/nginx] 10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            $ kubectl logs -l app=web --all-containers | wc -l
+            20
+            $ kubectl logs -l app=nothing
+            ! No resources found in default namespace.
+            $ kubectl logs web -l app=web
+            ! error: only a selector (-l) or a POD name is allowed
+            [exit 1]
             $ traffic svc/nope --rps 5
             ! Error from server (NotFound): services "nope" not found
             [exit 1]

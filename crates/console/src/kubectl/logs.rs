@@ -143,31 +143,98 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     let ns = namespace(&p);
+    // `-l SELECTOR`: every matching pod's log, 10 lines each unless --tail says otherwise.
+    let (pods, tail) = match p.get("selector") {
+        Some(sel) => {
+            if !p.args.is_empty() {
+                return io.error("only a selector (-l) or a POD name is allowed");
+            }
+            let selector = match kubeplay_api::LabelSelector::parse(sel) {
+                Ok(x) => x,
+                Err(e) => return io.error(e),
+            };
+            let pods: Vec<kubeplay_api::Pod> = s
+                .cluster()
+                .list(Kind::Pod, Some(&ns), Some(&selector))
+                .into_iter()
+                .filter_map(|o| match o {
+                    Object::Pod(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+            if pods.is_empty() {
+                io.err
+                    .push_str(&format!("No resources found in {ns} namespace.\n"));
+                return 0;
+            }
+            (pods, Some(p.int("tail").unwrap_or(10)))
+        }
+        None => match one_pod(s, &p, &ns, io) {
+            Ok(pod) => (vec![pod], p.int("tail")),
+            Err(code) => return code,
+        },
+    };
+    let prefix = p.bool("prefix");
+    for pod in &pods {
+        let containers = match containers(&p, pod, io) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        for container in containers {
+            let mut lines = match log_of(s, &p, pod, &container, io) {
+                Ok(lines) => lines,
+                Err(code) => return code,
+            };
+            if let Some(t) = tail.filter(|t| *t >= 0) {
+                let t = t as usize;
+                if lines.len() > t {
+                    lines.drain(..lines.len() - t);
+                }
+            }
+            for l in lines {
+                if prefix {
+                    io.println(format!("[pod/{}/{container}] {l}", pod.metadata.name));
+                } else {
+                    io.println(l);
+                }
+            }
+        }
+    }
+    0
+}
+
+/// The pod `logs POD` or `logs TYPE/NAME` names (the first pod of a workload, as kubectl).
+fn one_pod(
+    s: &Session,
+    p: &crate::flags::Parsed,
+    ns: &str,
+    io: &mut Io,
+) -> Result<kubeplay_api::Pod, i32> {
     let Some(target) = p.args.first() else {
-        return io.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+        return Err(io.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"));
     };
     let cluster = s.cluster();
     let pod = match target.split_once('/') {
-        None => match cluster.get(Kind::Pod, &ns, target) {
+        None => match cluster.get(Kind::Pod, ns, target) {
             Ok(Object::Pod(p)) => p.clone(),
-            Ok(_) => return 1,
-            Err(e) => return io.fail(e.to_string()),
+            Ok(_) => return Err(1),
+            Err(e) => return Err(io.fail(e.to_string())),
         },
         Some((t, name)) => {
             let kind = match super::resolve_kind(t) {
                 Ok(k) => k,
-                Err(e) => return io.error(e),
+                Err(e) => return Err(io.error(e)),
             };
             if kind == Kind::Pod {
-                match cluster.get(Kind::Pod, &ns, name) {
+                match cluster.get(Kind::Pod, ns, name) {
                     Ok(Object::Pod(p)) => p.clone(),
-                    Ok(_) => return 1,
-                    Err(e) => return io.fail(e.to_string()),
+                    Ok(_) => return Err(1),
+                    Err(e) => return Err(io.fail(e.to_string())),
                 }
             } else {
-                let owner = match cluster.get(kind, &ns, name) {
+                let owner = match cluster.get(kind, ns, name) {
                     Ok(o) => o.clone(),
-                    Err(e) => return io.fail(e.to_string()),
+                    Err(e) => return Err(io.fail(e.to_string())),
                 };
                 let selector = match &owner {
                     Object::Deployment(d) => d.spec.selector.clone(),
@@ -177,14 +244,14 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                         ..Default::default()
                     },
                     _ => {
-                        return io.error(format!(
+                        return Err(io.error(format!(
                             "cannot get the logs from {}",
                             kind.qualified_plural()
-                        ))
+                        )))
                     }
                 };
                 let pods: Vec<kubeplay_api::Pod> = cluster
-                    .list(Kind::Pod, Some(&ns), Some(&selector))
+                    .list(Kind::Pod, Some(ns), Some(&selector))
                     .into_iter()
                     .filter_map(|o| match o {
                         Object::Pod(p) => Some(p.clone()),
@@ -192,7 +259,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                     })
                     .collect();
                 let Some(first) = pods.first().cloned() else {
-                    return io.error("timed out waiting for the condition");
+                    return Err(io.error("timed out waiting for the condition"));
                 };
                 if pods.len() > 1 {
                     io.err.push_str(&format!(
@@ -205,13 +272,26 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             }
         }
     };
-    let container = match p.get("container") {
+    Ok(pod)
+}
+
+/// The containers whose logs to print: `-c NAME`, `--all-containers`, or the first (saying so
+/// when there are more, as kubectl).
+fn containers(
+    p: &crate::flags::Parsed,
+    pod: &kubeplay_api::Pod,
+    io: &mut Io,
+) -> Result<Vec<String>, i32> {
+    if p.bool("all-containers") {
+        return Ok(pod.spec.containers.iter().map(|c| c.name.clone()).collect());
+    }
+    Ok(vec![match p.get("container") {
         Some(c) => {
             if !pod.spec.containers.iter().any(|x| x.name == c) {
-                return io.fail(format!(
+                return Err(io.fail(format!(
                     "error: container {c} is not valid for pod {}",
                     pod.metadata.name
-                ));
+                )));
             }
             c.to_string()
         }
@@ -231,7 +311,17 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             }
             names.first().map(|s| s.to_string()).unwrap_or_default()
         }
-    };
+    }])
+}
+
+/// The container's simulated log, or kubectl's error for a container that is not running.
+fn log_of(
+    s: &Session,
+    p: &crate::flags::Parsed,
+    pod: &kubeplay_api::Pod,
+    container: &str,
+    io: &mut Io,
+) -> Result<Vec<String>, i32> {
     let st = pod
         .status
         .container_statuses
@@ -239,12 +329,12 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         .find(|s| s.name == container);
     if p.bool("previous") {
         if st.is_none_or(|s| s.restart_count == 0) {
-            return io.fail(format!(
+            return Err(io.fail(format!(
                 "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{}\" not found",
                 pod.metadata.name
-            ));
+            )));
         }
-        return 0;
+        return Ok(Vec::new());
     }
     let running = st.is_some_and(|s| s.state.running.is_some());
     if !running {
@@ -253,20 +343,10 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             .map(|w| w.reason.clone())
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| "ContainerCreating".into());
-        return io.fail(format!(
+        return Err(io.fail(format!(
             "Error from server (BadRequest): container \"{container}\" in pod \"{}\" is waiting to start: {reason}",
             pod.metadata.name
-        ));
+        )));
     }
-    let mut lines = container_log(s, &pod, &container);
-    if let Some(t) = p.int("tail").filter(|t| *t >= 0) {
-        let t = t as usize;
-        if lines.len() > t {
-            lines.drain(..lines.len() - t);
-        }
-    }
-    for l in lines {
-        io.println(l);
-    }
-    0
+    Ok(container_log(s, pod, container))
 }
