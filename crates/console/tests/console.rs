@@ -142,6 +142,40 @@ fn global_flags_before_the_command() {
 }
 
 #[test]
+fn watch_a_type_or_one_object() {
+    check(
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2\nkubectl create deployment api --image=nginx:1.25\nkubectl get deployment web -w --request-timeout=8s\nkubectl get deployment web --watch-only --request-timeout=5s\nkubectl scale deployment web --replicas=1\nkubectl get deployment web --watch-only --request-timeout=3s\nkubectl get deployment nope -w --request-timeout=1s\nkubectl get deployment web api -w --request-timeout=1s",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=2
+            deployment.apps/web created
+            $ kubectl create deployment api --image=nginx:1.25
+            deployment.apps/api created
+            $ kubectl get deployment web -w --request-timeout=8s
+            NAME   READY   UP-TO-DATE   AVAILABLE   AGE
+            web    0/2     0            0           0s
+            web    0/2     0            0           0s
+            web    0/2     2            0           0s
+            web    1/2     2            1           4s
+            web    2/2     2            2           6s
+            $ kubectl get deployment web --watch-only --request-timeout=5s
+            $ kubectl scale deployment web --replicas=1
+            deployment.apps/web scaled
+            $ kubectl get deployment web --watch-only --request-timeout=3s
+            NAME   READY   UP-TO-DATE   AVAILABLE   AGE
+            web    2/1     2            2           13s
+            web    1/1     1            1           13s
+            web    1/1     1            1           13s
+            $ kubectl get deployment nope -w --request-timeout=1s
+            ! Error from server (NotFound): deployments.apps "nope" not found
+            [exit 1]
+            $ kubectl get deployment web api -w --request-timeout=1s
+            ! error: watch is only supported on individual resources and resource collections, but a list of resources is found
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn get_nodes_and_namespaces() {
     check(
         "kubectl get nodes\nkubectl get no -o wide\nkubectl get nodes --show-labels\nkubectl get ns\nkubectl get pods\nkubectl get pods -A\nkubectl get foo\nkubectl get pod nope",

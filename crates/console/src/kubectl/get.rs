@@ -182,15 +182,23 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
     }
     let watch = p.bool("watch") || p.bool("watch-only");
     if watch {
-        let Targets::Kinds(kinds) = &targets else {
-            return (io.error("watch is only supported on individual resources and resource collections, but a list of resources is found"), None);
+        // One type, or one named object (kubectl watches it by a metadata.name field selector).
+        let (kind, name) = match &targets {
+            Targets::Kinds(kinds) if kinds.len() == 1 => (kinds[0], None),
+            Targets::Kinds(_) => {
+                return (
+                    io.error("you may only specify a single resource type"),
+                    None,
+                )
+            }
+            Targets::Named(named) if named.len() == 1 => {
+                if let Some(e) = errors.first() {
+                    return (io.fail(e), None);
+                }
+                (named[0].0, Some(named[0].1.clone()))
+            }
+            Targets::Named(_) => return (io.error("watch is only supported on individual resources and resource collections, but a list of resources is found"), None),
         };
-        if kinds.len() != 1 {
-            return (
-                io.error("you may only specify a single resource type"),
-                None,
-            );
-        }
         let deadline = match p.get("request-timeout").map(crate::duration::parse_go) {
             Some(Ok(ms)) if ms > 0 => Some(now.plus_millis(ms)),
             Some(Err(e)) => return (io.error(e), None),
@@ -203,7 +211,8 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
             );
         }
         let mut w = Watch {
-            kind: kinds[0],
+            kind,
+            name,
             namespace: if all_ns { None } else { Some(ns.clone()) },
             selector: selector.clone(),
             opts: opts.clone(),
@@ -981,6 +990,8 @@ pub(crate) fn format_endpoints(ep: &kubeplay_api::Endpoints) -> String {
 #[derive(Debug)]
 pub struct Watch {
     kind: Kind,
+    /// `get KIND NAME -w`: that object alone.
+    name: Option<String>,
     namespace: Option<String>,
     selector: Option<LabelSelector>,
     opts: TableOptions,
@@ -997,6 +1008,7 @@ impl Watch {
         cluster
             .list(self.kind, self.namespace.as_deref(), self.selector.as_ref())
             .into_iter()
+            .filter(|o| self.name.as_deref().is_none_or(|n| o.name() == n))
             .cloned()
             .collect()
     }
