@@ -687,27 +687,24 @@ const KUBECTL_READ_ONLY: &[&str] = &[
     "wait",
     "explain",
     "api-resources",
+    "api-versions",
+    "cluster-info",
+    // One read-only context: `use-context kubeplay` changes nothing, the rest only print.
+    "config",
     "version",
     "help",
 ];
 
 /// What a command would change, named for the check's error (`kubectl scale`, `sleep`), or None
-/// if a check may run it. Decided as the commands dispatch (`kubectl::find_command`, the
-/// rollout subcommand as `rollout::run` finds it), so that the guard and the dispatch agree.
+/// if a check may run it. Decided as the commands dispatch (`kubectl::split_command`, for the
+/// verb and for rollout's subcommand), so that the guard and the dispatch agree.
 fn changes_the_cluster(name: &str, args: &[String]) -> Option<String> {
     match name {
         "kubectl" | "k" => {
-            let verb = args.get(kubectl::find_command(args)?)?.as_str();
+            let (verb, rest) = kubectl::split_command(args)?;
             if verb == "rollout" {
-                // `rollout::run` takes the first word that is not a flag of the arguments
-                // around `rollout` as its subcommand.
-                let pos = kubectl::find_command(args)?;
-                let sub = args
-                    .iter()
-                    .enumerate()
-                    .find(|(i, a)| *i != pos && !a.starts_with('-'))
-                    .map(|(_, a)| a.as_str());
-                return match sub {
+                // The subcommand as `rollout::run` finds it.
+                return match kubectl::split_command(&rest).map(|(sub, _)| sub) {
                     None | Some("status" | "history") => None,
                     Some(sub) => Some(format!("kubectl rollout {sub}")),
                 };

@@ -1107,6 +1107,66 @@ kubectl get pod web -o yaml",
 }
 
 #[test]
+fn cluster_and_kubeconfig_information() {
+    check(
+        "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl config set-context --current --namespace=dev\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",
+        expect![[r#"
+            $ kubectl api-versions
+            apps/v1
+            v1
+            $ kubectl cluster-info
+            Kubernetes control plane is running at https://127.0.0.1:6443
+
+            To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
+            $ kubectl config current-context
+            kubeplay
+            $ kubectl config get-contexts
+            CURRENT   NAME       CLUSTER    AUTHINFO   NAMESPACE
+            *         kubeplay   kubeplay   kubeplay   
+            $ kubectl config use-context kubeplay
+            Switched to context "kubeplay".
+            $ kubectl config use-context prod
+            ! error: no context exists with the name: "prod"
+            [exit 1]
+            $ kubectl config view
+            apiVersion: v1
+            clusters:
+            - cluster:
+                certificate-authority-data: DATA+OMITTED
+                server: https://127.0.0.1:6443
+              name: kubeplay
+            contexts:
+            - context:
+                cluster: kubeplay
+                user: kubeplay
+              name: kubeplay
+            current-context: kubeplay
+            kind: Config
+            preferences: {}
+            users:
+            - name: kubeplay
+              user:
+                client-certificate-data: DATA+OMITTED
+                client-key-data: DATA+OMITTED
+            $ kubectl config set-context --current --namespace=dev
+            ! error: "kubectl config set-context" is not available in the playground: it has one cluster, one user and one context (kubeplay); give -n NAMESPACE to each command instead of changing the context's namespace
+            [exit 1]
+            $ kubectl get --raw /healthz
+            ok$ echo
+
+            $ kubectl get --raw='/readyz?verbose'
+            ok$ echo
+
+            $ kubectl get --raw /version | jq -r .gitVersion
+            v1.37.1
+            $ kubectl get --raw /api/v1/pods
+            ! Error from server (NotFound): the server could not find the requested resource
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn informational_commands() {
     check(
         "kubectl version\nkubectl api-resources\nkubectl explain deployment.spec.strategy\nkubectl explain pods.spec.nope\nkubectl get events",

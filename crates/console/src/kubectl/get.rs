@@ -20,6 +20,7 @@ const FLAGS: &[crate::flags::Flag] = &[
     short("all-namespaces", 'A', FlagKind::Bool),
     short("watch", 'w', FlagKind::Bool),
     flag("watch-only", FlagKind::Bool),
+    flag("raw", FlagKind::String),
     flag("output-watch-events", FlagKind::Bool),
     flag("show-labels", FlagKind::Bool),
     short("label-columns", 'L', FlagKind::StringSlice),
@@ -58,6 +59,15 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
     };
     if wants_help(&p, "get", io) {
         return (0, None);
+    }
+    if let Some(path) = p.get("raw") {
+        if !p.args.is_empty() {
+            return (
+                io.error("arguments may not be passed when --raw is specified"),
+                None,
+            );
+        }
+        return (super::info::raw(path, io), None);
     }
     let format = match printers::parse_format(p.get("output").unwrap_or(""), printers::GET_FORMATS)
     {

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod export;
 pub mod get;
 pub mod help;
+pub mod info;
 pub mod logs;
 pub mod modify;
 pub mod printers;
@@ -76,7 +77,6 @@ pub(crate) const UNSUPPORTED: &[&str] = &[
     "edit",
     "autoscale",
     "certificate",
-    "cluster-info",
     "attach",
     "exec",
     "port-forward",
@@ -90,8 +90,6 @@ pub(crate) const UNSUPPORTED: &[&str] = &[
     "replace",
     "kustomize",
     "completion",
-    "api-versions",
-    "config",
     "kuberc",
     "plugin",
     "options",
@@ -135,6 +133,9 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         "logs" => logs::run(s, &rest, io),
         "version" => version::run(s, &rest, io),
         "api-resources" => api_resources::run(s, &rest, io),
+        "api-versions" => info::api_versions(s, &rest, io),
+        "cluster-info" => info::cluster_info(s, &rest, io),
+        "config" => info::config(s, &rest, io),
         "explain" => explain::run(s, &rest, io),
         "help" => help::run(&rest, io),
         other if UNSUPPORTED.contains(&other) => io.error(format!(

@@ -44,6 +44,12 @@ fn server_doc() -> Doc {
         .with("platform", Doc::str("wasm/kubeplay"))
 }
 
+/// The API server's `/version` document (`kubectl get --raw /version`), indented as the server
+/// sends it.
+pub fn server_json_pretty() -> String {
+    server_doc().to_json_indent("  ")
+}
+
 pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     let flags = [
         flag("client", FlagKind::Bool),
