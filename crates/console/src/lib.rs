@@ -683,6 +683,8 @@ const KUBECTL_READ_ONLY: &[&str] = &[
     "get",
     "describe",
     "logs",
+    // A simulated container's answers only read (its files are read-only).
+    "exec",
     "top",
     "wait",
     "explain",

@@ -124,11 +124,20 @@ fn checks_cannot_change_the_cluster() {
         );
     }
     // What kubectl or the playground cannot do still says so.
+    // exec only reads a simulated container: a lab's `kubectl exec pod -- env | grep X` check.
+    check(
+        "kubectl run web --image=nginx --env=DB_USER=admin\nkubectl wait --for=condition=Ready pod/web",
+        "kubectl exec web -- env | grep -c DB_USER",
+        expect![[r#"
+            1
+            [exit 0]
+        "#]],
+    );
     check(
         "",
-        "kubectl exec web -- ls",
+        "kubectl port-forward web 8080:80",
         expect![[r#"
-            ! error: "kubectl exec" is not available in the playground (it has no containers, files or kubeconfig to act on)
+            ! error: "kubectl port-forward" is not available in the playground (it has no containers, files or kubeconfig to act on)
             [exit 1]
         "#]],
     );

@@ -90,22 +90,22 @@ fn shell_basics() {
 #[test]
 fn kubectl_root_errors() {
     check(
-        "kubectl foo\nkubectl -o yaml\nkubectl exec -it x -- sh",
+        "kubectl foo\nkubectl -o yaml\nkubectl attach -it x",
         expect![[r#"
-        $ kubectl foo
-        ! error: unknown command "foo" for "kubectl"
-        ! 
-        ! Did you mean this?
-        ! 	top
-        [exit 1]
-        $ kubectl -o yaml
-        ! error: unknown shorthand flag: 'o' in -o
-        ! See 'kubectl --help' for usage.
-        [exit 1]
-        $ kubectl exec -it x -- sh
-        ! error: "kubectl exec" is not available in the playground (it has no containers, files or kubeconfig to act on)
-        [exit 1]
-    "#]],
+            $ kubectl foo
+            ! error: unknown command "foo" for "kubectl"
+            ! 
+            ! Did you mean this?
+            ! 	top
+            [exit 1]
+            $ kubectl -o yaml
+            ! error: unknown shorthand flag: 'o' in -o
+            ! See 'kubectl --help' for usage.
+            [exit 1]
+            $ kubectl attach -it x
+            ! error: "kubectl attach" is not available in the playground (it has no containers, files or kubeconfig to act on)
+            [exit 1]
+        "#]],
     );
 }
 
@@ -1102,6 +1102,113 @@ kubectl get pod web -o yaml",
               - ip: 10.244.3.3
               qosClass: BestEffort
               startTime: "2026-01-01T00:00:01Z"
+        "#]],
+    );
+}
+
+#[test]
+fn exec_what_a_container_can_answer() {
+    check(
+        r#"kubectl create configmap app --from-literal=mode=fast --from-literal=level=3
+kubectl create secret generic db --from-literal=DB_USER=admin --from-literal=DB_PASS=s3cret
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx:1.25
+    env:
+    - name: MODE
+      valueFrom:
+        configMapKeyRef: {name: app, key: mode}
+    - name: POD_NAME
+      valueFrom:
+        fieldRef: {fieldPath: metadata.name}
+    envFrom:
+    - secretRef: {name: db}
+    volumeMounts:
+    - {name: config, mountPath: /etc/app}
+    - {name: creds, mountPath: /etc/creds, readOnly: true}
+  volumes:
+  - name: config
+    configMap: {name: app}
+  - name: creds
+    secret:
+      secretName: db
+      items:
+      - {key: DB_USER, path: user}
+EOF
+kubectl wait --for=condition=Ready pod/web
+kubectl exec web -- env | grep DB_USER
+kubectl exec web -- printenv MODE POD_NAME
+kubectl exec web -- ls /etc/app
+kubectl exec -it web -- cat /etc/app/mode; echo
+kubectl exec web -- ls /etc/creds
+kubectl exec web -- sh -c 'cat /etc/creds/user && echo " on $(hostname)"'
+kubectl exec web -- cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; echo
+kubectl exec web -- cat /etc/resolv.conf
+kubectl exec web -- cat /etc/nope
+kubectl exec web -- ps aux
+kubectl exec web -- sh
+kubectl exec web ls
+kubectl exec nope -- env
+kubectl exec deploy/none -- env"#,
+        expect![[r#"
+            $ kubectl create configmap app --from-literal=mode=fast --from-literal=level=3
+            configmap/app created
+            $ kubectl create secret generic db --from-literal=DB_USER=admin --from-literal=DB_PASS=s3cret
+            secret/db created
+            $ kubectl apply -f - <<EOF
+            pod/web created
+            $ kubectl wait --for=condition=Ready pod/web
+            pod/web condition met
+            $ kubectl exec web -- env | grep DB_USER
+            DB_USER=admin
+            $ kubectl exec web -- printenv MODE POD_NAME
+            fast
+            web
+            $ kubectl exec web -- ls /etc/app
+            level
+            mode
+            $ kubectl exec -it web -- cat /etc/app/mode
+            fast$ echo
+
+            $ kubectl exec web -- ls /etc/creds
+            user
+            $ kubectl exec web -- sh -c 'cat /etc/creds/user && echo " on $(hostname)"'
+            admin on web
+            $ kubectl exec web -- cat /var/run/secrets/kubernetes.io/serviceaccount/namespace
+            default$ echo
+
+            $ kubectl exec web -- cat /etc/resolv.conf
+            search default.svc.cluster.local svc.cluster.local cluster.local
+            nameserver 10.96.0.10
+            options ndots:5
+            $ kubectl exec web -- cat /etc/nope
+            ! cat: /etc/nope: No such file or directory
+            ! command terminated with exit code 1
+            [exit 1]
+            $ kubectl exec web -- ps aux
+            ! ps: the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname and sh -c of those
+            ! command terminated with exit code 126
+            [exit 126]
+            $ kubectl exec web -- sh
+            ! sh: an interactive shell needs a real process; give the command with sh -c '...' (the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname and sh -c of those)
+            ! command terminated with exit code 126
+            [exit 126]
+            $ kubectl exec web ls
+            ! error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead
+            ! See 'kubectl exec -h' for help and examples
+            [exit 1]
+            $ kubectl exec nope -- env
+            ! Error from server (NotFound): pods "nope" not found
+            [exit 1]
+            $ kubectl exec deploy/none -- env
+            ! Error from server (NotFound): deployments.apps "none" not found
+            [exit 1]
         "#]],
     );
 }

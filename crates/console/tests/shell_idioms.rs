@@ -126,7 +126,7 @@ fn heredoc_with_variables() {
 #[test]
 fn what_the_playground_cannot_do_says_so() {
     check(
-        "curl -s http://web\nssh node-1\ndocker ps\ncat /etc/hosts\nkubectl exec web -- ls",
+        "curl -s http://web\nssh node-1\ndocker ps\ncat /etc/hosts\nkubectl cp web:/etc/hosts hosts",
         expect![[r#"
             $ curl -s http://web
             ! curl: the playground has no network: its Pods, Services and nodes are simulated (use kubectl get, describe and logs)
@@ -140,8 +140,8 @@ fn what_the_playground_cannot_do_says_so() {
             $ cat /etc/hosts
             ! cat: /etc/hosts: the playground has no host files (only the files of its editor)
             [exit 1]
-            $ kubectl exec web -- ls
-            ! error: "kubectl exec" is not available in the playground (it has no containers, files or kubeconfig to act on)
+            $ kubectl cp web:/etc/hosts hosts
+            ! error: "kubectl cp" is not available in the playground (it has no containers, files or kubeconfig to act on)
             [exit 1]
         "#]],
     );

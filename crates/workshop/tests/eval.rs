@@ -263,7 +263,7 @@ fn killercoda_import() {
         expect![[r#"
             lab intro: cannot run `apt-get` (background)
             lab step 1 "Create a pod": kubeplay can run it
-            lab step 2 "Look inside": cannot run `kubectl exec` (verify), `kubectl exec` (solution), `kubectl exec` (text)
+            lab step 2 "Look inside": kubeplay can run it
             lab step 3 "Install helm": cannot run `helm` (verify), `curl` (solution), `bash` (solution)"#]],
     );
     assert_eq!(w.start.scenario, "default");

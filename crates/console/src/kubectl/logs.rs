@@ -213,66 +213,18 @@ fn one_pod(
     let Some(target) = p.args.first() else {
         return Err(io.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"));
     };
-    let cluster = s.cluster();
-    let pod = match target.split_once('/') {
-        None => match cluster.get(Kind::Pod, ns, target) {
-            Ok(Object::Pod(p)) => p.clone(),
-            Ok(_) => return Err(1),
-            Err(e) => return Err(io.fail(e.to_string())),
-        },
-        Some((t, name)) => {
-            let kind = match super::resolve_kind(t) {
-                Ok(k) => k,
-                Err(e) => return Err(io.error(e)),
-            };
-            if kind == Kind::Pod {
-                match cluster.get(Kind::Pod, ns, name) {
-                    Ok(Object::Pod(p)) => p.clone(),
-                    Ok(_) => return Err(1),
-                    Err(e) => return Err(io.fail(e.to_string())),
-                }
-            } else {
-                let owner = match cluster.get(kind, ns, name) {
-                    Ok(o) => o.clone(),
-                    Err(e) => return Err(io.fail(e.to_string())),
-                };
-                let selector = match &owner {
-                    Object::Deployment(d) => d.spec.selector.clone(),
-                    Object::ReplicaSet(rs) => rs.spec.selector.clone(),
-                    Object::Service(svc) => kubeplay_api::LabelSelector {
-                        match_labels: svc.spec.selector.clone(),
-                        ..Default::default()
-                    },
-                    _ => {
-                        return Err(io.error(format!(
-                            "cannot get the logs from {}",
-                            kind.qualified_plural()
-                        )))
-                    }
-                };
-                let pods: Vec<kubeplay_api::Pod> = cluster
-                    .list(Kind::Pod, Some(ns), Some(&selector))
-                    .into_iter()
-                    .filter_map(|o| match o {
-                        Object::Pod(p) => Some(p.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                let Some(first) = pods.first().cloned() else {
-                    return Err(io.error("timed out waiting for the condition"));
-                };
-                if pods.len() > 1 {
-                    io.err.push_str(&format!(
-                        "Found {} pods, using pod/{}\n",
-                        pods.len(),
-                        first.metadata.name
-                    ));
-                }
-                first
+    match super::pod_for(s, ns, target, "get the logs from") {
+        Ok((pod, found)) => {
+            if found > 1 {
+                io.err.push_str(&format!(
+                    "Found {found} pods, using pod/{}\n",
+                    pod.metadata.name
+                ));
             }
+            Ok(pod)
         }
-    };
-    Ok(pod)
+        Err(e) => Err(io.fail(e)),
+    }
 }
 
 /// The containers whose logs to print: `-c NAME`, `--all-containers`, or the first (saying so

@@ -5,6 +5,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod create;
 pub mod describe;
+pub mod exec;
 pub mod explain;
 pub mod export;
 pub mod get;
@@ -78,7 +79,6 @@ pub(crate) const UNSUPPORTED: &[&str] = &[
     "autoscale",
     "certificate",
     "attach",
-    "exec",
     "port-forward",
     "proxy",
     "cp",
@@ -131,6 +131,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         "taint" => modify::taint(s, &rest, io),
         "top" => top::run(s, &rest, io),
         "logs" => logs::run(s, &rest, io),
+        "exec" => exec::run(s, &rest, io),
         "version" => version::run(s, &rest, io),
         "api-resources" => api_resources::run(s, &rest, io),
         "api-versions" => info::api_versions(s, &rest, io),
@@ -160,6 +161,45 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
 
 /// The index of the subcommand in `args`, skipping global flags and their values as cobra's
 /// `stripFlags` does.
+/// The pod `POD` or `TYPE/NAME` names for `logs` and `exec`: a workload's first pod, with how
+/// many it has (kubectl's `AttachablePodForObject`). The error is kubectl's whole line.
+/// `doing` words the error for a kind without pods (`get the logs from`, `attach to`).
+pub(crate) fn pod_for(
+    s: &Session,
+    ns: &str,
+    target: &str,
+    doing: &str,
+) -> Result<(kubeplay_api::Pod, usize), String> {
+    let cluster = s.cluster();
+    let (kind, name) = match target.split_once('/') {
+        None => (Kind::Pod, target),
+        Some((t, name)) => (resolve_kind(t).map_err(|e| format!("error: {e}"))?, name),
+    };
+    let owner = cluster.get(kind, ns, name).map_err(|e| e.to_string())?;
+    let selector = match owner {
+        Object::Pod(p) => return Ok((p.clone(), 1)),
+        Object::Deployment(d) => d.spec.selector.clone(),
+        Object::ReplicaSet(rs) => rs.spec.selector.clone(),
+        Object::Service(svc) => kubeplay_api::LabelSelector {
+            match_labels: svc.spec.selector.clone(),
+            ..Default::default()
+        },
+        _ => return Err(format!("error: cannot {doing} {}", kind.qualified_plural())),
+    };
+    let pods: Vec<&kubeplay_api::Pod> = cluster
+        .list(Kind::Pod, Some(ns), Some(&selector))
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    match pods.first() {
+        Some(first) => Ok(((*first).clone(), pods.len())),
+        None => Err("error: timed out waiting for the condition".into()),
+    }
+}
+
 /// The (sub)command in `args` and the words left for it, flags before it included: kubectl
 /// reads a global flag anywhere (`kubectl -n prod rollout status deploy/web`, `kubectl rollout
 /// -n prod history ...`), so a flag's value is never taken for a command's name.
