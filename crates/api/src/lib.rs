@@ -9,6 +9,7 @@ pub mod defaults;
 pub mod error;
 pub mod meta;
 pub mod object;
+pub mod patch;
 pub mod quantity;
 pub mod summary;
 pub mod validation;

@@ -335,6 +335,20 @@ impl Object {
 
 /// Parses a stream of YAML (or JSON, which is YAML) documents into JSON values, skipping empty
 /// documents. A `List` kind is flattened into its items, as kubectl does.
+/// One JSON or YAML value, as it is (a patch, `kubectl patch -p`): no List flattening, the
+/// first document of a multi-document YAML.
+pub fn parse_value(text: &str) -> Result<Value, String> {
+    if text.len() > 4 * 1024 * 1024 {
+        return Err("error: the document is larger than 4 MiB".to_string());
+    }
+    if text.trim_start().starts_with(['{', '[']) {
+        return serde_json::from_str(text).map_err(|e| format!("error: error parsing JSON: {e}"));
+    }
+    let docs = serde_saphyr::from_multiple::<Value>(text)
+        .map_err(|e| format!("error: error parsing YAML: {e}"))?;
+    Ok(docs.into_iter().next().unwrap_or(Value::Null))
+}
+
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
     if text.len() > 4 * 1024 * 1024 {
         return Err("error: the manifest is larger than 4 MiB".to_string());

@@ -1214,6 +1214,65 @@ kubectl exec deploy/none -- env"#,
 }
 
 #[test]
+fn patch_three_ways() {
+    check(
+        r#"kubectl create deployment web --image=nginx:1.25 --replicas=1
+kubectl patch deployment web -p '{"spec":{"replicas":3}}'
+kubectl patch deployment web -p '{"spec":{"replicas":3}}'
+kubectl patch deploy/web --type=merge -p '{"metadata":{"labels":{"tier":"front"}}}'
+kubectl patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}'
+kubectl get deployment web -o jsonpath='{.spec.replicas} {.metadata.labels.tier} {.spec.template.spec.containers[*].image}{"\n"}'
+kubectl patch deployment web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":2},{"op":"add","path":"/metadata/annotations","value":{"owner":"team-a"}}]'
+kubectl get deployment web -o jsonpath='{.spec.replicas} {.metadata.annotations.owner}{"\n"}'
+kubectl patch deployment web -p 'spec: {paused: true}' --dry-run=client
+kubectl patch deployment web --type=json -p '[{"op":"remove","path":"/spec/nope"}]'
+kubectl patch deployment web -p '{"spec":{"replicas":"three"}}'
+kubectl patch deployment web -p '{"spec":{"selector":{"matchLabels":{"app":"other"}}}}'
+kubectl patch deployment web --type=yaml -p '{}'
+kubectl patch deployment web
+kubectl patch deployment nope -p '{}'"#,
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=1
+            deployment.apps/web created
+            $ kubectl patch deployment web -p '{"spec":{"replicas":3}}'
+            deployment.apps/web patched
+            $ kubectl patch deployment web -p '{"spec":{"replicas":3}}'
+            deployment.apps/web patched (no change)
+            $ kubectl patch deploy/web --type=merge -p '{"metadata":{"labels":{"tier":"front"}}}'
+            deployment.apps/web patched
+            $ kubectl patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}'
+            deployment.apps/web patched
+            $ kubectl get deployment web -o jsonpath='{.spec.replicas} {.metadata.labels.tier} {.spec.template.spec.containers[*].image}{"\n"}'
+            3 front nginx:1.27
+            $ kubectl patch deployment web --type=json -p '[{"op":"replace","path":"/spec/replicas","value":2},{"op":"add","path":"/metadata/annotations","value":{"owner":"team-a"}}]'
+            deployment.apps/web patched
+            $ kubectl get deployment web -o jsonpath='{.spec.replicas} {.metadata.annotations.owner}{"\n"}'
+            2 team-a
+            $ kubectl patch deployment web -p 'spec: {paused: true}' --dry-run=client
+            deployment.apps/web patched (dry run)
+            $ kubectl patch deployment web --type=json -p '[{"op":"remove","path":"/spec/nope"}]'
+            ! Error from server (BadRequest): remove operation does not apply: doc is missing path: "/spec/nope": missing value
+            [exit 1]
+            $ kubectl patch deployment web -p '{"spec":{"replicas":"three"}}'
+            ! Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: invalid type: string "three", expected i32
+            [exit 1]
+            $ kubectl patch deployment web -p '{"spec":{"selector":{"matchLabels":{"app":"other"}}}}'
+            ! The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`
+            [exit 1]
+            $ kubectl patch deployment web --type=yaml -p '{}'
+            ! error: --type must be one of [json merge strategic], not "yaml"
+            [exit 1]
+            $ kubectl patch deployment web
+            ! error: must specify --patch or --patch-file containing the contents of the patch
+            [exit 1]
+            $ kubectl patch deployment nope -p '{}'
+            ! Error from server (NotFound): deployments.apps "nope" not found
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn cluster_and_kubeconfig_information() {
     check(
         "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl config set-context --current --namespace=dev\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",

@@ -742,3 +742,149 @@ pub fn taint(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     }
     code
 }
+
+// ----- patch ------------------------------------------------------------------------------------
+
+/// `kubectl patch`: strategic merge (the default), JSON merge or JSON patch, computed on the
+/// live object's JSON as the API server does (`kubeplay_api::patch`), then stored as an update
+/// (so validation and immutable fields apply).
+pub fn patch(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        short("patch", 'p', FlagKind::String),
+        flag("patch-file", FlagKind::String),
+        flag("type", FlagKind::String),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+        flag("dry-run", FlagKind::String),
+        flag("local", FlagKind::Bool),
+        flag("subresource", FlagKind::String),
+        flag("field-manager", FlagKind::String),
+        short("recursive", 'R', FlagKind::Bool),
+    ];
+    let p = match parse_flags(io, "patch", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "patch", io) {
+        return 0;
+    }
+    let ty = p.get("type").unwrap_or("strategic").to_string();
+    if !["json", "merge", "strategic"].contains(&ty.as_str()) {
+        return io.error(format!(
+            "--type must be one of [json merge strategic], not \"{ty}\""
+        ));
+    }
+    let text = match (p.get("patch"), p.get("patch-file")) {
+        (Some(t), None) => t.to_string(),
+        (None, Some(f)) => match s.files().read(f) {
+            Ok(t) => t,
+            Err(_) => {
+                return io.error(format!(
+                    "unable to read patch file: open {f}: no such file or directory"
+                ))
+            }
+        },
+        (Some(_), Some(_)) => return io.error("--patch and --patch-file are mutually exclusive"),
+        (None, None) => {
+            return io
+                .error("must specify --patch or --patch-file containing the contents of the patch")
+        }
+    };
+    // kubectl accepts the patch as JSON or YAML.
+    let patch = match kubeplay_api::object::parse_value(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            let reason = e.trim_start_matches("error: ");
+            return io.error(format!("unable to parse \"{text}\": {reason}"));
+        }
+    };
+    let dry = match super::create::dry_run(&p, io, s) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let objs = if p.has("filename") {
+        match super::read_manifests(s, &p, io) {
+            Ok(found) => {
+                let mut live = Vec::new();
+                for o in found {
+                    let ns = match o.meta().namespace.as_str() {
+                        "" => namespace(&p),
+                        ns => ns.to_string(),
+                    };
+                    match s.cluster().get(o.kind(), &ns, o.name()) {
+                        Ok(l) => live.push(l.clone()),
+                        Err(e) => return io.fail(e.to_string()),
+                    }
+                }
+                live
+            }
+            Err(c) => return c,
+        }
+    } else {
+        match select(s, &p, &p.args.clone(), io) {
+            Ok(o) => o,
+            Err(c) => return c,
+        }
+    };
+    let mut code = 0;
+    for obj in objs {
+        let reference = super::object_ref(&obj);
+        let live = obj.to_value();
+        let patched = match ty.as_str() {
+            "merge" => Ok(kubeplay_api::patch::merge_patch(&live, &patch)),
+            "json" => kubeplay_api::patch::json_patch(&live, &patch),
+            _ => kubeplay_api::patch::strategic_merge_patch(&live, &patch),
+        };
+        let patched = match patched {
+            Ok(v) => Object::from_value(v).map_err(|e| e.to_string()),
+            Err(e) => Err(format!("Error from server (BadRequest): {e}")),
+        };
+        let patched = match patched {
+            Ok(o) => o,
+            Err(e) => {
+                code = io.fail(e);
+                continue;
+            }
+        };
+        if patched.kind() != obj.kind() || patched.name() != obj.name() {
+            code = io.fail(format!(
+                "Error from server (BadRequest): the name or kind of the object cannot be changed by a patch ({reference})"
+            ));
+            continue;
+        }
+        let stored = match dry {
+            super::create::DryRun::Client => {
+                io.println(format!("{reference} patched (dry run)"));
+                continue;
+            }
+            super::create::DryRun::Server => {
+                io.println(format!("{reference} patched (server dry run)"));
+                continue;
+            }
+            super::create::DryRun::None => match update(s, io, patched) {
+                // The update stored nothing new: kubectl's "(no change)".
+                Ok(o) if o.meta().resource_version == obj.meta().resource_version => {
+                    io.println(format!("{reference} patched (no change)"));
+                    continue;
+                }
+                Ok(o) => o,
+                Err(c) => {
+                    code = c;
+                    continue;
+                }
+            },
+        };
+        match p.get("output") {
+            Some(o) if !o.is_empty() => {
+                let format = match super::printers::parse_format(o, super::printers::GET_FORMATS) {
+                    Ok(f) => f,
+                    Err(e) => return io.error(e),
+                };
+                let doc = crate::doc::Doc::from_value(&stored.to_value());
+                super::printers::print_docs(io, &format, vec![doc], &[reference], true);
+            }
+            _ => io.println(format!("{reference} patched")),
+        }
+    }
+    code
+}
