@@ -1273,6 +1273,71 @@ kubectl patch deployment nope -p '{}'"#,
 }
 
 #[test]
+fn set_env_and_resources() {
+    check(
+        r#"kubectl create deployment web --image=nginx:1.25
+kubectl create configmap app --from-literal=log-level=debug --from-literal=mode=fast
+kubectl set env deployment/web DB_HOST=db TIER=front
+kubectl set env deployment/web --from=configmap/app --prefix=APP_
+kubectl set env deployment/web TIER-
+kubectl set env deployment/web --list
+kubectl set resources deployment web --requests=cpu=100m,memory=128Mi --limits=cpu=500m
+kubectl get deployment web -o jsonpath='{.spec.template.spec.containers[0].resources}{"\n"}'
+kubectl rollout status deployment/web
+kubectl exec deploy/web -- printenv APP_LOG_LEVEL DB_HOST
+kubectl set resources deployment web --limits=cpu=lots
+kubectl set resources deployment web -c nope --limits=cpu=1
+kubectl set resources deployment web
+kubectl set env deployment/web
+kubectl set env deployment/web --from=configmap/none"#,
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25
+            deployment.apps/web created
+            $ kubectl create configmap app --from-literal=log-level=debug --from-literal=mode=fast
+            configmap/app created
+            $ kubectl set env deployment/web DB_HOST=db TIER=front
+            deployment.apps/web env updated
+            $ kubectl set env deployment/web --from=configmap/app --prefix=APP_
+            deployment.apps/web env updated
+            $ kubectl set env deployment/web TIER-
+            deployment.apps/web env updated
+            $ kubectl set env deployment/web --list
+            # deployment/web, container nginx
+            DB_HOST=db
+            # APP_LOG_LEVEL from configmap app, key log-level
+            # APP_MODE from configmap app, key mode
+            $ kubectl set resources deployment web --requests=cpu=100m,memory=128Mi --limits=cpu=500m
+            deployment.apps/web resource requirements updated
+            $ kubectl get deployment web -o jsonpath='{.spec.template.spec.containers[0].resources}{"\n"}'
+            {"limits":{"cpu":"500m"},"requests":{"cpu":"100m","memory":"128Mi"}}
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 1 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 1 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl exec deploy/web -- printenv APP_LOG_LEVEL DB_HOST
+            debug
+            db
+            $ kubectl set resources deployment web --limits=cpu=lots
+            ! error: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'
+            [exit 1]
+            $ kubectl set resources deployment web -c nope --limits=cpu=1
+            ! error: unable to find container named nope
+            [exit 1]
+            $ kubectl set resources deployment web
+            ! error: you must specify an update to requests or limits (in the form of --requests/--limits)
+            [exit 1]
+            $ kubectl set env deployment/web
+            ! error: at least one environment variable must be provided
+            [exit 1]
+            $ kubectl set env deployment/web --from=configmap/none
+            ! Error from server (NotFound): configmaps "none" not found
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn cluster_and_kubeconfig_information() {
     check(
         "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl config set-context --current --namespace=dev\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",

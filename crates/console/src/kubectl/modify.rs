@@ -147,7 +147,9 @@ pub fn set(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     };
     match sub {
         "image" => set_image(s, &rest, io),
-        "env" | "resources" | "selector" | "serviceaccount" | "subject" => io.error(format!(
+        "resources" => set_resources(s, &rest, io),
+        "env" => set_env(s, &rest, io),
+        "selector" | "serviceaccount" | "subject" => io.error(format!(
             "\"kubectl set {sub}\" is not available in the playground; edit the manifest and apply it"
         )),
         other => io.fail(format!(
@@ -244,6 +246,311 @@ fn set_image(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
         match update(s, io, obj) {
             Ok(_) => io.println(format!("{reference} image updated")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}
+
+/// The pod spec of a workload `set` changes, or kubectl's error for an object without one.
+fn pod_spec_mut(obj: &mut Object) -> Option<&mut kubeplay_api::core::PodSpec> {
+    match obj {
+        Object::Deployment(d) => Some(&mut d.spec.template.spec),
+        Object::ReplicaSet(rs) => Some(&mut rs.spec.template.spec),
+        Object::Pod(pod) => Some(&mut pod.spec),
+        _ => None,
+    }
+}
+
+/// `name=quantity,...` of `--limits` and `--requests`.
+fn resource_list(text: &str) -> Result<kubeplay_api::core::ResourceList, String> {
+    let mut out = kubeplay_api::core::ResourceList::new();
+    for part in text.split(',').filter(|p| !p.is_empty()) {
+        let (name, q) = part
+            .split_once('=')
+            .ok_or_else(|| format!("invalid argument syntax {part}"))?;
+        let quantity = q.parse::<kubeplay_api::Quantity>().map_err(|_| {
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_string()
+        })?;
+        out.insert(name.to_string(), quantity);
+    }
+    Ok(out)
+}
+
+/// `kubectl set resources`: requests and limits of the containers (`-c` picks some).
+fn set_resources(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "set resources";
+    let flags = [
+        short("selector", 'l', FlagKind::String),
+        flag("all", FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+        short("containers", 'c', FlagKind::String),
+        flag("limits", FlagKind::String),
+        flag("requests", FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        flag("local", FlagKind::Bool),
+    ];
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    if p.get("limits").is_none() && p.get("requests").is_none() {
+        return io.error(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)",
+        );
+    }
+    let lists = (
+        p.get("limits").map(resource_list).transpose(),
+        p.get("requests").map(resource_list).transpose(),
+    );
+    let (limits, requests) = match lists {
+        (Ok(l), Ok(r)) => (l, r),
+        (Err(e), _) | (_, Err(e)) => return io.error(e),
+    };
+    if p.args.is_empty() {
+        return io.error(NO_RESOURCES);
+    }
+    let objs = match select(s, &p, &p.args.clone(), io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let which = p.get("containers").unwrap_or("*").to_string();
+    let mut code = 0;
+    for mut obj in objs {
+        let reference = super::object_ref(&obj);
+        let Some(spec) = pod_spec_mut(&mut obj) else {
+            code = io.error(format!(
+                "{reference} is not a workload: it has no containers"
+            ));
+            continue;
+        };
+        let mut found = false;
+        for c in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut())
+        {
+            if which != "*" && c.name != which {
+                continue;
+            }
+            found = true;
+            for (list, target) in [
+                (&limits, &mut c.resources.limits),
+                (&requests, &mut c.resources.requests),
+            ] {
+                if let Some(list) = list {
+                    target.extend(list.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
+        }
+        if !found {
+            code = io.error(format!("unable to find container named {which}"));
+            continue;
+        }
+        if p.get("dry-run").is_some_and(|d| d != "none") {
+            io.println(format!(
+                "{reference} resource requirements updated (dry run)"
+            ));
+            continue;
+        }
+        match update(s, io, obj) {
+            Ok(_) => io.println(format!("{reference} resource requirements updated")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}
+
+/// An environment variable's name for a ConfigMap's or Secret's key (`--from`): upper case,
+/// and `_` for what a name may not hold, as kubectl makes it.
+fn env_name(prefix: &str, key: &str) -> String {
+    let key: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{prefix}{key}")
+}
+
+/// `kubectl set env`: `KEY=VALUE`, `KEY-`, `--from=configmap/NAME|secret/NAME` (with
+/// `--prefix` and `--keys`), `-c`, and `--list`.
+fn set_env(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "set env";
+    let flags = [
+        short("selector", 'l', FlagKind::String),
+        flag("all", FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+        short("containers", 'c', FlagKind::String),
+        short("env", 'e', FlagKind::StringSlice),
+        flag("from", FlagKind::String),
+        flag("prefix", FlagKind::String),
+        flag("keys", FlagKind::StringSlice),
+        flag("list", FlagKind::Bool),
+        flag("overwrite", FlagKind::Bool),
+        flag("resolve", FlagKind::Bool),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        flag("local", FlagKind::Bool),
+    ];
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let split = p
+        .args
+        .iter()
+        .position(|a| a.contains('=') || a.ends_with('-'))
+        .unwrap_or(p.args.len());
+    let (resources, changes) = p.args.split_at(split);
+    let mut set: Vec<kubeplay_api::core::EnvVar> = Vec::new();
+    let mut remove: Vec<String> = Vec::new();
+    for c in changes.iter().chain(p.all("env").iter()) {
+        match c.split_once('=') {
+            Some((k, v)) if !k.is_empty() => set.push(kubeplay_api::core::EnvVar {
+                name: k.to_string(),
+                value: Some(v.to_string()),
+                value_from: None,
+            }),
+            _ if c.ends_with('-') && c.len() > 1 => {
+                remove.push(c.trim_end_matches('-').to_string())
+            }
+            _ => {
+                return io.error(format!(
+                    "environment variables must be of the form key=value, got {c}"
+                ))
+            }
+        }
+    }
+    let ns = namespace(&p);
+    if let Some(from) = p.get("from") {
+        let (kind, name) = match from.split_once('/') {
+            Some(("configmap" | "configmaps" | "cm", n)) => (Kind::ConfigMap, n),
+            Some(("secret" | "secrets", n)) => (Kind::Secret, n),
+            _ => {
+                return io.error(format!(
+                    "from must be of the form configmap/NAME or secret/NAME, got {from}"
+                ))
+            }
+        };
+        let keys: Vec<String> = match s.cluster().get(kind, &ns, name) {
+            Ok(Object::ConfigMap(c)) => c.data.keys().cloned().collect(),
+            Ok(Object::Secret(sec)) => sec.data.keys().cloned().collect(),
+            Ok(_) => Vec::new(),
+            Err(e) => return io.fail(e.to_string()),
+        };
+        let only = p.all("keys");
+        let prefix = p.get("prefix").unwrap_or("").to_string();
+        for key in keys
+            .into_iter()
+            .filter(|k| only.is_empty() || only.contains(k))
+        {
+            let selector = kubeplay_api::core::KeySelector {
+                name: name.to_string(),
+                key: key.clone(),
+                optional: None,
+            };
+            let value_from = if kind == Kind::ConfigMap {
+                kubeplay_api::core::EnvVarSource {
+                    config_map_key_ref: Some(selector),
+                    ..Default::default()
+                }
+            } else {
+                kubeplay_api::core::EnvVarSource {
+                    secret_key_ref: Some(selector),
+                    ..Default::default()
+                }
+            };
+            set.push(kubeplay_api::core::EnvVar {
+                name: env_name(&prefix, &key),
+                value: None,
+                value_from: Some(value_from),
+            });
+        }
+    }
+    let list = p.bool("list");
+    if !list && set.is_empty() && remove.is_empty() {
+        return io.error("at least one environment variable must be provided");
+    }
+    if resources.is_empty() {
+        return io.error(NO_RESOURCES);
+    }
+    let objs = match select(s, &p, resources, io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let which = p.get("containers").unwrap_or("*").to_string();
+    let mut code = 0;
+    for mut obj in objs {
+        let reference = super::object_ref(&obj);
+        let kind_name = format!("{}/{}", obj.kind().name().to_ascii_lowercase(), obj.name());
+        let Some(spec) = pod_spec_mut(&mut obj) else {
+            code = io.error(format!(
+                "{reference} is not a workload: it has no containers"
+            ));
+            continue;
+        };
+        for c in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut())
+        {
+            if which != "*" && c.name != which {
+                continue;
+            }
+            if list {
+                io.println(format!("# {kind_name}, container {}", c.name));
+                for e in &c.env {
+                    match (&e.value, &e.value_from) {
+                        (Some(v), _) => io.println(format!("{}={v}", e.name)),
+                        (None, Some(from)) => {
+                            if let Some(r) = &from.config_map_key_ref {
+                                io.println(format!(
+                                    "# {} from configmap {}, key {}",
+                                    e.name, r.name, r.key
+                                ));
+                            } else if let Some(r) = &from.secret_key_ref {
+                                io.println(format!(
+                                    "# {} from secret {}, key {}",
+                                    e.name, r.name, r.key
+                                ));
+                            } else {
+                                io.println(format!("# {} from a field reference", e.name));
+                            }
+                        }
+                        (None, None) => io.println(format!("{}=", e.name)),
+                    }
+                }
+                continue;
+            }
+            c.env.retain(|e| !remove.contains(&e.name));
+            for v in &set {
+                match c.env.iter_mut().find(|e| e.name == v.name) {
+                    Some(e) => *e = v.clone(),
+                    None => c.env.push(v.clone()),
+                }
+            }
+        }
+        if list {
+            continue;
+        }
+        if p.get("dry-run").is_some_and(|d| d != "none") {
+            io.println(format!("{reference} env updated (dry run)"));
+            continue;
+        }
+        match update(s, io, obj) {
+            Ok(_) => io.println(format!("{reference} env updated")),
             Err(c) => code = c,
         }
     }
