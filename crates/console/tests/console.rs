@@ -1338,6 +1338,66 @@ kubectl set env deployment/web --from=configmap/none"#,
 }
 
 #[test]
+fn replace_and_force_replace() {
+    check(
+        r#"cat > cm.yaml <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+  labels: {tier: front}
+data:
+  mode: fast
+EOF
+kubectl replace -f cm.yaml
+kubectl apply -f cm.yaml
+kubectl label configmap app extra=yes
+cat > cm.yaml <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+data:
+  mode: slow
+EOF
+kubectl replace -f cm.yaml
+kubectl get configmap app --show-labels -o jsonpath='{.data.mode} {.metadata.labels}{"\n"}'
+kubectl run web --image=nginx:1.25
+kubectl get pod web -o yaml > pod.yaml
+kubectl replace --force -f pod.yaml
+kubectl get pods
+kubectl replace"#,
+        expect![[r#"
+            $ cat > cm.yaml <<EOF
+            $ kubectl replace -f cm.yaml
+            ! Error from server (NotFound): error when replacing "cm.yaml": configmaps "app" not found
+            [exit 1]
+            $ kubectl apply -f cm.yaml
+            configmap/app created
+            $ kubectl label configmap app extra=yes
+            configmap/app labeled
+            $ cat > cm.yaml <<EOF
+            $ kubectl replace -f cm.yaml
+            configmap/app replaced
+            $ kubectl get configmap app --show-labels -o jsonpath='{.data.mode} {.metadata.labels}{"\n"}'
+            slow 
+            $ kubectl run web --image=nginx:1.25
+            pod/web created
+            $ kubectl get pod web -o yaml > pod.yaml
+            $ kubectl replace --force -f pod.yaml
+            pod "web" deleted from default namespace
+            pod/web replaced
+            $ kubectl get pods
+            NAME   READY   STATUS    RESTARTS   AGE
+            web    0/1     Pending   0          0s
+            $ kubectl replace
+            ! error: must specify --filename to replace
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn cluster_and_kubeconfig_information() {
     check(
         "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl config set-context --current --namespace=dev\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",

@@ -364,27 +364,128 @@ pub fn delete(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             .duration("timeout")
             .filter(|t| *t > 0)
             .unwrap_or(crate::jobs::DEFAULT_CAP_MS);
-        let cluster = s.cluster_mut();
-        let deadline = cluster.now().plus_millis(timeout);
-        let gone = |c: &kubeplay_engine::Cluster| {
-            deleted
-                .iter()
-                .all(|(k, n, name, uid)| match c.get(*k, n, name) {
-                    Ok(o) => o.meta().uid != *uid,
-                    Err(_) => true,
-                })
-        };
-        while !gone(cluster) && cluster.now() < deadline {
-            let now = cluster.now();
-            let next = cluster
-                .next_task_time()
-                .unwrap_or(deadline)
-                .min(deadline)
-                .max(now.plus_millis(1));
-            cluster.run_until(next);
-        }
-        if !gone(cluster) {
+        if !wait_until_gone(s.cluster_mut(), &deleted, timeout) {
             code = io.error("timed out waiting for the condition");
+        }
+    }
+    code
+}
+
+/// Runs the simulated clock until every deleted object (kind, namespace, name, uid) is gone or
+/// `timeout_ms` passed; whether they are gone.
+fn wait_until_gone(
+    cluster: &mut kubeplay_engine::Cluster,
+    deleted: &[(Kind, String, String, String)],
+    timeout_ms: i64,
+) -> bool {
+    let deadline = cluster.now().plus_millis(timeout_ms);
+    let gone = |c: &kubeplay_engine::Cluster| {
+        deleted
+            .iter()
+            .all(|(k, n, name, uid)| match c.get(*k, n, name) {
+                Ok(o) => o.meta().uid != *uid,
+                Err(_) => true,
+            })
+    };
+    while !gone(cluster) && cluster.now() < deadline {
+        let now = cluster.now();
+        let next = cluster
+            .next_task_time()
+            .unwrap_or(deadline)
+            .min(deadline)
+            .max(now.plus_millis(1));
+        cluster.run_until(next);
+    }
+    gone(cluster)
+}
+
+/// `kubectl replace -f`: a PUT of each object (it must exist; nothing is merged, so what the
+/// manifest leaves out is gone), or with `--force` a delete and create.
+pub fn replace(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    let flags = [
+        short("filename", 'f', FlagKind::StringSlice),
+        short("recursive", 'R', FlagKind::Bool),
+        flag("force", FlagKind::Bool),
+        flag("grace-period", FlagKind::Int),
+        flag("cascade", FlagKind::String),
+        flag("wait", FlagKind::Bool),
+        flag("save-config", FlagKind::Bool),
+        flag("validate", FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        short("output", 'o', FlagKind::String),
+        flag("field-manager", FlagKind::String),
+    ];
+    let p = match parse_flags(io, "replace", &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, "replace", io) {
+        return 0;
+    }
+    if !p.has("filename") {
+        return io.error("must specify --filename to replace");
+    }
+    let dry = match dry_run(&p, io, s) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let objs = match super::read_manifests_with_source(s, &p, io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let default_ns = namespace(&p);
+    let mut code = 0;
+    for (mut obj, source) in objs {
+        if obj.kind().namespaced() && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = default_ns.clone();
+        }
+        let reference = super::object_ref(&obj);
+        let (kind, ns, name) = (
+            obj.kind(),
+            obj.namespace().to_string(),
+            obj.name().to_string(),
+        );
+        if s.cluster().get(kind, &ns, &name).is_err() {
+            code = io.fail(format!(
+                "Error from server (NotFound): error when replacing \"{source}\": {} \"{name}\" not found",
+                kind.qualified_plural()
+            ));
+            continue;
+        }
+        if dry != DryRun::None {
+            io.println(format!("{reference} replaced (dry run)"));
+            continue;
+        }
+        let result = if p.bool("force") {
+            // Delete, let the object go (pods terminate), then create it anew.
+            let grace = p.int("grace-period").filter(|g| *g >= 0);
+            let uid = match s.cluster_mut().delete(kind, &ns, &name, grace) {
+                Ok(o) => o.meta().uid.clone(),
+                Err(e) => {
+                    code = io.fail(e.to_string());
+                    continue;
+                }
+            };
+            let kind_s = kind.qualified_singular();
+            if kind.namespaced() {
+                io.println(format!("{kind_s} \"{name}\" deleted from {ns} namespace"));
+            } else {
+                io.println(format!("{kind_s} \"{name}\" deleted"));
+            }
+            // kubectl waits for the object to be gone before creating it again (on the web's
+            // clock, time moves on its own and the create may find it still terminating).
+            if s.clock == crate::Clock::Simulated {
+                let deleted = [(kind, ns.clone(), name.clone(), uid)];
+                wait_until_gone(s.cluster_mut(), &deleted, crate::jobs::DEFAULT_CAP_MS);
+            }
+            s.cluster_mut().create(obj)
+        } else {
+            // A PUT replaces the labels and annotations too (apply would merge them).
+            s.cluster_mut().update(obj)
+        };
+        match result {
+            Ok(_) => io.println(format!("{reference} replaced")),
+            Err(e) => code = io.fail(e.to_string()),
         }
     }
     code
