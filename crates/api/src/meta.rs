@@ -350,9 +350,13 @@ fn split_top_level(s: &str) -> Vec<&str> {
     out
 }
 
+/// `KEY in (...)` / `KEY notin (...)`, with or without a space before the `(` (the selector
+/// lexer reads `in` and `(` as separate tokens): the key and the set.
 fn split_set_op<'a>(part: &'a str, op: &str) -> Option<(&'a str, &'a str)> {
-    let i = part.find(op)?;
-    Some((&part[..i], &part[i + op.len()..]))
+    let part = part.trim();
+    let (key, rest) = part.split_once(char::is_whitespace)?;
+    let set = rest.trim_start().strip_prefix(op.trim())?;
+    set.trim_start().starts_with('(').then_some((key, set))
 }
 
 fn parse_set(s: &str) -> Result<Vec<String>, String> {
@@ -467,6 +471,9 @@ mod tests {
             ("app=nginx,tier=db", false),
             ("tier in (web,db)", true),
             ("tier notin (web)", false),
+            ("tier in(web,db)", true),
+            ("tier notin(db)", true),
+            ("tier  in  ( web , db )", true),
             ("app", true),
             ("!app", false),
             ("!missing", true),

@@ -268,7 +268,8 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<String>) {
 
 fn validate_service(s: &Service, errs: &mut Vec<String>) {
     let headless = s.spec.cluster_ip == "None";
-    if s.spec.ports.is_empty() && !headless {
+    // An ExternalName Service is a DNS alias: it needs no ports.
+    if s.spec.ports.is_empty() && !headless && s.spec.type_ != "ExternalName" {
         errs.push("spec.ports: Required value".into());
     }
     match s.spec.type_.as_str() {

@@ -287,6 +287,10 @@ fn parse_bracket(inner: &str) -> Result<Step, String> {
             Step::Union(names)
         });
     }
+    // `[]` is `[0:1]` to kubectl's parser (no start, and an index i means i to i+1).
+    if inner.trim().is_empty() {
+        return Ok(Step::Slice(None, Some(1)));
+    }
     if let Some((a, b)) = inner.split_once(':') {
         let num = |s: &str| -> Result<Option<i64>, String> {
             let s = s.trim();

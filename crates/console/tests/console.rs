@@ -1398,6 +1398,86 @@ kubectl replace"#,
 }
 
 #[test]
+fn smaller_differences_from_labs() {
+    check(
+        r#"kubectl create deployment web --image=nginx:1.25 --replicas=2
+kubectl rollout status deployment/web
+kubectl create service externalname ext --external-name=example.com
+kubectl get service ext
+kubectl get pods -o jsonpath='{.items[].metadata.name}{"\n"}'
+kubectl get pods -l 'app in(web,api)' -o name
+kubectl get pods -l 'app notin(api)' --no-headers | wc -l
+kubectl top pod $(kubectl get pods -o jsonpath='{.items[0].metadata.name}')
+kubectl top pod nope
+kubectl top node node-2
+kubectl top node node-9
+kubectl top pods -A -l app=none
+kubectl run pinned --image=nginx --overrides='{"spec":{"nodeName":"node-3"}}'
+kubectl get pod pinned -o jsonpath='{.spec.nodeName}{"\n"}'
+kubectl expose deployment web --port=80 --overrides='{"spec":{"type":"NodePort"}}' --dry-run=client -o jsonpath='{.spec.type}{"\n"}'
+kubectl run bad --image=nginx --overrides='{oops'
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  labels: {a: b}
+data: {x: "1"}
+EOF"#,
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=2
+            deployment.apps/web created
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl create service externalname ext --external-name=example.com
+            service/ext created
+            $ kubectl get service ext
+            NAME   TYPE           CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+            ext    ExternalName   10.96.0.2    example.com   <none>    0s
+            $ kubectl get pods -o jsonpath='{.items[].metadata.name}{"\n"}'
+            web-6df7ccfbbd-hdpnb
+            $ kubectl get pods -l 'app in(web,api)' -o name
+            pod/web-6df7ccfbbd-hdpnb
+            pod/web-6df7ccfbbd-xl7lp
+            $ kubectl get pods -l 'app notin(api)' --no-headers | wc -l
+            2
+            $ kubectl top pod $(kubectl get pods -o jsonpath='{.items[0].metadata.name}')
+            NAME                   CPU(cores)   MEMORY(bytes)   
+            web-6df7ccfbbd-hdpnb   1m           4Mi             
+            $ kubectl top pod nope
+            ! Error from server (NotFound): pods.metrics.k8s.io "default/nope" not found
+            [exit 1]
+            $ kubectl top node node-2
+            NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)   
+            node-2   101m         2%       604Mi           7%          
+            $ kubectl top node node-9
+            ! Error from server (NotFound): nodes.metrics.k8s.io "node-9" not found
+            [exit 1]
+            $ kubectl top pods -A -l app=none
+            ! No resources found
+            $ kubectl run pinned --image=nginx --overrides='{"spec":{"nodeName":"node-3"}}'
+            pod/pinned created
+            $ kubectl get pod pinned -o jsonpath='{.spec.nodeName}{"\n"}'
+            node-3
+            $ kubectl expose deployment web --port=80 --overrides='{"spec":{"type":"NodePort"}}' --dry-run=client -o jsonpath='{.spec.type}{"\n"}'
+            NodePort
+            $ kubectl run bad --image=nginx --overrides='{oops'
+            ! error: unable to parse "{oops": error parsing JSON: key must be a string at line 1 column 2
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! error: error when retrieving current configuration of:
+            ! Resource: "/v1, Resource=configmaps", GroupVersionKind: "/v1, Kind=ConfigMap"
+            ! Name: "", Namespace: "default"
+            ! from server for: "STDIN": resource name may not be empty
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
 fn cluster_and_kubeconfig_information() {
     check(
         "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl config set-context --current --namespace=dev\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",

@@ -96,6 +96,25 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 continue;
             }
         }
+        if obj.name().is_empty() {
+            // apply reads the live object first, by name: kubectl's error for a nameless one.
+            let kind = obj.kind();
+            let (group, version) = match kind.api_version().split_once('/') {
+                Some((g, v)) => (g, v),
+                None => ("", kind.api_version()),
+            };
+            let ns = if kind.namespaced() {
+                obj.namespace()
+            } else {
+                ""
+            };
+            code = io.error(format!(
+                "error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty",
+                kind.plural(),
+                kind.name()
+            ));
+            continue;
+        }
         set_last_applied(&mut obj);
         let reference = super::object_ref(&obj);
         let exists = s

@@ -87,7 +87,34 @@ struct Generated {
 }
 
 /// Sends (or with `--dry-run` only prints) a generated object, and prints what kubectl prints.
-fn finish(s: &mut Session, io: &mut Io, p: &Parsed, g: Generated, verb: &str) -> i32 {
+fn finish(s: &mut Session, io: &mut Io, p: &Parsed, mut g: Generated, verb: &str) -> i32 {
+    // `run` and `expose --overrides`: a patch of the generated object (JSON merge by default).
+    if let Some(text) = p.get("overrides").filter(|t| !t.is_empty()) {
+        let patch = match kubeplay_api::object::parse_value(text) {
+            Ok(v) => v,
+            Err(e) => {
+                return io.error(format!(
+                    "unable to parse \"{text}\": {}",
+                    e.trim_start_matches("error: ")
+                ))
+            }
+        };
+        let generated = g.doc.to_value();
+        let patched = match p.get("override-type").unwrap_or("merge") {
+            "merge" => Ok(kubeplay_api::patch::merge_patch(&generated, &patch)),
+            "strategic" => kubeplay_api::patch::strategic_merge_patch(&generated, &patch),
+            "json" => kubeplay_api::patch::json_patch(&generated, &patch),
+            other => {
+                return io.error(format!(
+                    "--override-type must be one of [json merge strategic], not \"{other}\""
+                ))
+            }
+        };
+        match patched {
+            Ok(v) => g.doc = Doc::from_value(&v),
+            Err(e) => return io.error(e),
+        }
+    }
     let dry = match dry_run(p, io, s) {
         Ok(d) => d,
         Err(code) => return code,
@@ -857,6 +884,8 @@ pub fn run_pod(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         short("tty", 't', FlagKind::Bool),
         flag("rm", FlagKind::Bool),
         flag("expose", FlagKind::Bool),
+        flag("overrides", FlagKind::String),
+        flag("override-type", FlagKind::String),
     ]);
     let p = match parse_flags(io, PATH, &flags, args) {
         Ok(p) => p,
@@ -984,6 +1013,8 @@ pub fn expose(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         flag("node-port", FlagKind::Int),
         flag("cluster-ip", FlagKind::String),
         short("filename", 'f', FlagKind::StringSlice),
+        flag("overrides", FlagKind::String),
+        flag("override-type", FlagKind::String),
     ]);
     let p = match parse_flags(io, PATH, &flags, args) {
         Ok(p) => p,

@@ -74,6 +74,8 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Some(Err(e)) => return io.error(e),
         None => None,
     };
+    // `top node NAME` / `top pod NAME`: that one object's metrics.
+    let name = p.args.first().cloned();
     let cluster = s.cluster();
     let headers = !p.bool("no-headers");
     let mut text = String::new();
@@ -92,6 +94,9 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         let mut rows = Vec::new();
         for o in cluster.list(Kind::Node, None, selector.as_ref()) {
             let Object::Node(n) = o else { continue };
+            if name.as_ref().is_some_and(|want| *want != n.metadata.name) {
+                continue;
+            }
             if !n.is_ready() {
                 rows.push((n.metadata.name.clone(), None));
                 continue;
@@ -109,6 +114,11 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             rows.push((n.metadata.name.clone(), Some((c, m, ac, am))));
         }
         if rows.is_empty() {
+            if let Some(name) = &name {
+                return io.fail(format!(
+                    "Error from server (NotFound): nodes.metrics.k8s.io \"{name}\" not found"
+                ));
+            }
             return io.error("metrics not available yet");
         }
         if headers {
@@ -147,10 +157,17 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 Object::Pod(pod) if running(pod) => Some(pod),
                 _ => None,
             })
+            .filter(|pod| name.as_ref().is_none_or(|want| *want == pod.metadata.name))
             .collect();
         if pods.is_empty() {
+            if let Some(name) = &name {
+                return io.fail(format!(
+                    "Error from server (NotFound): pods.metrics.k8s.io \"{ns}/{name}\" not found"
+                ));
+            }
             if all {
-                return io.error("Metrics not available for pod in any namespace");
+                io.err.push_str("No resources found\n");
+                return 0;
             }
             io.err
                 .push_str(&format!("No resources found in {ns} namespace.\n"));
