@@ -1192,11 +1192,11 @@ kubectl exec deploy/none -- env"#,
             ! command terminated with exit code 1
             [exit 1]
             $ kubectl exec web -- ps aux
-            ! ps: the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname and sh -c of those
+            ! ps: the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, and sh -c of those
             ! command terminated with exit code 126
             [exit 126]
             $ kubectl exec web -- sh
-            ! sh: an interactive shell needs a real process; give the command with sh -c '...' (the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname and sh -c of those)
+            ! sh: an interactive shell needs a real process; give the command with sh -c '...' (the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, and sh -c of those)
             ! command terminated with exit code 126
             [exit 126]
             $ kubectl exec web ls
@@ -1472,6 +1472,87 @@ EOF"#,
             ! Resource: "/v1, Resource=configmaps", GroupVersionKind: "/v1, Kind=ConfigMap"
             ! Name: "", Namespace: "default"
             ! from server for: "STDIN": resource name may not be empty
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn exec_requests_to_services() {
+    check(
+        r#"kubectl create deployment web --image=nginx:1.25 --replicas=2
+kubectl expose deployment web --port=80
+kubectl run client --image=busybox:1.36 -- sleep 3600
+kubectl rollout status deployment/web
+kubectl wait --for=condition=Ready pod/client
+sleep 2s
+kubectl exec client -- wget -qO- http://web | grep -c 'Welcome to nginx'
+kubectl exec client -- curl -s -o /dev/null -w '%{http_code}' web.default.svc.cluster.local; echo
+kubectl exec client -- nslookup web
+kubectl exec client -- nslookup nope
+kubectl exec client -- curl -s http://web:8080
+kubectl exec client -- wget -qO- http://nope
+kubectl scale deployment web --replicas=0
+kubectl wait --for=delete pod -l app=web --timeout=60s
+sleep 3s
+kubectl exec client -- wget -qO- web
+traffic status svc/web"#,
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=2
+            deployment.apps/web created
+            $ kubectl expose deployment web --port=80
+            service/web exposed
+            $ kubectl run client --image=busybox:1.36 -- sleep 3600
+            pod/client created
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl wait --for=condition=Ready pod/client
+            pod/client condition met
+            $ sleep 2s
+            $ kubectl exec client -- wget -qO- http://web | grep -c 'Welcome to nginx'
+            2
+            $ kubectl exec client -- curl -s -o /dev/null -w '%{http_code}' web.default.svc.cluster.local
+            200$ echo
+
+            $ kubectl exec client -- nslookup web
+            Server:		10.96.0.10
+            Address:	10.96.0.10:53
+
+            Name:	web.default.svc.cluster.local
+            Address: 10.96.0.2
+
+            $ kubectl exec client -- nslookup nope
+            Server:		10.96.0.10
+            Address:	10.96.0.10:53
+
+            ** server can't find nope.default.svc.cluster.local: NXDOMAIN
+
+            ! command terminated with exit code 1
+            [exit 1]
+            $ kubectl exec client -- curl -s http://web:8080
+            ! curl: (7) Failed to connect to web port 8080 after 0 ms: Couldn't connect to server
+            ! command terminated with exit code 7
+            [exit 7]
+            $ kubectl exec client -- wget -qO- http://nope
+            ! wget: bad address 'nope'
+            ! command terminated with exit code 1
+            [exit 1]
+            $ kubectl scale deployment web --replicas=0
+            deployment.apps/web scaled
+            $ kubectl wait --for=delete pod -l app=web --timeout=60s
+            pod/web-6df7ccfbbd-pnb25 condition met
+            pod/web-6df7ccfbbd-qdhcz condition met
+            $ sleep 3s
+            $ kubectl exec client -- wget -qO- web
+            ! wget: can't connect to remote host (10.96.0.2): Connection refused
+            ! command terminated with exit code 1
+            [exit 1]
+            $ traffic status svc/web
+            ! traffic: no traffic is being sent to service/web
             [exit 1]
         "#]],
     );

@@ -43,6 +43,8 @@ pub(crate) struct Traffic {
     serving: BTreeMap<String, (String, Vec<Serving>)>,
     samples: Vec<TrafficSample>,
     ticking: bool,
+    /// Single requests per Service since the last tick of its generator: (ok, failed, versions).
+    single: BTreeMap<String, (u32, u32, BTreeMap<String, u32>)>,
 }
 
 impl Traffic {
@@ -159,6 +161,16 @@ impl Cluster {
     pub fn stop_traffic(&mut self) {
         self.traffic.generators.clear();
         self.traffic.started.clear();
+        // Single requests waiting for a generator's next second count now.
+        for (service, (ok, failed, versions)) in std::mem::take(&mut self.traffic.single) {
+            self.record_sample(TrafficSample {
+                time: self.now,
+                service,
+                ok,
+                failed,
+                versions,
+            });
+        }
     }
 
     /// When the generator of a Service (`default/web`) was last started, while it runs.
@@ -212,22 +224,82 @@ impl Cluster {
                     None => sample.failed += 1,
                 }
             }
-            if let Some(trace) = &mut self.trace {
-                let line = serde_json::json!({
-                    "time": sample.time.rfc3339(),
-                    "type": "TRAFFIC",
-                    "service": sample.service,
-                    "ok": sample.ok,
-                    "failed": sample.failed,
-                    "versions": sample.versions,
-                });
-                trace.push(line.to_string());
+            // Single requests (`curl` in a container) made during this second count here too.
+            if let Some((ok, failed, versions)) = self.traffic.single.remove(&service) {
+                sample.ok += ok;
+                sample.failed += failed;
+                for (v, n) in versions {
+                    *sample.versions.entry(v).or_default() += n;
+                }
             }
-            self.traffic.samples.push(sample);
+            self.record_sample(sample);
         }
+        self.schedule_in(1_000, Task::TrafficTick);
+    }
+
+    /// Keeps a second's (or one request's) traffic, and writes it to the trace.
+    fn record_sample(&mut self, sample: TrafficSample) {
+        if let Some(trace) = &mut self.trace {
+            let line = serde_json::json!({
+                "time": sample.time.rfc3339(),
+                "type": "TRAFFIC",
+                "service": sample.service,
+                "ok": sample.ok,
+                "failed": sample.failed,
+                "versions": sample.versions,
+            });
+            trace.push(line.to_string());
+        }
+        self.traffic.samples.push(sample);
         if self.traffic.samples.len() > 3_600 {
             self.traffic.samples.drain(..600);
         }
-        self.schedule_in(1_000, Task::TrafficTick);
+    }
+
+    /// One request to a Service from inside the cluster (`curl` or `wget` in a container),
+    /// routed as kube-proxy routes it now: the image of the app that answered, or `None` when
+    /// no endpoint answers (none ready, or the chosen one not serving). It counts in the
+    /// Service's traffic: in the generator's next second if one runs, else as a sample now.
+    pub fn request(&mut self, namespace: &str, service: &str) -> Result<Option<String>, ApiError> {
+        self.get(Kind::Service, namespace, service)?;
+        let key = format!("{namespace}/{service}");
+        let now = self.now;
+        let routes: Vec<String> = if self.traffic.proxy.contains_key(&key) {
+            self.traffic.routes_at(&key, now).to_vec()
+        } else {
+            match self.get(Kind::Endpoints, namespace, service) {
+                Ok(Object::Endpoints(ep)) => ep
+                    .subsets
+                    .iter()
+                    .flat_map(|s| s.addresses.iter().map(|a| a.ip.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let image = if routes.is_empty() {
+            None
+        } else {
+            let ip = &routes[(self.rng.next_u32() as usize) % routes.len()];
+            self.traffic.serves(ip, now).map(str::to_string)
+        };
+        let (ok, failed) = if image.is_some() { (1, 0) } else { (0, 1) };
+        let versions: BTreeMap<String, u32> = image.iter().map(|i| (i.clone(), 1)).collect();
+        if self.traffic.generators.contains_key(&key) {
+            let e = self.traffic.single.entry(key).or_default();
+            e.0 += ok;
+            e.1 += failed;
+            for (v, n) in versions {
+                *e.2.entry(v).or_default() += n;
+            }
+        } else {
+            self.record_sample(TrafficSample {
+                time: now,
+                service: key,
+                ok,
+                failed,
+                versions,
+            });
+        }
+        Ok(image)
     }
 }

@@ -194,3 +194,30 @@ fn rotating_the_secret_and_restarting_the_rollout_fails_no_request() {
         vec![Some(EPOCH.plus_millis(365 * 86_400_000)); 4]
     );
 }
+
+#[test]
+fn single_requests_are_routed_and_counted() {
+    let mut c = cluster(3, 5);
+    apply_yaml(
+        &mut c,
+        &format!(
+            "{SERVICE}---\n{}",
+            deployment_yaml("web", 2, "nginx:1.10", "", "")
+        ),
+    );
+    // Before any pod serves, and before kube-proxy programs the Service: refused.
+    assert_eq!(c.request("default", "web").unwrap(), None);
+    c.advance(60_000);
+    assert_eq!(
+        c.request("default", "web").unwrap().as_deref(),
+        Some("nginx:1.10")
+    );
+    assert!(c.request("default", "nope").is_err());
+    // Counted as traffic: one failed, one answered, with no generator running.
+    assert_eq!(traffic(&c), vec![(0, 1), (1, 0)]);
+    // With a generator, a request joins its next second.
+    c.start_traffic("default", "web", 10).unwrap();
+    c.request("default", "web").unwrap();
+    c.advance(1_000);
+    assert_eq!(traffic(&c).last(), Some(&(11, 0)));
+}

@@ -1,7 +1,9 @@
 //! `kubectl exec`: no process runs in a simulated container, so exec answers what a container
 //! can honestly be asked without one: its environment as the kubelet gave it at start (`env`,
 //! `printenv`), the files it mounts from ConfigMaps and Secrets and the few the kubelet writes
-//! (`cat`, `ls`), its `hostname`, and `sh -c` of those, through kubeplay-shell with the
+//! (`cat`, `ls`), its `hostname`, requests to Services (`curl`, `wget`: routed and answered as
+//! the simulated traffic is, and counted in it) and their names (`nslookup`), and `sh -c` of
+//! those, through kubeplay-shell with the
 //! container as its host (so pipes, `grep` and `$(...)` work inside too). Anything else says in
 //! one line that there is no real process, and fails.
 
@@ -102,6 +104,10 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         env: environment(&pod, &env, &kubernetes_ip),
         files: files(&pod, &container, &rt.volumes),
         hostname: pod.metadata.name.clone(),
+        net: Network {
+            cluster: s.cluster_mut(),
+            namespace: ns.clone(),
+        },
     };
     let status = host.exec(&command, io);
     if status != 0 {
@@ -232,17 +238,18 @@ fn files(
     out
 }
 
-/// The container as kubeplay-shell's host: the commands and files above.
-struct ContainerHost {
+/// The container as kubeplay-shell's host: the commands and files above, and the network.
+struct ContainerHost<'a> {
     env: Vec<(String, String)>,
     files: BTreeMap<String, String>,
     hostname: String,
+    net: Network<'a>,
 }
 
 /// Why a command cannot run in a simulated container.
-const NO_PROCESS: &str = "the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname and sh -c of those";
+const NO_PROCESS: &str = "the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, and sh -c of those";
 
-impl ContainerHost {
+impl ContainerHost<'_> {
     /// Runs the exec command (argv as given after `--`, each word quoted again so the shell
     /// reads it as one word); its exit status. The shell's own tools (`cat`, `grep`...) run as
     /// they are; everything else comes to [`Host::run`].
@@ -306,7 +313,7 @@ impl ContainerHost {
     }
 }
 
-impl Host for ContainerHost {
+impl Host for ContainerHost<'_> {
     fn run(&mut self, argv: &[String], io: &mut ShIo, _top_level: bool) -> Option<i32> {
         let name = argv.first()?.rsplit('/').next().unwrap_or("").to_string();
         let args = &argv[1..];
@@ -346,6 +353,9 @@ impl Host for ContainerHost {
                 0
             }
             "ls" => self.ls(args, io),
+            "curl" => curl(&mut self.net, args, io),
+            "wget" => wget(&mut self.net, args, io),
+            "nslookup" => nslookup(&self.net, args, io),
             "sh" | "bash" | "ash" => match args {
                 [flag, script, ..] if flag == "-c" => {
                     let mut shell = Shell::default();
@@ -378,5 +388,257 @@ impl Host for ContainerHost {
 
     fn write_file(&mut self, _path: &str, _contents: &str, _append: bool) -> Result<(), String> {
         Err("Read-only file system".into())
+    }
+}
+
+/// What a container's resolver and network see: the Services of the cluster (by name and
+/// ClusterIP), and one request at a time through `Cluster::request`.
+struct Network<'a> {
+    cluster: &'a mut kubeplay_engine::Cluster,
+    /// The pod's namespace, where a bare Service name resolves.
+    namespace: String,
+}
+
+/// A Service a host name or IP names: (namespace, name, ClusterIP, ports).
+type Resolved = (String, String, String, Vec<i32>);
+
+impl Network<'_> {
+    /// `web`, `web.ns`, `web.ns.svc`, `web.ns.svc.cluster.local`, or a ClusterIP.
+    fn resolve(&self, host: &str) -> Option<Resolved> {
+        let host = host.trim_end_matches('.');
+        let of = |svc: &kubeplay_api::Service| -> Resolved {
+            (
+                svc.metadata.namespace.clone(),
+                svc.metadata.name.clone(),
+                svc.spec.cluster_ip.clone(),
+                svc.spec.ports.iter().map(|p| p.port).collect(),
+            )
+        };
+        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return self
+                .cluster
+                .list(Kind::Service, None, None)
+                .into_iter()
+                .find_map(|o| match o {
+                    Object::Service(svc) if svc.spec.cluster_ip == host => Some(of(svc)),
+                    _ => None,
+                });
+        }
+        let parts: Vec<&str> = host.split('.').collect();
+        let (name, ns) = match parts.as_slice() {
+            [name] => (*name, self.namespace.as_str()),
+            [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => (*name, *ns),
+            _ => return None,
+        };
+        match self.cluster.get(Kind::Service, ns, name) {
+            Ok(Object::Service(svc)) => Some(of(svc)),
+            _ => None,
+        }
+    }
+}
+
+/// The page nginx answers `GET /` with (615 bytes, as its access log says).
+const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
+
+/// The body an image's app answers `GET` with.
+fn body_of(image: &str) -> String {
+    if image.contains("nginx") {
+        NGINX_WELCOME.to_string()
+    } else {
+        format!("Hello from {image}\n")
+    }
+}
+
+/// `http://host:port/path` → (host, port).
+fn split_url(url: &str) -> (String, i32) {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    let hostport = rest.split('/').next().unwrap_or(rest);
+    match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse().unwrap_or(-1)),
+        None => (
+            hostport.to_string(),
+            if url.starts_with("https://") { 443 } else { 80 },
+        ),
+    }
+}
+
+enum Fetch {
+    /// Answered by an app of this image.
+    Answered(String),
+    NoHost,
+    /// (ClusterIP) nothing answers on that IP and port.
+    Refused(String),
+}
+
+impl Network<'_> {
+    fn fetch(&mut self, host: &str, port: i32) -> Fetch {
+        let Some((ns, name, ip, ports)) = self.resolve(host) else {
+            return Fetch::NoHost;
+        };
+        if !ports.contains(&port) {
+            return Fetch::Refused(ip);
+        }
+        match self.cluster.request(&ns, &name) {
+            Ok(Some(image)) => Fetch::Answered(image),
+            _ => Fetch::Refused(ip),
+        }
+    }
+}
+
+fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
+    let mut url = None;
+    let (mut head, mut discard, mut write_out) = (false, false, None::<String>);
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-I" | "--head" => head = true,
+            "-o" | "--output" => {
+                i += 1;
+                discard = args.get(i).is_some_and(|f| f == "/dev/null");
+            }
+            "-w" | "--write-out" => {
+                i += 1;
+                write_out = args.get(i).cloned();
+            }
+            "-m" | "--max-time" | "--connect-timeout" | "-H" | "--header" | "-X" | "--request"
+            | "-A" | "--user-agent" => i += 1,
+            _ if a.starts_with('-') => {}
+            _ => url = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        io.err
+            .push_str("curl: try 'curl --help' for more information\n");
+        return 2;
+    };
+    let (host, port) = split_url(&url);
+    match net.fetch(&host, port) {
+        Fetch::Answered(image) => {
+            if head {
+                io.out
+                    .push_str("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n");
+            } else if !discard {
+                io.out.push_str(&body_of(&image));
+            }
+            if let Some(w) = write_out {
+                io.out
+                    .push_str(&w.replace("%{http_code}", "200").replace("\\n", "\n"));
+            }
+            0
+        }
+        Fetch::NoHost => {
+            io.err
+                .push_str(&format!("curl: (6) Could not resolve host: {host}\n"));
+            6
+        }
+        Fetch::Refused(_) => {
+            if let Some(w) = write_out {
+                io.out
+                    .push_str(&w.replace("%{http_code}", "000").replace("\\n", "\n"));
+            }
+            io.err.push_str(&format!(
+                "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"
+            ));
+            7
+        }
+    }
+}
+
+fn wget(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
+    let (mut quiet, mut to_stdout, mut spider, mut url) = (false, false, false, None);
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-q" | "--quiet" => quiet = true,
+            "-qO-" | "-O-" => {
+                quiet |= a == "-qO-";
+                to_stdout = true;
+            }
+            "-O" => {
+                i += 1;
+                to_stdout = args.get(i).is_some_and(|f| f == "-");
+            }
+            "--spider" => spider = true,
+            "-T" | "--timeout" => i += 1,
+            _ if a.starts_with('-') => {}
+            _ => url = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        io.err.push_str("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
+        return 1;
+    };
+    let (host, port) = split_url(&url);
+    if !quiet {
+        io.err.push_str(&format!(
+            "Connecting to {host}{}\n",
+            if port == 80 {
+                String::new()
+            } else {
+                format!(":{port}")
+            }
+        ));
+    }
+    match net.fetch(&host, port) {
+        Fetch::Answered(image) => {
+            if spider {
+                if !quiet {
+                    io.err.push_str("remote file exists\n");
+                }
+            } else if to_stdout {
+                io.out.push_str(&body_of(&image));
+            } else {
+                io.err
+                    .push_str("wget: can't open 'index.html': Read-only file system\n");
+                return 1;
+            }
+            0
+        }
+        Fetch::NoHost => {
+            io.err.push_str(&format!("wget: bad address '{host}'\n"));
+            1
+        }
+        Fetch::Refused(ip) => {
+            io.err.push_str(&format!(
+                "wget: can't connect to remote host ({ip}): Connection refused\n"
+            ));
+            1
+        }
+    }
+}
+
+/// busybox `nslookup NAME`: the cluster DNS's answer for a Service.
+fn nslookup(net: &Network, args: &[String], io: &mut ShIo) -> i32 {
+    let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+        io.err
+            .push_str("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n");
+        return 1;
+    };
+    io.out
+        .push_str("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n");
+    match net.resolve(name) {
+        Some((ns, svc, ip, _)) if !ip.is_empty() && ip != "None" => {
+            io.out.push_str(&format!(
+                "Name:\t{svc}.{ns}.svc.cluster.local\nAddress: {ip}\n\n"
+            ));
+            0
+        }
+        _ => {
+            let fqdn = if name.contains('.') {
+                name.to_string()
+            } else {
+                format!("{name}.{}.svc.cluster.local", net.namespace)
+            };
+            io.out
+                .push_str(&format!("** server can't find {fqdn}: NXDOMAIN\n\n"));
+            1
+        }
     }
 }
