@@ -1416,6 +1416,7 @@ kubectl run pinned --image=nginx --overrides='{"spec":{"nodeName":"node-3"}}'
 kubectl get pod pinned -o jsonpath='{.spec.nodeName}{"\n"}'
 kubectl expose deployment web --port=80 --overrides='{"spec":{"type":"NodePort"}}' --dry-run=client -o jsonpath='{.spec.type}{"\n"}'
 kubectl run bad --image=nginx --overrides='{oops'
+kubectl apply -k overlays/dev
 kubectl apply -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
@@ -1466,6 +1467,9 @@ EOF"#,
             NodePort
             $ kubectl run bad --image=nginx --overrides='{oops'
             ! error: unable to parse "{oops": error parsing JSON: key must be a string at line 1 column 2
+            [exit 1]
+            $ kubectl apply -k overlays/dev
+            ! error: apply -k is not available in the playground: it builds no kustomizations; apply the rendered manifests with -f (or a here-document)
             [exit 1]
             $ kubectl apply -f - <<EOF
             ! error: error when retrieving current configuration of:

@@ -47,6 +47,9 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             p.args.join(" ")
         ));
     }
+    if p.has("kustomize") {
+        return io.error("apply -k is not available in the playground: it builds no kustomizations; apply the rendered manifests with -f (or a here-document)");
+    }
     if !p.has("filename") {
         return io.error("must specify one of -f and -k");
     }
