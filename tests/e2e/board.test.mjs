@@ -183,7 +183,7 @@ EOF`);
     const editor = page.locator('[data-testid="manifest-editor"]');
     await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edited\n  labels: [oops\n');
     await page.waitForSelector('[data-testid="manifest-error"]');
-    assert.match(await page.locator('[data-testid="manifest-error"]').innerText(), /error parsing YAML/);
+    assert.match(await page.locator('[data-testid="manifest-error"]').innerText(), /error converting YAML to JSON: yaml: line 5: /);
     assert.ok(await page.locator('[data-testid="manifest-apply"]').isDisabled());
     await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edited\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: edited\n  template:\n    metadata:\n      labels:\n        app: edited\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.10\n');
     await page.waitForSelector('[data-testid="manifest-error"]', { state: 'detached' });

@@ -335,6 +335,30 @@ impl Object {
 
 /// Parses a stream of YAML (or JSON, which is YAML) documents into JSON values, skipping empty
 /// documents. A `List` kind is flattened into its items, as kubectl does.
+/// A YAML syntax error as kubectl words it (sigs.k8s.io/yaml over go-yaml): `error converting
+/// YAML to JSON: yaml: line N: MESSAGE`, with go-yaml's message where it differs from the
+/// parser's, and none of the parser's own source excerpt.
+fn yaml_error(e: &serde_saphyr::Error) -> String {
+    let full = e.to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let Some((place, message)) = first.strip_prefix("line ").and_then(|r| r.split_once(": "))
+    else {
+        return format!("error converting YAML to JSON: yaml: {first}");
+    };
+    let line = place.split(" column").next().unwrap_or(place);
+    let message = if message.starts_with("unclosed bracket '['") {
+        "did not find expected ',' or ']'"
+    } else if message.starts_with("unclosed bracket '{'") {
+        "did not find expected ',' or '}'"
+    } else if message.starts_with("tabs disallowed") {
+        "found character that cannot start any token"
+    } else {
+        message
+    };
+    format!("error converting YAML to JSON: yaml: line {line}: {message}")
+}
+
 /// One JSON or YAML value, as it is (a patch, `kubectl patch -p`): no List flattening, the
 /// first document of a multi-document YAML.
 pub fn parse_value(text: &str) -> Result<Value, String> {
@@ -345,7 +369,7 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
         return serde_json::from_str(text).map_err(|e| format!("error: error parsing JSON: {e}"));
     }
     let docs = serde_saphyr::from_multiple::<Value>(text)
-        .map_err(|e| format!("error: error parsing YAML: {e}"))?;
+        .map_err(|e| format!("error: {}", yaml_error(&e)))?;
     Ok(docs.into_iter().next().unwrap_or(Value::Null))
 }
 
@@ -357,7 +381,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
         vec![serde_json::from_str(text).map_err(|e| format!("error: error parsing JSON: {e}"))?]
     } else {
         serde_saphyr::from_multiple::<Value>(text)
-            .map_err(|e| format!("error: error parsing YAML: {e}"))?
+            .map_err(|e| format!("error: {}", yaml_error(&e)))?
     };
     let mut out = Vec::new();
     for d in docs {

@@ -1421,6 +1421,20 @@ kubectl apply -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
 metadata:
+  name: x
+  labels: [oops
+EOF
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+ name: x
+  labels: a
+EOF
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
   labels: {a: b}
 data: {x: "1"}
 EOF"#,
@@ -1470,6 +1484,12 @@ EOF"#,
             [exit 1]
             $ kubectl apply -k overlays/dev
             ! error: apply -k is not available in the playground: it builds no kustomizations; apply the rendered manifests with -f (or a here-document)
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! error: error parsing STDIN: error converting YAML to JSON: yaml: line 5: did not find expected ',' or ']'
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! error: error parsing STDIN: error converting YAML to JSON: yaml: line 5: mapping values are not allowed in this context
             [exit 1]
             $ kubectl apply -f - <<EOF
             ! error: error when retrieving current configuration of:
