@@ -76,6 +76,8 @@ pub const GLOBAL: &[Flag] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {
     pub args: Vec<String>,
+    /// Where the command acts without `-n`: the kubeconfig context's namespace.
+    pub context_namespace: Option<String>,
     /// Arguments after `--` (`create deployment x --image=busybox -- sleep 10`).
     pub after_dash: Option<Vec<String>>,
     values: BTreeMap<&'static str, Vec<String>>,

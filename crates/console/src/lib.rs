@@ -132,6 +132,8 @@ pub struct Session {
     /// would move it further stop there, and `time_limit_hit` records that they did).
     time_limit: Option<kubeplay_api::Time>,
     time_limit_hit: bool,
+    /// The one kubeconfig context's namespace (`kubectl config set-context --namespace`).
+    pub(crate) context_namespace: String,
 }
 
 /// One top-level statement: its full text (here-document bodies included) and its pipelines.
@@ -203,6 +205,7 @@ impl kubeplay_shell::Host for ConsoleHost<'_> {
             stdin: io.stdin.take(),
             out: String::new(),
             err: String::new(),
+            context_namespace: s.context_namespace.clone(),
         };
         let (mut code, job) = s.run_command(argv, &mut cio, allow_job);
         match job {
@@ -261,6 +264,7 @@ impl Session {
             next_input: 0,
             time_limit: None,
             time_limit_hit: false,
+            context_namespace: "default".into(),
         }
     }
 
@@ -691,7 +695,8 @@ const KUBECTL_READ_ONLY: &[&str] = &[
     "api-resources",
     "api-versions",
     "cluster-info",
-    // One read-only context: `use-context kubeplay` changes nothing, the rest only print.
+    // One context: `use-context kubeplay` changes nothing, the rest only print (set-context,
+    // which changes its namespace, is refused in `changes_the_cluster`).
     "config",
     "version",
     "help",
@@ -704,6 +709,13 @@ fn changes_the_cluster(name: &str, args: &[String]) -> Option<String> {
     match name {
         "kubectl" | "k" => {
             let (verb, rest) = kubectl::split_command(args)?;
+            if verb == "config" {
+                // Only set-context changes anything (the context's namespace).
+                return match kubectl::split_command(&rest).map(|(sub, _)| sub) {
+                    Some("set-context") => Some("kubectl config set-context".into()),
+                    _ => None,
+                };
+            }
             if verb == "rollout" {
                 // The subcommand as `rollout::run` finds it.
                 return match kubectl::split_command(&rest).map(|(sub, _)| sub) {
@@ -737,6 +749,9 @@ pub struct Io {
     pub stdin: Option<String>,
     pub out: String,
     pub err: String,
+    /// The kubeconfig context's namespace (`kubectl config set-context --current
+    /// --namespace=X`), where commands without `-n` act.
+    pub context_namespace: String,
 }
 
 impl Io {

@@ -104,6 +104,15 @@ fn checks_cannot_change_the_cluster() {
         ("sleep 10s", "sleep"),
         ("traffic svc/web --rps 5", "traffic"),
         ("node fail node-1", "node"),
+        (
+            "kubectl patch deploy web -p '{\"spec\":{\"replicas\":1}}'",
+            "kubectl patch",
+        ),
+        ("kubectl set env deploy/web A=1", "kubectl set"),
+        (
+            "kubectl config set-context --current --namespace=kube-system",
+            "kubectl config set-context",
+        ),
     ] {
         let mut s = session(Clock::Simulated);
         let _ = s.run(WEB);

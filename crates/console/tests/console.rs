@@ -1585,7 +1585,15 @@ traffic status svc/web"#,
 #[test]
 fn cluster_and_kubeconfig_information() {
     check(
-        "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl config set-context --current --namespace=dev\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",
+        "kubectl api-versions\nkubectl cluster-info\nkubectl config current-context\nkubectl config get-contexts\nkubectl config use-context kubeplay\nkubectl config use-context prod\nkubectl config view\nkubectl create namespace dev
+kubectl config set-context --current --namespace=dev
+kubectl config view --minify -o jsonpath='{..namespace}'; echo
+kubectl config get-contexts
+kubectl create deployment api --image=nginx:1.25
+kubectl get deployments
+kubectl get deployments -n default
+kubectl config set-context prod --namespace=x
+kubectl config set-context --current --namespace=default\nkubectl get --raw /healthz; echo\nkubectl get --raw='/readyz?verbose'; echo\nkubectl get --raw /version | jq -r .gitVersion\nkubectl get --raw /api/v1/pods",
         expect![[r#"
             $ kubectl api-versions
             apps/v1
@@ -1624,9 +1632,28 @@ fn cluster_and_kubeconfig_information() {
               user:
                 client-certificate-data: DATA+OMITTED
                 client-key-data: DATA+OMITTED
+            $ kubectl create namespace dev
+            namespace/dev created
             $ kubectl config set-context --current --namespace=dev
-            ! error: "kubectl config set-context" is not available in the playground: it has one cluster, one user and one context (kubeplay); give -n NAMESPACE to each command instead of changing the context's namespace
+            Context "kubeplay" modified.
+            $ kubectl config view --minify -o jsonpath='{..namespace}'
+            dev$ echo
+
+            $ kubectl config get-contexts
+            CURRENT   NAME       CLUSTER    AUTHINFO   NAMESPACE
+            *         kubeplay   kubeplay   kubeplay   dev
+            $ kubectl create deployment api --image=nginx:1.25
+            deployment.apps/api created
+            $ kubectl get deployments
+            NAME   READY   UP-TO-DATE   AVAILABLE   AGE
+            api    0/1     0            0           0s
+            $ kubectl get deployments -n default
+            ! No resources found in default namespace.
+            $ kubectl config set-context prod --namespace=x
+            ! error: the playground has one context, kubeplay: use kubectl config set-context --current --namespace=NAME
             [exit 1]
+            $ kubectl config set-context --current --namespace=default
+            Context "kubeplay" modified.
             $ kubectl get --raw /healthz
             ok$ echo
 

@@ -58,7 +58,7 @@ pub fn cluster_info(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
 
 /// `kubectl config`: the kubeconfig of the one simulated context. Reading works; changing it
 /// says why not (there is one cluster and one user).
-pub fn config(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+pub fn config(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     let flags = [
         short("output", 'o', FlagKind::String),
         flag("minify", FlagKind::Bool),
@@ -66,6 +66,8 @@ pub fn config(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         flag("flatten", FlagKind::Bool),
         flag("no-headers", FlagKind::Bool),
         flag("current", FlagKind::Bool),
+        flag("cluster", FlagKind::String),
+        flag("user", FlagKind::String),
     ];
     let p = match parse_flags(io, "config", &flags, args) {
         Ok(p) => p,
@@ -84,10 +86,13 @@ pub fn config(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             if let Some(name) = p.args.get(1).filter(|n| *n != CONTEXT) {
                 return io.error(format!("context {name} not found"));
             }
+            let ns = context_namespace(s);
+            let mut text = String::new();
             if !p.bool("no-headers") {
-                io.println("CURRENT   NAME       CLUSTER    AUTHINFO   NAMESPACE");
+                text.push_str("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n");
             }
-            io.println("*         kubeplay   kubeplay   kubeplay   ");
+            text.push_str(&format!("*\t{CONTEXT}\t{CONTEXT}\t{CONTEXT}\t{ns}\n"));
+            io.out.push_str(&crate::tabwriter::TabWriter::table().format(&text));
         }
         "get-clusters" => io.println(format!("NAME\n{CONTEXT}")),
         "get-users" => io.println(format!("NAME\n{CONTEXT}")),
@@ -98,39 +103,65 @@ pub fn config(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             Some(name) => return io.error(format!("no context exists with the name: \"{name}\"")),
             None => return io.error("Unexpected args: []"),
         },
+        // The one change the playground's kubeconfig takes: the context's namespace, where
+        // commands without -n act (`set-context --current --namespace=dev`).
+        "set-context" => {
+            let named = p.args.get(1);
+            if named.is_some_and(|n| n != CONTEXT) || (named.is_none() && !p.bool("current")) {
+                return io.error(format!(
+                    "the playground has one context, {CONTEXT}: use kubectl config set-context --current --namespace=NAME"
+                ));
+            }
+            if p.get("cluster").is_some_and(|c| c != CONTEXT) || p.get("user").is_some_and(|u| u != CONTEXT) {
+                return io.error(format!("the playground has one cluster and one user, both {CONTEXT}"));
+            }
+            if let Some(ns) = p.namespace() {
+                s.context_namespace = ns.to_string();
+            }
+            io.println(format!("Context \"{CONTEXT}\" modified."));
+        }
         "view" => {
             // There are no real credentials to show, even with --raw.
             let data = "DATA+OMITTED";
-            io.out.push_str(&format!(
-                "apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: {data}
-    server: {SERVER}
-  name: {CONTEXT}
-contexts:
-- context:
-    cluster: {CONTEXT}
-    user: {CONTEXT}
-  name: {CONTEXT}
-current-context: {CONTEXT}
-kind: Config
-preferences: {{}}
-users:
-- name: {CONTEXT}
-  user:
-    client-certificate-data: {data}
-    client-key-data: {data}
-"
-            ));
+            let mut context = serde_json::json!({"cluster": CONTEXT, "user": CONTEXT});
+            let ns = context_namespace(s);
+            if !ns.is_empty() {
+                context["namespace"] = serde_json::Value::String(ns);
+            }
+            let config = serde_json::json!({
+                "apiVersion": "v1",
+                "clusters": [{"cluster": {"certificate-authority-data": data, "server": SERVER}, "name": CONTEXT}],
+                "contexts": [{"context": context, "name": CONTEXT}],
+                "current-context": CONTEXT,
+                "kind": "Config",
+                "preferences": {},
+                "users": [{"name": CONTEXT, "user": {"client-certificate-data": data, "client-key-data": data}}],
+            });
+            let format = match super::printers::parse_format(
+                p.get("output").unwrap_or("yaml"),
+                super::printers::GET_FORMATS,
+            ) {
+                Ok(f) => f,
+                Err(e) => return io.error(e),
+            };
+            let doc = crate::doc::Doc::from_value(&config);
+            super::printers::print_docs(io, &format, vec![doc], &[], true);
         }
         other => {
             return io.error(format!(
-                "\"kubectl config {other}\" is not available in the playground: it has one cluster, one user and one context ({CONTEXT}); give -n NAMESPACE to each command instead of changing the context's namespace"
+                "\"kubectl config {other}\" is not available in the playground: it has one cluster, one user and one context ({CONTEXT}), whose namespace set-context --current --namespace=NAME changes"
             ))
         }
     }
     0
+}
+
+/// The context's namespace as kubeconfig shows it: empty when it is the default one.
+fn context_namespace(s: &Session) -> String {
+    match s.context_namespace.as_str() {
+        "default" => String::new(),
+        ns => ns.to_string(),
+    }
 }
 
 /// `kubectl get --raw PATH`: the API server's health endpoints and `/version`.

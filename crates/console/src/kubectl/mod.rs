@@ -288,7 +288,10 @@ pub(crate) fn parse_flags(
     args: &[String],
 ) -> Result<Parsed, i32> {
     match flags::parse(flags, args) {
-        Ok(p) => Ok(p),
+        Ok(mut p) => {
+            p.context_namespace = Some(io.context_namespace.clone()).filter(|n| !n.is_empty());
+            Ok(p)
+        }
         Err(e) => Err(io.fail(format!(
             "error: {}\nSee 'kubectl {path} --help' for usage.",
             e.0
@@ -307,9 +310,11 @@ pub(crate) fn wants_help(p: &Parsed, path: &str, io: &mut Io) -> bool {
 }
 
 /// The namespace a command acts in: `-n`, else the context's (`default`).
+/// The namespace a command acts in: `-n`, else the context's, else `default`.
 pub(crate) fn namespace(p: &Parsed) -> String {
     p.namespace()
         .filter(|n| !n.is_empty())
+        .or(p.context_namespace.as_deref())
         .unwrap_or("default")
         .to_string()
 }
