@@ -311,6 +311,12 @@ impl Object {
         let Some(k) = Kind::from_type_meta(&api_version, &kind) else {
             return Err(ApiError::no_kind_match(&api_version, &kind));
         };
+        if let Some(msg) = go_type_error(k, &map) {
+            return Err(ApiError::bad_request(format!(
+                "{kind} in version \"{}\" cannot be handled as a {kind}: {msg}",
+                api_version.rsplit('/').next().unwrap_or(&api_version)
+            )));
+        }
         let body = Value::Object(map);
         let decode = |e: serde_json::Error| {
             ApiError::bad_request(format!(
@@ -335,6 +341,99 @@ impl Object {
 
 /// Parses a stream of YAML (or JSON, which is YAML) documents into JSON values, skipping empty
 /// documents. A `List` kind is flattened into its items, as kubectl does.
+/// A JSON value's type as Go's `encoding/json` names it in an UnmarshalTypeError.
+fn go_json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The API server's text for a value of the wrong JSON type in the fields users most often
+/// get wrong (a number or `true` where a string goes): `json: cannot unmarshal number into Go
+/// struct field ConfigMap.data of type string`. The Go struct is the innermost one holding the
+/// field; the path runs from the object's root without list indexes, as Go prints it.
+fn go_type_error(kind: Kind, body: &Map<String, Value>) -> Option<String> {
+    let err = |got: &Value, field: &str, want: &str| {
+        Some(format!(
+            "json: cannot unmarshal {} into Go struct field {field} of type {want}",
+            go_json_type(got)
+        ))
+    };
+    let strings = |m: Option<&Value>, field: &str| -> Option<String> {
+        let m = m?.as_object()?;
+        m.values()
+            .find(|v| !v.is_string() && !v.is_null())
+            .and_then(|v| err(v, field, "string"))
+    };
+    let meta = body.get("metadata");
+    if let Some(e) = strings(
+        meta.and_then(|m| m.get("labels")),
+        "ObjectMeta.metadata.labels",
+    )
+    .or_else(|| {
+        strings(
+            meta.and_then(|m| m.get("annotations")),
+            "ObjectMeta.metadata.annotations",
+        )
+    }) {
+        return Some(e);
+    }
+    match kind {
+        Kind::ConfigMap => strings(body.get("data"), "ConfigMap.data"),
+        Kind::Secret => strings(body.get("stringData"), "Secret.stringData").or_else(|| {
+            strings(body.get("data"), "Secret.data")
+                .map(|e| e.replace("of type string", "of type []uint8"))
+        }),
+        Kind::Deployment | Kind::ReplicaSet | Kind::Pod => {
+            let (spec, prefix) = if kind == Kind::Pod {
+                (body.get("spec"), "spec")
+            } else {
+                let spec = body.get("spec");
+                let struct_name = if kind == Kind::Deployment {
+                    "DeploymentSpec"
+                } else {
+                    "ReplicaSetSpec"
+                };
+                if let Some(r) = spec
+                    .and_then(|s| s.get("replicas"))
+                    .filter(|r| !r.is_number() && !r.is_null())
+                {
+                    return err(r, &format!("{struct_name}.spec.replicas"), "int32");
+                }
+                (
+                    spec.and_then(|s| s.get("template"))
+                        .and_then(|t| t.get("spec")),
+                    "spec.template.spec",
+                )
+            };
+            let containers = spec
+                .and_then(|s| s.get("containers"))
+                .and_then(Value::as_array)?;
+            for c in containers {
+                if let Some(i) = c.get("image").filter(|i| !i.is_string() && !i.is_null()) {
+                    return err(i, &format!("Container.{prefix}.containers.image"), "string");
+                }
+                for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(v) = e.get("value").filter(|v| !v.is_string() && !v.is_null()) {
+                        return err(
+                            v,
+                            &format!("EnvVar.{prefix}.containers.env.value"),
+                            "string",
+                        );
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
 /// A YAML syntax error as kubectl words it (sigs.k8s.io/yaml over go-yaml): `error converting
 /// YAML to JSON: yaml: line N: MESSAGE`, with go-yaml's message where it differs from the
 /// parser's, and none of the parser's own source excerpt.

@@ -1254,7 +1254,7 @@ kubectl patch deployment nope -p '{}'"#,
             ! Error from server (BadRequest): remove operation does not apply: doc is missing path: "/spec/nope": missing value
             [exit 1]
             $ kubectl patch deployment web -p '{"spec":{"replicas":"three"}}'
-            ! Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: invalid type: string "three", expected i32
+            ! Error from server (BadRequest): Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
             [exit 1]
             $ kubectl patch deployment web -p '{"spec":{"selector":{"matchLabels":{"app":"other"}}}}'
             ! The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`
@@ -1289,7 +1289,10 @@ kubectl set resources deployment web --limits=cpu=lots
 kubectl set resources deployment web -c nope --limits=cpu=1
 kubectl set resources deployment web
 kubectl set env deployment/web
-kubectl set env deployment/web --from=configmap/none"#,
+kubectl set env deployment/web --from=configmap/none
+kubectl set serviceaccount deployment web builder
+kubectl get deployment web -o jsonpath='{.spec.template.spec.serviceAccountName}{"\n"}'
+kubectl set sa deployment web"#,
         expect![[r#"
             $ kubectl create deployment web --image=nginx:1.25
             deployment.apps/web created
@@ -1332,6 +1335,13 @@ kubectl set env deployment/web --from=configmap/none"#,
             [exit 1]
             $ kubectl set env deployment/web --from=configmap/none
             ! Error from server (NotFound): configmaps "none" not found
+            [exit 1]
+            $ kubectl set serviceaccount deployment web builder
+            deployment.apps/web serviceaccount updated
+            $ kubectl get deployment web -o jsonpath='{.spec.template.spec.serviceAccountName}{"\n"}'
+            builder
+            $ kubectl set sa deployment web
+            ! error: resource(s) were provided, but no name was specified
             [exit 1]
         "#]],
     );
@@ -1421,6 +1431,41 @@ kubectl apply -f - <<EOF
 apiVersion: v1
 kind: ConfigMap
 metadata:
+  name: num
+data:
+  port: 8080
+EOF
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typed
+  labels: {tier: 2}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: typed}}
+  template:
+    metadata: {labels: {app: typed}}
+    spec:
+      containers: [{name: c, image: nginx}]
+EOF
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typed
+spec:
+  replicas: "two"
+  selector: {matchLabels: {app: typed}}
+  template:
+    metadata: {labels: {app: typed}}
+    spec:
+      containers: [{name: c, image: nginx, env: [{name: PORT, value: 80}]}]
+EOF
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
   name: x
   labels: [oops
 EOF
@@ -1484,6 +1529,15 @@ EOF"#,
             [exit 1]
             $ kubectl apply -k overlays/dev
             ! error: apply -k is not available in the playground: it builds no kustomizations; apply the rendered manifests with -f (or a here-document)
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string
+            [exit 1]
+            $ kubectl apply -f - <<EOF
+            ! Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
             [exit 1]
             $ kubectl apply -f - <<EOF
             ! error: error parsing STDIN: error converting YAML to JSON: yaml: line 5: did not find expected ',' or ']'

@@ -509,6 +509,13 @@ fn read_manifests_inner(
                         )
                     )))
                 }
+                // A field of the wrong type: the API server refuses the object as it decodes it.
+                Err(e) if e.message.contains("cannot be handled as a") => {
+                    return Err(io.fail(format!(
+                        "Error from server (BadRequest): error when creating \"{source}\": {}",
+                        e.message
+                    )))
+                }
                 Err(e) => {
                     return Err(io.fail(format!(
                         "error: error validating \"{source}\": {}",

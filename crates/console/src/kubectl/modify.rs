@@ -149,7 +149,8 @@ pub fn set(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         "image" => set_image(s, &rest, io),
         "resources" => set_resources(s, &rest, io),
         "env" => set_env(s, &rest, io),
-        "selector" | "serviceaccount" | "subject" => io.error(format!(
+        "serviceaccount" | "sa" => set_serviceaccount(s, &rest, io),
+        "selector" | "subject" => io.error(format!(
             "\"kubectl set {sub}\" is not available in the playground; edit the manifest and apply it"
         )),
         other => io.fail(format!(
@@ -551,6 +552,76 @@ fn set_env(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
         match update(s, io, obj) {
             Ok(_) => io.println(format!("{reference} env updated")),
+            Err(c) => code = c,
+        }
+    }
+    code
+}
+
+/// `kubectl set serviceaccount TYPE NAME SERVICE_ACCOUNT`: the pod template's (or pod's)
+/// `serviceAccountName`.
+fn set_serviceaccount(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "set serviceaccount";
+    let flags = [
+        flag("all", FlagKind::Bool),
+        short("filename", 'f', FlagKind::StringSlice),
+        short("output", 'o', FlagKind::String),
+        opt("dry-run", FlagKind::String, "unchanged"),
+        flag("local", FlagKind::Bool),
+        flag("record", FlagKind::Bool),
+    ];
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let Some((account, resources)) = p.args.split_last() else {
+        return super::usage_error(io, PATH, "serviceaccount is required");
+    };
+    if resources.is_empty() {
+        return super::usage_error(io, PATH, "serviceaccount is required");
+    }
+    let objs = match select(s, &p, resources, io) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let mut code = 0;
+    for obj in objs {
+        let reference = super::object_ref(&obj);
+        let mut v = obj.to_value();
+        let spec = match obj.kind() {
+            Kind::Pod => v.get_mut("spec"),
+            Kind::Deployment | Kind::ReplicaSet => v
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("template"))
+                .and_then(|t| t.get_mut("spec")),
+            _ => None,
+        };
+        let Some(serde_json::Value::Object(spec)) = spec else {
+            code = io.error(format!(
+                "{reference} is not a workload: it has no pod template"
+            ));
+            continue;
+        };
+        spec.insert(
+            "serviceAccountName".into(),
+            serde_json::Value::String(account.clone()),
+        );
+        let updated = match Object::from_value(v) {
+            Ok(o) => o,
+            Err(e) => {
+                code = io.fail(e.to_string());
+                continue;
+            }
+        };
+        if p.get("dry-run").is_some_and(|d| d != "none") {
+            io.println(format!("{reference} serviceaccount updated (dry run)"));
+            continue;
+        }
+        match update(s, io, updated) {
+            Ok(_) => io.println(format!("{reference} serviceaccount updated")),
             Err(c) => code = c,
         }
     }
