@@ -1726,7 +1726,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
 #[test]
 fn informational_commands() {
     check(
-        "kubectl version\nkubectl api-resources\nkubectl explain deployment.spec.strategy\nkubectl explain pods.spec.nope\nkubectl get events",
+        "kubectl version\nkubectl api-resources\nkubectl explain deployment.spec.strategy\nkubectl explain pods.spec.nope\nkubectl explain pod.spec.dnsPolicy\nkubectl explain deployment.spec.template.spec.containers.command\nkubectl get events",
         expect![[r#"
             $ kubectl version
             Client Version: v1.37.1
@@ -1753,7 +1753,7 @@ fn informational_commands() {
 
             DESCRIPTION:
                 The deployment strategy to use to replace existing pods with new ones.
-    
+
             FIELDS:
               rollingUpdate	<RollingUpdateDeployment>
                 Rolling update config params. Present only if DeploymentStrategyType =
@@ -1767,6 +1767,29 @@ fn informational_commands() {
             $ kubectl explain pods.spec.nope
             ! error: field "nope" does not exist
             [exit 1]
+            $ kubectl explain pod.spec.dnsPolicy
+            KIND:       Pod
+            VERSION:    v1
+
+            FIELD: dnsPolicy <string>
+
+            DESCRIPTION:
+                Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are
+                'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'.
+
+
+            $ kubectl explain deployment.spec.template.spec.containers.command
+            KIND:       Deployment
+            GROUP:      apps
+            VERSION:    v1
+
+            FIELD: command <[]string>
+
+            DESCRIPTION:
+                Entrypoint array. Not executed within a shell. The container image's
+                ENTRYPOINT is used if this is not provided.
+
+
             $ kubectl get events
             ! No resources found in default namespace.
         "#]],

@@ -23,6 +23,22 @@ const FIELDS: &[(Kind, &str, &str, &str)] = &[
     (Kind::Pod, "spec.priorityClassName", "string", "If specified, indicates the pod's priority."),
     (Kind::Pod, "spec.restartPolicy", "string", "Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always."),
     (Kind::Pod, "spec.volumes", "[]Volume", "List of volumes that can be mounted by containers belonging to the pod."),
+    // Fields the playground keeps on the object but does not simulate (descriptions as upstream).
+    (Kind::Pod, "spec.dnsPolicy", "string", "Set DNS policy for the pod. Defaults to \"ClusterFirst\". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'."),
+    (Kind::Pod, "spec.hostNetwork", "boolean", "Host networking requested for this pod. Use the host's network namespace. Default to false."),
+    (Kind::Pod, "spec.serviceAccountName", "string", "ServiceAccountName is the name of the ServiceAccount to use to run this pod."),
+    (Kind::Pod, "spec.securityContext", "PodSecurityContext", "SecurityContext holds pod-level security attributes and common container settings. Optional: Defaults to empty."),
+    (Kind::Pod, "spec.initContainers", "[]Container", "List of initialization containers belonging to the pod. Init containers are executed in order prior to containers being started."),
+    (Kind::Pod, "spec.imagePullSecrets", "[]LocalObjectReference", "ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec."),
+    (Kind::Pod, "spec.hostname", "string", "Specifies the hostname of the Pod. If not specified, the pod's hostname will be set to a system-defined value."),
+    (Kind::Pod, "spec.activeDeadlineSeconds", "integer", "Optional duration in seconds the pod may be active on the node relative to StartTime before the system will actively try to mark it failed and kill associated containers."),
+    (Kind::Pod, "spec.containers.command", "[]string", "Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided."),
+    (Kind::Pod, "spec.containers.args", "[]string", "Arguments to the entrypoint. The container image's CMD is used if this is not provided."),
+    (Kind::Pod, "spec.containers.imagePullPolicy", "string", "Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated."),
+    (Kind::Pod, "spec.containers.envFrom", "[]EnvFromSource", "List of sources to populate environment variables in the container. The keys defined within a source may consist of any printable ASCII characters except '='."),
+    (Kind::Pod, "spec.containers.startupProbe", "Probe", "StartupProbe indicates that the Pod has successfully initialized. If specified, no other probes are executed until this completes successfully."),
+    (Kind::Pod, "spec.containers.securityContext", "SecurityContext", "SecurityContext defines the security options the container should be run with."),
+    (Kind::Pod, "spec.containers.workingDir", "string", "Container's working directory. If not specified, the container runtime's default will be used. Cannot be updated."),
     (Kind::Pod, "spec.containers.name", "string", "Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated."),
     (Kind::Pod, "spec.containers.image", "string", "Container image name."),
     (Kind::Pod, "spec.containers.ports", "[]ContainerPort", "List of ports to expose from the container."),
@@ -140,9 +156,18 @@ pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Ok(k) => k,
         Err(e) => return io.error(e),
     };
+    // A workload's pod template holds a PodSpec: its fields are the Pod's.
+    let (fields_kind, fields_path) = match kind {
+        Kind::Deployment | Kind::ReplicaSet
+            if path == "spec.template.spec" || path.starts_with("spec.template.spec.") =>
+        {
+            (Kind::Pod, path.replacen("spec.template.spec", "spec", 1))
+        }
+        _ => (kind, path.clone()),
+    };
     let entry = FIELDS
         .iter()
-        .find(|(k, p, _, _)| *k == kind && *p == path)
+        .find(|(k, p, _, _)| *k == fields_kind && *p == fields_path)
         .map(|(_, _, t, d)| (*t, *d))
         .or_else(|| {
             COMMON
@@ -171,17 +196,17 @@ pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     out.push_str("DESCRIPTION:\n");
     out.push_str(&wrap(desc, "    "));
     out.push('\n');
-    let prefix = if path.is_empty() {
+    let prefix = if fields_path.is_empty() {
         String::new()
     } else {
-        format!("{path}.")
+        format!("{fields_path}.")
     };
     let mut children: Vec<(&str, &str, &str)> = Vec::new();
     if path.is_empty() {
         children.extend(COMMON.iter().copied());
     }
     for (k, p, t, d) in FIELDS {
-        if *k != kind || p.is_empty() {
+        if *k != fields_kind || p.is_empty() {
             continue;
         }
         if let Some(rest) = p.strip_prefix(prefix.as_str()) {
