@@ -19,10 +19,9 @@ pub fn doc(d: &Doc, top: u8, on: &Actions) -> Html {
     blocks(&d.0, top, on)
 }
 
-/// A step's text without its `<details>` Solution blocks, for a step whose solution the panel
-/// shows itself.
-pub fn doc_without_solution(d: &Doc, top: u8, on: &Actions) -> Html {
-    html! { <>{ for d.0.iter().filter(|b| !b.is_solution()).map(|b| block(b, top, on)) }</> }
+/// A step's text as the panel shows it (`Step::text_shown`).
+pub fn step_text(step: &kubeplay_workshop::Step, top: u8, on: &Actions) -> Html {
+    html! { <>{ for step.text_shown().map(|b| block(b, top, on)) }</> }
 }
 
 fn blocks(bs: &[Block], top: u8, on: &Actions) -> Html {

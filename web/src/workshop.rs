@@ -373,7 +373,7 @@ fn current_step(
     let more_hints = run.revealed < run.hints.len();
     html! {
         <div class="step-body">
-            { if step.solution.is_empty() { markdown::doc(&step.text, 4, md) } else { markdown::doc_without_solution(&step.text, 4, md) } }
+            {markdown::step_text(step, 4, md)}
             if let Some(status) = &run.status {
                 <ul class="checks" aria-label="Checks of this step">
                     { for status.checks.iter().map(|c| html! {

@@ -170,6 +170,27 @@ pub struct Step {
     pub solution: Vec<String>,
 }
 
+impl Step {
+    /// The blocks of the step's text the panel shows. It leaves out a first heading that
+    /// repeats the step's title (Killercoda texts often begin with one; the panel shows the
+    /// title already), and the `<details>` Solution blocks of a step that has a solution (the
+    /// panel shows it itself, with "do it for me").
+    pub fn text_shown(&self) -> impl Iterator<Item = &Block> {
+        let repeats_title = matches!(
+            self.text.0.first(),
+            Some(Block::Heading(_, inlines))
+                if markdown::inline_text(inlines).trim() == self.title.trim()
+        );
+        let has_solution = !self.solution.is_empty();
+        self.text
+            .0
+            .iter()
+            .enumerate()
+            .filter(move |(i, b)| !(*i == 0 && repeats_title) && !(has_solution && b.is_solution()))
+            .map(|(_, b)| b)
+    }
+}
+
 /// A console command that must succeed for the step to be done.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Check {

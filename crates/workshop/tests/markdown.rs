@@ -250,3 +250,35 @@ fn solution_from_details() {
     "#]]
     .assert_debug_eq(&doc.details_exec_commands());
 }
+
+#[test]
+fn the_panel_leaves_out_a_repeated_title_and_a_solution_it_shows() {
+    use kubeplay_workshop::{load, Block, MapSource};
+    let src = MapSource::from([
+        (
+            "index.json",
+            r#"{"title": "T", "details": {"steps": [
+                {"title": "Scale up", "text": "a.md", "kubeplay": {"solution": ["kubectl get pods"]}},
+                {"title": "Other", "text": "b.md"}
+            ]}}"#,
+        ),
+        ("a.md", "# Scale up\n\nDo it.\n\n<details><summary>Solution</summary>\n\n`kubectl get pods`{{exec}}\n\n</details>\n"),
+        ("b.md", "# Scale up\n\nRead on.\n\n<details><summary>More</summary>\n\nWhy.\n\n</details>\n"),
+    ]);
+    let w = load(&src).unwrap();
+    let kinds = |i: usize| {
+        w.steps[i]
+            .text_shown()
+            .map(|b| match b {
+                Block::Heading(..) => "heading",
+                Block::Paragraph(_) => "paragraph",
+                Block::Details { .. } => "details",
+                _ => "other",
+            })
+            .collect::<Vec<_>>()
+    };
+    // The title repeated, and the solution the panel shows: both left out.
+    assert_eq!(kinds(0), ["paragraph"]);
+    // Another title, and no solution (the details block is not one): the text as written.
+    assert_eq!(kinds(1), ["heading", "paragraph", "details"]);
+}
