@@ -5,6 +5,35 @@
 
 use serde_json::{Map, Value};
 
+/// A patch type as kubectl names it (`--type`, `--override-type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchType {
+    Json,
+    Merge,
+    Strategic,
+}
+
+impl PatchType {
+    /// `json`, `merge` or `strategic`; `None` for anything else.
+    pub fn parse(name: &str) -> Option<PatchType> {
+        match name {
+            "json" => Some(PatchType::Json),
+            "merge" => Some(PatchType::Merge),
+            "strategic" => Some(PatchType::Strategic),
+            _ => None,
+        }
+    }
+
+    /// `target` with `patch` applied; the error is the API server's reason.
+    pub fn apply(self, target: &Value, patch: &Value) -> Result<Value, String> {
+        match self {
+            PatchType::Json => json_patch(target, patch),
+            PatchType::Merge => Ok(merge_patch(target, patch)),
+            PatchType::Strategic => strategic_merge_patch(target, patch),
+        }
+    }
+}
+
 /// `--type=merge`: RFC 7386. `null` removes a key; objects merge; everything else replaces.
 pub fn merge_patch(target: &Value, patch: &Value) -> Value {
     match (target, patch) {

@@ -386,39 +386,11 @@ pub fn delete(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             .duration("timeout")
             .filter(|t| *t > 0)
             .unwrap_or(crate::jobs::DEFAULT_CAP_MS);
-        if !wait_until_gone(s.cluster_mut(), &deleted, timeout) {
+        if !super::wait_until_gone(s.cluster_mut(), &deleted, timeout) {
             code = io.error("timed out waiting for the condition");
         }
     }
     code
-}
-
-/// Runs the simulated clock until every deleted object (kind, namespace, name, uid) is gone or
-/// `timeout_ms` passed; whether they are gone.
-fn wait_until_gone(
-    cluster: &mut kubeplay_engine::Cluster,
-    deleted: &[(Kind, String, String, String)],
-    timeout_ms: i64,
-) -> bool {
-    let deadline = cluster.now().plus_millis(timeout_ms);
-    let gone = |c: &kubeplay_engine::Cluster| {
-        deleted
-            .iter()
-            .all(|(k, n, name, uid)| match c.get(*k, n, name) {
-                Ok(o) => o.meta().uid != *uid,
-                Err(_) => true,
-            })
-    };
-    while !gone(cluster) && cluster.now() < deadline {
-        let now = cluster.now();
-        let next = cluster
-            .next_task_time()
-            .unwrap_or(deadline)
-            .min(deadline)
-            .max(now.plus_millis(1));
-        cluster.run_until(next);
-    }
-    gone(cluster)
 }
 
 /// `kubectl replace -f`: a PUT of each object (it must exist; nothing is merged, so what the
@@ -498,7 +470,7 @@ pub fn replace(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             // clock, time moves on its own and the create may find it still terminating).
             if s.clock == crate::Clock::Simulated {
                 let deleted = [(kind, ns.clone(), name.clone(), uid)];
-                wait_until_gone(s.cluster_mut(), &deleted, crate::jobs::DEFAULT_CAP_MS);
+                super::wait_until_gone(s.cluster_mut(), &deleted, crate::jobs::DEFAULT_CAP_MS);
             }
             s.cluster_mut().create(obj)
         } else {

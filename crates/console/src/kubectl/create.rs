@@ -99,18 +99,13 @@ fn finish(s: &mut Session, io: &mut Io, p: &Parsed, mut g: Generated, verb: &str
                 ))
             }
         };
-        let generated = g.doc.to_value();
-        let patched = match p.get("override-type").unwrap_or("merge") {
-            "merge" => Ok(kubeplay_api::patch::merge_patch(&generated, &patch)),
-            "strategic" => kubeplay_api::patch::strategic_merge_patch(&generated, &patch),
-            "json" => kubeplay_api::patch::json_patch(&generated, &patch),
-            other => {
-                return io.error(format!(
-                    "--override-type must be one of [json merge strategic], not \"{other}\""
-                ))
-            }
+        let name = p.get("override-type").unwrap_or("merge");
+        let Some(ty) = kubeplay_api::patch::PatchType::parse(name) else {
+            return io.error(format!(
+                "--override-type must be one of [json merge strategic], not \"{name}\""
+            ));
         };
-        match patched {
+        match ty.apply(&g.doc.to_value(), &patch) {
             Ok(v) => g.doc = Doc::from_value(&v),
             Err(e) => return io.error(e),
         }

@@ -200,6 +200,34 @@ pub(crate) fn pod_for(
     }
 }
 
+/// Runs the simulated clock until every deleted object (kind, namespace, name, uid) is gone or
+/// `timeout_ms` passed; whether they are gone.
+pub(crate) fn wait_until_gone(
+    cluster: &mut kubeplay_engine::Cluster,
+    deleted: &[(Kind, String, String, String)],
+    timeout_ms: i64,
+) -> bool {
+    let deadline = cluster.now().plus_millis(timeout_ms);
+    let gone = |c: &kubeplay_engine::Cluster| {
+        deleted
+            .iter()
+            .all(|(k, n, name, uid)| match c.get(*k, n, name) {
+                Ok(o) => o.meta().uid != *uid,
+                Err(_) => true,
+            })
+    };
+    while !gone(cluster) && cluster.now() < deadline {
+        let now = cluster.now();
+        let next = cluster
+            .next_task_time()
+            .unwrap_or(deadline)
+            .min(deadline)
+            .max(now.plus_millis(1));
+        cluster.run_until(next);
+    }
+    gone(cluster)
+}
+
 /// The (sub)command in `args` and the words left for it, flags before it included: kubectl
 /// reads a global flag anywhere (`kubectl -n prod rollout status deploy/web`, `kubectl rollout
 /// -n prod history ...`), so a flag's value is never taken for a command's name.

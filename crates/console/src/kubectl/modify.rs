@@ -207,17 +207,12 @@ fn set_image(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     };
     let mut code = 0;
     for mut obj in objs {
-        let spec = match &mut obj {
-            Object::Deployment(d) => &mut d.spec.template.spec,
-            Object::ReplicaSet(rs) => &mut rs.spec.template.spec,
-            Object::Pod(pod) => &mut pod.spec,
-            other => {
-                code = io.error(format!(
-                    "{} is not a workload: it has no containers",
-                    super::object_ref(other)
-                ));
-                continue;
-            }
+        let reference = super::object_ref(&obj);
+        let Some(spec) = pod_spec_mut(&mut obj) else {
+            code = io.error(format!(
+                "{reference} is not a workload: it has no containers"
+            ));
+            continue;
         };
         let mut missing = None;
         for (c, image) in &images {
@@ -240,7 +235,6 @@ fn set_image(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             code = io.error(format!("unable to find container named \"{c}\""));
             continue;
         }
-        let reference = super::object_ref(&obj);
         if p.get("dry-run").is_some_and(|d| d != "none") {
             io.println(format!("{reference} image updated (dry run)"));
             continue;
@@ -251,6 +245,17 @@ fn set_image(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
     }
     code
+}
+
+/// The resource arguments and, after them, the `KEY=VALUE` and `KEY-` changes (`label`,
+/// `annotate`, `set env`). As in kubectl, any word ending in `-` is a removal, prefixed keys too
+/// (`pod-security.kubernetes.io/enforce-`): no object name can end in `-`.
+fn split_changes(args: &[String]) -> (&[String], &[String]) {
+    let at = args
+        .iter()
+        .position(|a| a.contains('=') || a.ends_with('-'))
+        .unwrap_or(args.len());
+    args.split_at(at)
 }
 
 /// The pod spec of a workload `set` changes, or kubectl's error for an object without one.
@@ -409,12 +414,7 @@ fn set_env(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     if wants_help(&p, PATH, io) {
         return 0;
     }
-    let split = p
-        .args
-        .iter()
-        .position(|a| a.contains('=') || a.ends_with('-'))
-        .unwrap_or(p.args.len());
-    let (resources, changes) = p.args.split_at(split);
+    let (resources, changes) = split_changes(&p.args);
     let mut set: Vec<kubeplay_api::core::EnvVar> = Vec::new();
     let mut remove: Vec<String> = Vec::new();
     for c in changes.iter().chain(p.all("env").iter()) {
@@ -588,34 +588,20 @@ fn set_serviceaccount(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Err(c) => return c,
     };
     let mut code = 0;
-    for obj in objs {
+    for mut obj in objs {
         let reference = super::object_ref(&obj);
-        let mut v = obj.to_value();
-        let spec = match obj.kind() {
-            Kind::Pod => v.get_mut("spec"),
-            Kind::Deployment | Kind::ReplicaSet => v
-                .get_mut("spec")
-                .and_then(|s| s.get_mut("template"))
-                .and_then(|t| t.get_mut("spec")),
-            _ => None,
-        };
-        let Some(serde_json::Value::Object(spec)) = spec else {
+        let Some(spec) = pod_spec_mut(&mut obj) else {
             code = io.error(format!(
                 "{reference} is not a workload: it has no pod template"
             ));
             continue;
         };
-        spec.insert(
+        // The playground keeps the field without simulating service accounts.
+        spec.extra.insert(
             "serviceAccountName".into(),
             serde_json::Value::String(account.clone()),
         );
-        let updated = match Object::from_value(v) {
-            Ok(o) => o,
-            Err(e) => {
-                code = io.fail(e.to_string());
-                continue;
-            }
-        };
+        let updated = obj;
         if p.get("dry-run").is_some_and(|d| d != "none") {
             io.println(format!("{reference} serviceaccount updated (dry run)"));
             continue;
@@ -663,15 +649,7 @@ pub fn label_or_annotate(s: &mut Session, args: &[String], io: &mut Io, which: M
     if wants_help(&p, path, io) {
         return 0;
     }
-    // KEY=VAL and KEY- arguments come after the resources. As in kubectl, any word ending in
-    // `-` is a removal, prefixed keys too (`pod-security.kubernetes.io/enforce-`): no object
-    // name can end in `-`.
-    let split = p
-        .args
-        .iter()
-        .position(|a| a.contains('=') || a.ends_with('-'))
-        .unwrap_or(p.args.len());
-    let (resources, changes) = p.args.split_at(split);
+    let (resources, changes) = split_changes(&p.args);
     let noun = if which == Meta::Labels {
         "label"
     } else {
@@ -931,25 +909,18 @@ pub fn drain(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 .duration("timeout")
                 .filter(|t| *t > 0)
                 .unwrap_or(crate::jobs::DEFAULT_CAP_MS);
-            let cluster = s.cluster_mut();
-            let deadline = cluster.now().plus_millis(timeout);
-            let gone = |c: &kubeplay_engine::Cluster| {
-                pods.iter().all(|pod| {
-                    match c.get(Kind::Pod, &pod.metadata.namespace, &pod.metadata.name) {
-                        Ok(o) => o.meta().uid != pod.metadata.uid,
-                        Err(_) => true,
-                    }
+            let deleted: Vec<_> = pods
+                .iter()
+                .map(|pod| {
+                    (
+                        Kind::Pod,
+                        pod.metadata.namespace.clone(),
+                        pod.metadata.name.clone(),
+                        pod.metadata.uid.clone(),
+                    )
                 })
-            };
-            while !gone(cluster) && cluster.now() < deadline {
-                let now = cluster.now();
-                let next = cluster
-                    .next_task_time()
-                    .unwrap_or(deadline)
-                    .min(deadline)
-                    .max(now.plus_millis(1));
-                cluster.run_until(next);
-            }
+                .collect();
+            super::wait_until_gone(s.cluster_mut(), &deleted, timeout);
         }
         for pod in &pods {
             io.println(format!("pod/{} evicted", pod.metadata.name));
@@ -1146,12 +1117,12 @@ pub fn patch(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     if wants_help(&p, "patch", io) {
         return 0;
     }
-    let ty = p.get("type").unwrap_or("strategic").to_string();
-    if !["json", "merge", "strategic"].contains(&ty.as_str()) {
+    let type_name = p.get("type").unwrap_or("strategic");
+    let Some(ty) = kubeplay_api::patch::PatchType::parse(type_name) else {
         return io.error(format!(
-            "--type must be one of [json merge strategic], not \"{ty}\""
+            "--type must be one of [json merge strategic], not \"{type_name}\""
         ));
-    }
+    };
     let text = match (p.get("patch"), p.get("patch-file")) {
         (Some(t), None) => t.to_string(),
         (None, Some(f)) => match s.files().read(f) {
@@ -1207,13 +1178,7 @@ pub fn patch(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     let mut code = 0;
     for obj in objs {
         let reference = super::object_ref(&obj);
-        let live = obj.to_value();
-        let patched = match ty.as_str() {
-            "merge" => Ok(kubeplay_api::patch::merge_patch(&live, &patch)),
-            "json" => kubeplay_api::patch::json_patch(&live, &patch),
-            _ => kubeplay_api::patch::strategic_merge_patch(&live, &patch),
-        };
-        let patched = match patched {
+        let patched = match ty.apply(&obj.to_value(), &patch) {
             Ok(v) => Object::from_value(v).map_err(|e| e.to_string()),
             Err(e) => Err(format!("Error from server (BadRequest): {e}")),
         };
