@@ -17,6 +17,11 @@ const T = 120_000;
 
 /** Runs axe on the whole page; fails with each violation, its nodes and why. */
 async function expectNoViolations(page, view) {
+  // Scan the page at rest: a piece caught mid-drop is half transparent, and its blended colours
+  // are not the ones a reader sees once it lands.
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => {}))));
   await page.evaluate(AXE);
   const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   if (violations.length) await screenshot(page, `a11y-${view}`).catch(() => {});

@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use kubeplay_console::{Clock, Output, Session, SessionConfig};
-use kubeplay_engine::ClusterConfig;
 
 /// One command and what it printed so far, as the console shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,24 +95,16 @@ pub type SimRef = Rc<RefCell<Sim>>;
 
 type Profiles = Rc<Vec<(String, String, String)>>;
 
-/// A console session on a new cluster, with the named scheduler profiles written as files the
-/// console can apply (and the user can cat): what every page load and reset starts from.
+/// A console session on a new cluster as every page load, reset and share link starts from
+/// (`kubeplay_console::share::page_session`; an unknown scenario is the default one), with the
+/// named scheduler profiles for the header's menu.
 fn fresh_session(
     seed: u64,
     scenario: &str,
 ) -> (Session, Profiles, Vec<(String, serde_json::Value)>) {
-    let mut session = Session::new(SessionConfig {
-        cluster: ClusterConfig {
-            seed,
-            record_trace: false,
-        },
-        clock: Clock::External,
-    });
-    let yaml = kubeplay_console::scenarios::get(scenario)
-        .or_else(|| kubeplay_console::scenarios::get("default"));
-    if let Some(yaml) = yaml {
-        let _ = session.load_scenario(yaml);
-    }
+    let session = kubeplay_console::share::page_session(seed, scenario, Clock::External)
+        .or_else(|| kubeplay_console::share::page_session(seed, "default", Clock::External))
+        .unwrap_or_else(|| Session::new(SessionConfig::default()));
     let builtin = kubeplay_scheduler::builtin_profiles();
     let profiles = Rc::new(
         builtin
@@ -121,14 +112,10 @@ fn fresh_session(
             .map(|(id, t, d, _)| (id.to_string(), t.to_string(), d.to_string()))
             .collect(),
     );
-    let mut profile_configs = Vec::new();
-    for (id, _, _, cfg) in builtin {
-        let text = kubeplay_console::yaml::to_yaml(&kubeplay_console::doc::Doc::from_value(&cfg));
-        let _ = session
-            .files_mut()
-            .write(&format!("schedulers/{id}.yaml"), &text);
-        profile_configs.push((id.to_string(), cfg));
-    }
+    let profile_configs = builtin
+        .into_iter()
+        .map(|(id, _, _, cfg)| (id.to_string(), cfg))
+        .collect();
     (session, profiles, profile_configs)
 }
 

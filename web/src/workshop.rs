@@ -567,13 +567,9 @@ impl crate::sim::Sim {
         }
         let w = &run.workshop;
         self.reset(p.seed, &w.start.scenario);
-        self.session.replay(&p.log).map_err(|e| e.to_string())?;
-        let now = self.session.cluster().now();
-        if p.now_ms > now.millis() {
-            self.session.cluster_mut().run_until(kubeplay_api::Time(
-                p.now_ms.min(now.millis() + 7 * 86_400_000),
-            ));
-        }
+        self.session
+            .replay_until(&p.log, kubeplay_api::Time(p.now_ms))
+            .map_err(|e| e.to_string())?;
         self.restore_history(&p.log);
         Ok(Some(p.step))
     }

@@ -16,6 +16,10 @@ kubeplay: a simulated Kubernetes cluster, driven by kubectl.
 
 Usage:
   kubeplay run [OPTIONS] SCRIPT|-     run a console script (kubectl commands and built-ins)
+  kubeplay run --from-link URL [SCRIPT|-]
+                                      rebuild the cluster a share link (or, with --from-file,
+                                      a .kubeplay.json file) holds, say where it stands, then
+                                      run SCRIPT on it (without one: get nodes, get pods -o wide)
   kubeplay shell [OPTIONS]            an interactive console (type `help`)
   kubeplay export [OPTIONS] [SCRIPT]  print the cluster's objects as manifests, after SCRIPT
   kubeplay check PATH...              check workshops: each step's checks fail before its
@@ -31,6 +35,8 @@ Options:
   --trace FILE                write every watch event and traffic sample as JSON Lines
   --keep-going                run the whole script even after a command fails
   --echo                      print each command, prefixed with `$ `, before its output
+  --from-link URL             start from a share link's cluster (its seed and scenario)
+  --from-file FILE            start from a .kubeplay.json file's cluster
 
 Each command's output goes to standard output and its errors to standard error; the exit
 status is 1 if a command failed (the script stops there unless --keep-going).
@@ -44,6 +50,8 @@ struct Options {
     trace: Option<String>,
     keep_going: bool,
     echo: bool,
+    /// `--from-link URL` or `--from-file FILE`: (is a file, the link or path).
+    from: Option<(bool, String)>,
     positional: Vec<String>,
 }
 
@@ -81,6 +89,8 @@ fn parse_options(args: &[String]) -> Result<Options> {
             "--trace" => o.trace = Some(value(&mut i)?),
             "--keep-going" => o.keep_going = true,
             "--echo" => o.echo = true,
+            "--from-link" => o.from = Some((false, value(&mut i)?)),
+            "--from-file" => o.from = Some((true, value(&mut i)?)),
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -94,6 +104,9 @@ fn parse_options(args: &[String]) -> Result<Options> {
 }
 
 fn session(o: &Options) -> Result<Session> {
+    if let Some((is_file, from)) = &o.from {
+        return shared_session(o, *is_file, from);
+    }
     let mut config = SessionConfig::default();
     config.cluster.seed = o.seed;
     config.cluster.record_trace = o.trace.is_some();
@@ -171,8 +184,50 @@ fn run_script(s: &mut Session, script: &str, o: &Options) -> bool {
     ok
 }
 
+/// The session a share link or file holds, rebuilt, and a line on standard error saying where
+/// it stands.
+fn shared_session(o: &Options, is_file: bool, from: &str) -> Result<Session> {
+    if o.seed != 1 || o.scenario != "default" || o.scheduler_config.is_some() {
+        bail!("--from-link and --from-file carry their own seed, scenario and scheduler");
+    }
+    if o.trace.is_some() {
+        bail!("--trace records from the start: it cannot follow --from-link or --from-file");
+    }
+    let shared = if is_file {
+        let text = std::fs::read_to_string(from).with_context(|| format!("--from-file {from}"))?;
+        kubeplay_console::share::Shared::from_json(&text)
+            .map_err(|e| anyhow::anyhow!("--from-file {from}: {e}"))?
+    } else {
+        kubeplay_console::share::Shared::from_link(from)
+            .map_err(|e| anyhow::anyhow!("--from-link: {e}"))?
+    };
+    // A share's log runs in memory, as in the page: it never reads or writes this machine's files.
+    let s = shared
+        .open(kubeplay_console::Clock::Simulated)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "# scenario {}, seed {}, {} command(s) replayed; simulated time {}",
+        shared.scenario,
+        shared.seed,
+        shared.log.len(),
+        s.cluster().now().rfc3339()
+    );
+    Ok(s)
+}
+
 fn cmd_run(args: &[String]) -> Result<bool> {
     let o = parse_options(args)?;
+    if o.from.is_some() {
+        let mut s = session(&o)?;
+        let script = match o.positional.as_slice() {
+            [] => "kubectl get nodes\nkubectl get pods -o wide\n".to_string(),
+            [path] => read_script(path)?,
+            _ => bail!("kubeplay run --from-link takes at most one SCRIPT\n\n{USAGE}"),
+        };
+        let ok = run_script(&mut s, &script, &o);
+        write_trace(&s, &o)?;
+        return Ok(ok);
+    }
     let [path] = o.positional.as_slice() else {
         bail!("kubeplay run needs one SCRIPT (or - for standard input)\n\n{USAGE}");
     };

@@ -116,7 +116,16 @@ pub fn parse_go(s: &str) -> Result<i64, String> {
 
 /// The `sleep` built-in: a Go duration, or a bare number of seconds as the shell's `sleep`.
 pub fn parse_sleep(s: &str) -> Result<i64, String> {
-    if let Ok(secs) = s.parse::<f64>() {
+    // GNU sleep: a number with an optional suffix, s (the default), m, h or d.
+    let (number, unit) = match s.char_indices().last() {
+        Some((i, 's')) => (&s[..i], 1.0),
+        Some((i, 'm')) => (&s[..i], 60.0),
+        Some((i, 'h')) => (&s[..i], 3_600.0),
+        Some((i, 'd')) => (&s[..i], 86_400.0),
+        _ => (s, 1.0),
+    };
+    if let Ok(n) = number.parse::<f64>() {
+        let secs = n * unit;
         if secs.is_finite() && (0.0..=1e9).contains(&secs) {
             return Ok((secs * 1000.0).round() as i64);
         }
@@ -207,6 +216,9 @@ mod tests {
         );
         assert_eq!(parse_sleep("5"), Ok(5_000));
         assert_eq!(parse_sleep("2m"), Ok(120_000));
+        assert_eq!(parse_sleep("1.5d"), Ok(129_600_000));
+        assert_eq!(parse_sleep("0.5s"), Ok(500));
         assert!(parse_sleep("soon").is_err());
+        assert!(parse_sleep("d").is_err());
     }
 }

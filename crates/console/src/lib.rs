@@ -28,10 +28,12 @@ pub mod flags;
 mod jobs;
 pub mod jsonpath;
 pub mod kubectl;
-mod replay;
+pub mod replay;
 pub mod scenarios;
+pub mod share;
 pub mod shell;
 pub mod tabwriter;
+pub mod timeline;
 pub mod yaml;
 
 use std::collections::VecDeque;
@@ -442,7 +444,17 @@ impl Session {
     /// at most 7 simulated days): a corrupt or hostile log is refused before anything runs.
     /// The entries are appended to this session's log as they were.
     pub fn replay(&mut self, log: &[LoggedCommand]) -> Result<(), ReplayError> {
-        replay::replay(self, log)
+        replay::replay(self, log, None)
+    }
+
+    /// [`Session::replay`], then the clock run on to `until` within the same budgets (at most 7
+    /// simulated days from the start, and [`replay::MAX_WORK`] of the engine's work in all).
+    pub fn replay_until(
+        &mut self,
+        log: &[LoggedCommand],
+        until: kubeplay_api::Time,
+    ) -> Result<(), ReplayError> {
+        replay::replay(self, log, Some(until))
     }
 
     /// Runs a line or a whole script. Returns one [`Output`] per pipeline run. Never panics.

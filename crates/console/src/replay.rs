@@ -16,6 +16,10 @@ pub const MAX_LINE_BYTES: usize = 256 * 1024;
 pub const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
 /// At most this much simulated time from the start of a replay to its end: 7 days.
 pub const MAX_SPAN_MS: i64 = 7 * 24 * 3_600_000;
+/// At most this much of the engine's work ([`kubeplay_engine::Cluster::work`]: tasks and
+/// simulated requests) in one replay: about a second natively and a few in a browser tab. Ten
+/// minutes at 50 requests/s cost 30,000; a week of 500 requests/s would cost 300 million.
+pub const MAX_WORK: u64 = 10_000_000;
 
 /// The line of a [`LogKind::Interrupt`] entry: Ctrl-C as a terminal sends it.
 pub const INTERRUPT_LINE: &str = "\u{3}";
@@ -73,6 +77,8 @@ pub enum ReplayError {
     },
     #[error("entry {} moves simulated time past the end of the replay's budget (7 days)", .index + 1)]
     BudgetSpent { index: usize },
+    #[error("the replay's budget of work ({MAX_WORK} simulated requests and tasks) is spent {}", match .index { Some(i) => format!("at entry {}", i + 1), None => "after the last entry".to_string() })]
+    WorkSpent { index: Option<usize> },
 }
 
 /// Checks what can be checked before running anything.
@@ -112,17 +118,35 @@ fn validate(start_ms: i64, log: &[LoggedCommand]) -> Result<(), ReplayError> {
     Ok(())
 }
 
-/// [`Session::replay`].
-pub(crate) fn replay(s: &mut Session, log: &[LoggedCommand]) -> Result<(), ReplayError> {
+/// [`Session::replay`] and [`Session::replay_until`]: the entries, then the clock run on to
+/// `until` (within the same budgets).
+pub(crate) fn replay(
+    s: &mut Session,
+    log: &[LoggedCommand],
+    until: Option<Time>,
+) -> Result<(), ReplayError> {
     let start_ms = s.cluster.now().millis();
     validate(start_ms, log)?;
     let (clock, logging) = (s.clock, s.logging);
     s.logging = false;
     // Statements that move time themselves (`sleep`, a simulated `rollout status`) stop at the
     // end of the budget: a hostile line of many `sleep 1d` cannot run the cluster for years.
-    s.time_limit = Some(Time(start_ms.saturating_add(MAX_SPAN_MS)));
+    let limit = Time(start_ms.saturating_add(MAX_SPAN_MS));
+    s.time_limit = Some(limit);
     s.time_limit_hit = false;
-    let result = replay_entries(s, log, start_ms);
+    // And the engine stops once the replay has cost its budget of work, wherever that falls:
+    // a day of 10,000 requests a second is one command and short, but costs a billion.
+    s.cluster
+        .set_work_limit(Some(s.cluster.work().saturating_add(MAX_WORK)));
+    let mut result = replay_entries(s, log, start_ms);
+    if let (Ok(()), Some(until)) = (&result, until) {
+        s.running = None;
+        s.cluster.run_until(until.min(limit));
+        if s.cluster.work_limit_reached() {
+            result = Err(ReplayError::WorkSpent { index: None });
+        }
+    }
+    s.cluster.set_work_limit(None);
     s.running = None;
     s.time_limit = None;
     s.clock = clock;
@@ -171,6 +195,9 @@ fn replay_entries(
                 let _ = s.run_statements(VecDeque::new(), Some(resume));
             }
             LogKind::Interrupt => {}
+        }
+        if s.cluster.work_limit_reached() {
+            return Err(ReplayError::WorkSpent { index: Some(index) });
         }
         if s.time_limit_hit || s.cluster.now().millis().saturating_sub(start_ms) > MAX_SPAN_MS {
             return Err(ReplayError::BudgetSpent { index });

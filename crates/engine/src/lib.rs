@@ -120,6 +120,10 @@ pub struct Cluster {
     next_service_ip: u32,
     /// Only the API server and the scheduler act (see [`Cluster::set_scheduler_only`]).
     scheduler_only: bool,
+    /// See [`Cluster::work`].
+    work: u64,
+    /// See [`Cluster::set_work_limit`].
+    work_limit: Option<u64>,
 }
 
 impl Cluster {
@@ -140,6 +144,8 @@ impl Cluster {
             next_ip: 0,
             next_service_ip: 0,
             scheduler_only: false,
+            work: 0,
+            work_limit: None,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(kubeplay_api::Namespace {
@@ -312,6 +318,25 @@ impl Cluster {
         self.run_until(end);
     }
 
+    /// How much the simulation has done since the cluster was made: one per task run, plus one
+    /// per simulated request. A measure of cost that, unlike a wall clock, is the same on every
+    /// machine, so a budget on it stops a replay at the same place everywhere.
+    pub fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// Stops the simulation once [`Cluster::work`] reaches `limit`: time no longer moves (the
+    /// clock stays at the last task run) until the limit is lifted. A replay sets it so that no
+    /// log can keep the page busy for long, whatever traffic it starts.
+    pub fn set_work_limit(&mut self, limit: Option<u64>) {
+        self.work_limit = limit;
+    }
+
+    /// Whether the work limit has stopped the simulation.
+    pub fn work_limit_reached(&self) -> bool {
+        self.work_limit.is_some_and(|l| self.work >= l)
+    }
+
     /// Runs every task due at or before `end`, then sets the clock to `end`.
     pub fn run_until(&mut self, end: Time) {
         // Bounded so that no input can hang the simulation: each task either completes or
@@ -321,7 +346,11 @@ impl Cluster {
             if *t > end || budget == 0 {
                 break;
             }
+            if self.work_limit_reached() {
+                return;
+            }
             budget -= 1;
+            self.work += 1;
             let Some(Reverse((t, _, task))) = self.queue.pop() else {
                 break;
             };

@@ -200,6 +200,7 @@ impl Cluster {
             return;
         }
         for (service, rps) in gens {
+            self.work += u64::from(rps);
             let mut sample = TrafficSample {
                 time: end,
                 service: service.clone(),
