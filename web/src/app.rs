@@ -147,6 +147,9 @@ pub fn app() -> Html {
     let update = use_force_update();
     let theme = use_state(|| if page_options().dark { "dark" } else { "light" }.to_string());
     let workshop_error = use_state(|| None::<String>);
+    // The Share dialog's link and file, while it is open; why a link or file did not open.
+    let share = use_state(|| None::<(String, String)>);
+    let share_error = use_state(|| None::<String>);
     let catalog = use_memo((), |_| crate::workshop::catalog());
     let selected = use_state(|| None::<String>);
     // Presenters pick the panels beside the board (`?panels=traffic,console`, `?tour=0`).
@@ -157,6 +160,7 @@ pub fn app() -> Html {
         let sim = sim.clone();
         let update = update.clone();
         let workshop_error_set = workshop_error.clone();
+        let share_error = share_error.clone();
         let deselect = {
             let selected = selected.clone();
             Callback::from(move |()| selected.set(None))
@@ -165,7 +169,19 @@ pub fn app() -> Html {
             let u = update.clone();
             sim.borrow_mut().on_change = Some(Box::new(move || u.force_update()));
             install_api(&sim);
-            open_workshop(&sim, update.clone(), workshop_error_set, panels.tour);
+            // A share link opens its cluster, paused, instead of a workshop.
+            match crate::share::from_location() {
+                Some(opened) => {
+                    let opened = opened.and_then(|shared| sim.borrow_mut().open_shared(&shared));
+                    if let Err(e) = opened {
+                        sim.borrow_mut().reset(1, "empty");
+                        share_error.set(Some(format!("The share link did not open: {e}")));
+                    }
+                    // Paused, the frame loop does not redraw: draw the opened cluster now.
+                    update.force_update();
+                }
+                None => open_workshop(&sim, update.clone(), workshop_error_set, panels.tour),
+            }
             crate::presenter::install_messages(&sim, update.clone());
             crate::presenter::install_keys(&sim, update.clone(), deselect);
             let last = Rc::new(RefCell::new(None::<f64>));
@@ -234,6 +250,12 @@ pub fn app() -> Html {
         kubeplay_view::inspect(cluster, &ns, name)
     });
     let workshop_view = s.workshop.as_ref().map(|r| RunView::of(r, wall_ms()));
+    let (start_ms, end_ms, now_ms, rewound) = (
+        s.start_ms,
+        s.end_ms(),
+        cluster.now().millis(),
+        s.timeline.is_some(),
+    );
     let playing = s.playing;
     let profile = s.profile().to_string();
     let profiles = s.profiles.clone();
@@ -289,6 +311,77 @@ pub fn app() -> Html {
                 drop(s);
                 update.force_update();
             }
+        })
+    };
+    // A session file (picked or dropped) replaces the cluster.
+    let on_session_file = {
+        let sim = sim.clone();
+        let update = update.clone();
+        let share = share.clone();
+        let share_error = share_error.clone();
+        Callback::from(move |file: web_sys::File| {
+            let sim = sim.clone();
+            let update = update.clone();
+            let share = share.clone();
+            let share_error = share_error.clone();
+            crate::share::read_file(
+                file,
+                Callback::from(move |text: Result<String, String>| {
+                    let opened = text.and_then(|t| {
+                        kubeplay_console::share::Shared::from_json(&t).map_err(|e| e.to_string())
+                    });
+                    let opened = opened.and_then(|shared| sim.borrow_mut().open_shared(&shared));
+                    share_error.set(
+                        opened
+                            .err()
+                            .map(|e| format!("The session file did not open: {e}")),
+                    );
+                    share.set(None);
+                    update.force_update();
+                }),
+            );
+        })
+    };
+    let on_share = {
+        let sim = sim.clone();
+        let share = share.clone();
+        Callback::from(move |_| {
+            if share.is_some() {
+                share.set(None);
+            } else {
+                let shared = sim.borrow().shared();
+                share.set(Some((shared.to_fragment(), shared.to_json())));
+            }
+        })
+    };
+    let on_share_close = {
+        let share = share.clone();
+        Callback::from(move |()| share.set(None))
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let on_file = on_session_file.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                on_file.emit(f);
+            }
+        })
+    };
+    let on_seek = {
+        let sim = sim.clone();
+        let update = update.clone();
+        let share_error = share_error.clone();
+        Callback::from(move |at_ms: i64| {
+            let r = sim.borrow_mut().seek(at_ms);
+            if let Err(e) = r {
+                share_error.set(Some(format!("Could not rewind: {e}")));
+            }
+            update.force_update();
         })
     };
     let on_theme = {
@@ -364,7 +457,7 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class="app" data-theme={(*theme).clone()} style={format!("--sim-speed: {speed}")}>
+        <div class="app" data-theme={(*theme).clone()} style={format!("--sim-speed: {speed}")} ondragover={on_dragover} ondrop={on_drop}>
             <header class="topbar">
                 <h1 class="brand"><span class="logo" aria-hidden="true">{"▦"}</span>{"kubeplay"}</h1>
                 <p class="tagline">{"a Kubernetes cluster, simulated in your browser"}</p>
@@ -390,9 +483,17 @@ pub fn app() -> Html {
                             if profile == "custom" { <option value="custom" disabled=true selected=true>{"Custom (applied by hand)"}</option> }
                         </select>
                     </label>
+                    <button data-testid="share" onclick={on_share} aria-expanded={share.is_some().to_string()} title="A link (or file) that holds this cluster: the commands that made it, with their simulated times">{"Share"}</button>
                     <button class="theme" onclick={on_theme} title="Switch light or dark theme">{ if *theme == "dark" { "Light theme" } else { "Dark theme" } }</button>
                 </div>
             </header>
+            if let Some((fragment, json)) = &*share {
+                <crate::share::ShareDialog fragment={fragment.clone()} json={json.clone()} on_close={on_share_close} on_file={on_session_file} />
+            }
+            if let Some(e) = &*share_error {
+                <p class="share-error" data-testid="share-error" role="alert">{e}</p>
+            }
+            <crate::timeline::TimelineBar start_ms={start_ms} end_ms={end_ms} now_ms={now_ms} marks={view.marks.clone()} rewound={rewound} on_seek={on_seek} />
             <main class="layout" data-side={panels.side().to_string()} data-console={panels.console.to_string()}>
                 <section class="board-area" aria-label="Cluster board">
                     <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />

@@ -8,7 +8,9 @@ mod inspector;
 mod markdown;
 mod panels;
 mod presenter;
+mod share;
 mod sim;
+mod timeline;
 mod workshop;
 
 fn main() {

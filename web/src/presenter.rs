@@ -12,6 +12,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("k", "play or pause"),
     (".", "step one second while paused"),
     ("+ −", "faster, slower"),
+    ("[ ]", "previous, next mark on the timeline"),
     ("/", "type in the console"),
     ("Esc", "close the pod card"),
 ];
@@ -41,7 +42,8 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    (matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        && el.get_attribute("type").as_deref() != Some("range"))
                         || el.has_attribute("contenteditable")
                 });
             if typing {
@@ -78,6 +80,10 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
                     {
                         let _ = input.focus();
                     }
+                    true
+                }
+                "[" | "]" => {
+                    sim.borrow_mut().seek_mark(e.key() == "]");
                     true
                 }
                 "Escape" => {

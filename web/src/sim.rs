@@ -4,6 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use kubeplay_console::share::Shared;
+use kubeplay_console::timeline::{Mark, Timeline};
 use kubeplay_console::{Clock, Output, Session, SessionConfig};
 
 /// One command and what it printed so far, as the console shows it.
@@ -28,6 +30,8 @@ pub struct View {
     pub traffic_totals: (u64, u64),
     pub activity: Rc<Vec<kubeplay_engine::Activity>>,
     pub events: Rc<Vec<kubeplay_view::EventView>>,
+    /// The timeline's marks: the recording's while rewound, else the live session's.
+    pub marks: Rc<Vec<Mark>>,
     key: (u64, i64),
     computed_at: f64,
 }
@@ -60,6 +64,15 @@ pub struct Sim {
     /// What the cluster was built from: a reset starts from the same.
     pub seed: u64,
     pub scenario: String,
+    /// The simulated time the cluster started at (the timeline's left end).
+    pub start_ms: i64,
+    /// Set while the reader has gone back in time: the recording to play on through. A new
+    /// command drops it (a new branch).
+    pub timeline: Option<Rc<Timeline>>,
+    /// The marks of the recording, shared with each view while rewound.
+    recorded_marks: Option<Rc<Vec<Mark>>>,
+    /// The last id given to a history entry (`restore_history`).
+    history_id: u64,
     /// The workshop in the panel, if any.
     pub workshop: Option<crate::workshop::Run>,
     pub stats: Stats,
@@ -123,6 +136,10 @@ impl Sim {
     pub fn new(seed: u64, scenario: &str) -> Sim {
         let (session, profiles, profile_configs) = fresh_session(seed, scenario);
         Sim {
+            start_ms: session.cluster().now().millis(),
+            timeline: None,
+            recorded_marks: None,
+            history_id: u64::MAX,
             session,
             seed,
             scenario: scenario.to_string(),
@@ -149,11 +166,14 @@ impl Sim {
     /// again (a workshop's "start over", "go to step", and restoring saved progress).
     pub fn reset(&mut self, seed: u64, scenario: &str) {
         let (session, profiles, profile_configs) = fresh_session(seed, scenario);
+        self.start_ms = session.cluster().now().millis();
         self.session = session;
         self.profiles = profiles;
         self.profile_configs = profile_configs;
         self.seed = seed;
         self.scenario = scenario.to_string();
+        self.timeline = None;
+        self.recorded_marks = None;
         self.view = None;
         self.shown = None;
         self.entries.clear();
@@ -187,7 +207,21 @@ impl Sim {
 
     /// One simulated second, at once (the Step control, while paused).
     pub fn step_second(&mut self) {
-        self.session.cluster_mut().advance(1_000);
+        let end = self.session.cluster().now().millis() + 1_000;
+        loop {
+            let now = self.session.cluster().now().millis();
+            if now >= end {
+                break;
+            }
+            // Rewound, the step stops at each recorded command on the way and runs it.
+            let next = self
+                .timeline
+                .as_ref()
+                .and_then(|t| t.next_entry(self.session.log().len()))
+                .map_or(end, |e| e.at_ms.clamp(now + 1, end));
+            self.session.cluster_mut().advance(next - now);
+            self.play_recorded();
+        }
         self.collect();
     }
 
@@ -227,9 +261,96 @@ impl Sim {
         }
     }
 
+    /// This session as a share link or file holds it.
+    pub fn shared(&self) -> Shared {
+        Shared::of(&self.session, &self.scenario, self.seed, self.speed)
+    }
+
+    /// Opens a shared session: the same cluster at the same simulated time, paused, with the
+    /// console's history of commands. On error the cluster is the empty one, and the error
+    /// says why.
+    pub fn open_shared(&mut self, shared: &Shared) -> Result<(), String> {
+        self.workshop = None;
+        self.reset(shared.seed, &shared.scenario);
+        self.playing = false;
+        self.set_speed(shared.speed);
+        match shared.open(Clock::External) {
+            Ok(session) => {
+                self.session = session;
+                self.restore_history(&shared.log);
+                Ok(())
+            }
+            Err(e) => {
+                self.reset(self.seed, "empty");
+                Err(e.to_string())
+            }
+        }
+    }
+
+    /// Rebuilds the cluster as it was at `at_ms` (the timeline's scrubber): replayed from the
+    /// start, paused. The recording is kept, so that playing on or moving forward again finds
+    /// the same future, until a new command is run.
+    pub fn seek(&mut self, at_ms: i64) -> Result<(), String> {
+        let timeline = match &self.timeline {
+            Some(t) => t.clone(),
+            None => Rc::new(Timeline::record(
+                &self.session,
+                &self.scenario,
+                self.seed,
+                self.start_ms,
+            )),
+        };
+        let session = timeline
+            .seek(at_ms, Clock::External)
+            .map_err(|e| e.to_string())?;
+        self.playing = false;
+        self.session = session;
+        self.entries.clear();
+        let log = self.session.log().to_vec();
+        self.restore_history(&log);
+        self.view = None;
+        self.shown = None;
+        self.debt_ms = 0.0;
+        self.dirty = true;
+        if at_ms >= timeline.end_ms() {
+            // Back at the end: live again.
+            self.timeline = None;
+            self.recorded_marks = None;
+        } else {
+            self.recorded_marks = Some(Rc::new(timeline.marks.clone()));
+            self.timeline = Some(timeline);
+        }
+        Ok(())
+    }
+
+    /// Goes to the previous or next mark on the timeline (the `[` and `]` keys).
+    pub fn seek_mark(&mut self, forward: bool) {
+        let marks = match &self.recorded_marks {
+            Some(m) => m.clone(),
+            None => Rc::new(kubeplay_console::timeline::marks(&self.session)),
+        };
+        let now = self.session.cluster().now().millis();
+        let target = kubeplay_console::timeline::adjacent(&marks, now, forward)
+            .or_else(|| (!forward).then_some(self.start_ms))
+            .or_else(|| self.timeline.as_ref().map(|t| t.end_ms()));
+        if let Some(t) = target.filter(|t| *t != now) {
+            let _ = self.seek(t);
+        }
+    }
+
+    /// The timeline's right end: the recording's end while rewound, else now.
+    pub fn end_ms(&self) -> i64 {
+        self.timeline
+            .as_ref()
+            .map_or(self.session.cluster().now().millis(), |t| t.end_ms())
+    }
+
     /// Runs one console line and records it; returns the ids of the commands it started.
     pub fn run_line(&mut self, line: &str) -> Vec<u64> {
         self.dirty = true;
+        // A command typed in the past starts a new branch: the recorded future is dropped.
+        self.timeline = None;
+        self.recorded_marks = None;
         let outputs = self.session.run(line);
         let ids: Vec<u64> = outputs.iter().map(|o| o.id).collect();
         self.merge(outputs);
@@ -274,10 +395,21 @@ impl Sim {
             let start = now_ms();
             self.stats.frames += 1;
             while self.debt_ms >= 1.0 {
-                let step = self.debt_ms.min(self.step_ms).max(1.0);
+                let mut step = self.debt_ms.min(self.step_ms).max(1.0);
+                // Rewound: stop at the next recorded command, and run it there.
+                if let Some(t) = &self.timeline {
+                    let now = self.session.cluster().now().millis();
+                    let next = t
+                        .next_entry(self.session.log().len())
+                        .map_or(t.end_ms(), |e| e.at_ms.min(t.end_ms()));
+                    if next > now {
+                        step = step.min((next - now) as f64);
+                    }
+                }
                 let t0 = now_ms();
                 self.session.cluster_mut().advance(step as i64);
                 self.debt_ms -= step.floor();
+                self.play_recorded();
                 let took = now_ms() - t0;
                 // Busy simulated periods get smaller steps, quiet ones larger.
                 if took > budget_ms / 2.0 {
@@ -346,11 +478,33 @@ impl Sim {
             traffic_totals: kubeplay_view::traffic_totals(cluster),
             activity: Rc::new(kubeplay_view::recent_activity(cluster, 12)),
             events: Rc::new(kubeplay_view::recent_events(cluster, 15)),
+            marks: self
+                .recorded_marks
+                .clone()
+                .unwrap_or_else(|| Rc::new(kubeplay_console::timeline::marks(&self.session))),
             key,
             computed_at: now_ms,
         };
         self.view = Some(v.clone());
         v
+    }
+
+    /// While rewound: the recorded commands whose time has come, run as they were (the console
+    /// shows them); past the recording's end, the page is live again.
+    fn play_recorded(&mut self) {
+        let Some(t) = self.timeline.clone() else {
+            return;
+        };
+        let ran = t.run_due(&mut self.session);
+        if !ran.is_empty() {
+            self.restore_history(&ran);
+            self.dirty = true;
+        }
+        let done = self.session.log().len();
+        if t.next_entry(done).is_none() && self.session.cluster().now().millis() >= t.end_ms() {
+            self.timeline = None;
+            self.recorded_marks = None;
+        }
     }
 
     /// Collects what commands printed after a change made outside the frame loop, and redraws.
@@ -361,9 +515,11 @@ impl Sim {
 
     /// The console's history after a replay: the commands, without what they printed then.
     pub fn restore_history(&mut self, log: &[kubeplay_console::LoggedCommand]) {
-        for (i, c) in log.iter().enumerate() {
+        for c in log {
+            // Ids from the top down, never met by the session's own (which count up).
+            self.history_id -= 1;
             self.entries.push(Entry {
-                id: u64::MAX - i as u64,
+                id: self.history_id,
                 command: c.line.trim_end().to_string(),
                 output: String::new(),
                 failed: false,

@@ -87,6 +87,20 @@ pub fn marks(session: &Session) -> Vec<Mark> {
     marks
 }
 
+/// The time of the mark before `now_ms` (`forward` false) or after it, for the `[` and `]`
+/// keys; marks within a second of `now_ms` are skipped, so that a key press always moves.
+pub fn adjacent(marks: &[Mark], now_ms: i64, forward: bool) -> Option<i64> {
+    if forward {
+        marks.iter().map(|m| m.at_ms).find(|t| *t > now_ms)
+    } else {
+        marks
+            .iter()
+            .rev()
+            .map(|m| m.at_ms)
+            .find(|t| *t < now_ms - 1_000)
+    }
+}
+
 /// A recording to scrub through: what the session was when the reader first went back in time.
 #[derive(Clone, Debug)]
 pub struct Timeline {
@@ -152,6 +166,22 @@ mod tests {
             .iter()
             .map(|o| format!("{}{}", o.stdout, o.stderr))
             .collect()
+    }
+
+    #[test]
+    fn the_keys_step_from_mark_to_mark() {
+        let mark = |at_ms| Mark {
+            at_ms,
+            kind: MarkKind::Command,
+            label: String::new(),
+        };
+        let marks = [mark(1_000), mark(5_000), mark(9_000)];
+        assert_eq!(adjacent(&marks, 5_000, true), Some(9_000));
+        assert_eq!(adjacent(&marks, 5_000, false), Some(1_000));
+        assert_eq!(adjacent(&marks, 5_500, false), Some(1_000));
+        assert_eq!(adjacent(&marks, 6_500, false), Some(5_000));
+        assert_eq!(adjacent(&marks, 9_000, true), None);
+        assert_eq!(adjacent(&marks, 1_500, false), None);
     }
 
     #[test]
