@@ -269,6 +269,7 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let p = !sim.borrow().playing;
             sim.borrow_mut().playing = p;
+            crate::presenter::post_state(&sim.borrow());
             update.force_update();
         })
     };

@@ -5,7 +5,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::sim::{SimRef, SPEEDS};
+use kubeplay_view::messages::{self, Message, Style};
+
+use crate::sim::{Sim, SimRef, SPEEDS};
 
 /// The shortcuts, for the legend: (keys, action).
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -38,16 +40,41 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
             if e.ctrl_key() || e.alt_key() || e.meta_key() || e.default_prevented() {
                 return;
             }
-            let typing = e
+            let target = e
                 .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| {
-                    (matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        && el.get_attribute("type").as_deref() != Some("range"))
-                        || el.has_attribute("contenteditable")
-                });
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let typing = target.as_ref().is_some_and(|el| {
+                (matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    && el.get_attribute("type").as_deref() != Some("range"))
+                    || el.has_attribute("contenteditable")
+            });
             if typing {
                 return;
+            }
+            // In a slide deck, the arrow keys belong to the deck unless a control has focus:
+            // they go to it as reveal.js's postMessage API calls.
+            let on_control = target.as_ref().is_some_and(|el| {
+                matches!(
+                    el.tag_name().as_str(),
+                    "INPUT" | "BUTTON" | "SUMMARY" | "A" | "SELECT"
+                )
+            });
+            if let (false, Some(deck)) = (on_control, embedder()) {
+                let method = match e.key().as_str() {
+                    "ArrowLeft" => Some("left"),
+                    "ArrowRight" => Some("right"),
+                    "ArrowUp" => Some("up"),
+                    "ArrowDown" => Some("down"),
+                    "PageDown" | " " => Some("next"),
+                    "PageUp" => Some("prev"),
+                    _ => None,
+                };
+                if let Some(method) = method {
+                    let call = serde_json::json!({"method": method, "args": []}).to_string();
+                    let _ = deck.post_message(&call.into(), "*");
+                    e.prevent_default();
+                    return;
+                }
             }
             let handled = match e.key().as_str() {
                 "k" => {
@@ -94,6 +121,7 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
             };
             if handled {
                 e.prevent_default();
+                post_state(&sim.borrow());
                 update.force_update();
             }
         });
@@ -101,19 +129,47 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
     on_key.forget();
 }
 
-fn field(data: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(data, &name.into()).unwrap_or(JsValue::UNDEFINED)
+/// The page embedding this one, if it is embedded (an iframe in a slide deck).
+fn embedder() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    (JsValue::from(parent.clone()) != JsValue::from(window)).then_some(parent)
 }
 
-/// Messages from the embedding page (or this one): `{type: "kubeplay:run", line, id}` runs a
-/// console line and answers `{type: "kubeplay:output", id, output}` once it has finished;
-/// `kubeplay:play`, `kubeplay:pause` and `{type: "kubeplay:speed", speed}` set the time
-/// controls. Anything else is ignored, as are messages from other windows.
+fn post(to: &web_sys::Window, v: &serde_json::Value) {
+    if let Ok(js) = js_sys::JSON::parse(&v.to_string()) {
+        let _ = to.post_message(&js, "*");
+    }
+}
+
+/// Tells the embedding page, if any, that the time controls changed:
+/// `{namespace: "kubeplay", eventName: "statechange", playing, speed, time}`.
+pub fn post_state(sim: &Sim) {
+    if let Some(parent) = embedder() {
+        let fields = serde_json::json!({
+            "playing": sim.playing,
+            "speed": sim.speed,
+            "time": kubeplay_view::clock(sim.session.cluster().now()),
+        });
+        post(
+            &parent,
+            &messages::event(Style::Reveal, "statechange", fields),
+        );
+    }
+}
+
+/// Messages from the embedding page (or this one), as `kubeplay_view::messages` reads them:
+/// console lines (answered with their output once finished), the time controls, reset, share,
+/// and reveal.js's `slide:start`/`slide:stop` (resume, if it was playing when the slide was
+/// left, and pause). Messages from other windows are ignored. Once listening, the page posts
+/// `ready` to the embedding page.
 pub fn install_messages(sim: &SimRef, update: UseForceUpdateHandle) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let sim = sim.clone();
+    // Whether time was running when the slide was left: `slide:start` resumes only then.
+    let resume = std::rc::Rc::new(std::cell::Cell::new(true));
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(window) = web_sys::window() else {
@@ -126,44 +182,74 @@ pub fn install_messages(sim: &SimRef, update: UseForceUpdateHandle) {
             if !(from_parent || from_self) {
                 return;
             }
-            let data = e.data();
-            let Some(kind) = field(&data, "type").as_string() else {
+            let data = js_sys::JSON::stringify(&e.data())
+                .ok()
+                .and_then(|s| s.as_string())
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+            let Some((message, style)) = data.as_ref().and_then(messages::parse) else {
                 return;
             };
-            match kind.as_str() {
-                "kubeplay:run" => {
-                    let line = field(&data, "line").as_string().unwrap_or_default();
-                    let id = field(&data, "id");
-                    let reply_to = source.clone();
+            // The parent's Window is of another realm, so `instanceof Window` (dyn_into) is
+            // false for it; it was checked above to be the parent or this window.
+            let reply_to = source.map(|s| s.unchecked_into::<web_sys::Window>());
+            match message {
+                Message::Run { line, id } => {
                     // Answered when the line's commands have finished (a `rollout status` streams).
                     let resolve = Closure::once_into_js(move |output: JsValue| {
-                        let reply = js_sys::Object::new();
-                        let _ =
-                            js_sys::Reflect::set(&reply, &"type".into(), &"kubeplay:output".into());
-                        let _ = js_sys::Reflect::set(&reply, &"id".into(), &id);
-                        let _ = js_sys::Reflect::set(&reply, &"output".into(), &output);
-                        if let Some(w) = reply_to.and_then(|s| s.dyn_into::<web_sys::Window>().ok())
-                        {
-                            let _ = w.post_message(&reply, "*");
+                        let output = output.as_string().unwrap_or_default();
+                        let reply = messages::event(
+                            style,
+                            "output",
+                            serde_json::json!({"id": id, "output": output}),
+                        );
+                        if let Some(w) = &reply_to {
+                            post(w, &reply);
                         }
                     });
                     let mut s = sim.borrow_mut();
                     let ids = s.run_line(&line);
                     s.resolve_when_done(ids, resolve.unchecked_into());
                 }
-                "kubeplay:play" => sim.borrow_mut().playing = true,
-                "kubeplay:pause" => sim.borrow_mut().playing = false,
-                "kubeplay:speed" => {
-                    if let Some(v) = field(&data, "speed").as_f64() {
-                        sim.borrow_mut().set_speed(v);
+                Message::Play => sim.borrow_mut().playing = true,
+                Message::Pause => sim.borrow_mut().playing = false,
+                Message::Speed(v) => sim.borrow_mut().set_speed(v),
+                Message::Reset => {
+                    let mut s = sim.borrow_mut();
+                    let (seed, scenario) = (s.seed, s.scenario.clone());
+                    s.reset(seed, &scenario);
+                }
+                Message::Share => {
+                    let fragment = sim.borrow().shared().to_fragment();
+                    let link = format!("{}#{fragment}", crate::share::page_base());
+                    if let Some(w) = &reply_to {
+                        post(
+                            w,
+                            &messages::event(style, "share", serde_json::json!({"link": link})),
+                        );
                     }
                 }
-                _ => return,
+                Message::SlideStart => {
+                    if resume.get() {
+                        sim.borrow_mut().playing = true;
+                    }
+                }
+                Message::SlideStop => {
+                    let mut s = sim.borrow_mut();
+                    resume.set(s.playing);
+                    s.playing = false;
+                }
             }
+            post_state(&sim.borrow());
             update.force_update();
         });
     let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     on_message.forget();
+    if let Some(parent) = embedder() {
+        post(
+            &parent,
+            &messages::event(Style::Reveal, "ready", serde_json::json!({})),
+        );
+    }
 }
 
 #[cfg(test)]
