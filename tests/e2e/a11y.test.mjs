@@ -1,7 +1,7 @@
 // The axe-core accessibility scan (WCAG 2 A and AA rules, axe's defaults) over the page's main
 // views, at 1280×720: the board with pods, a pod's card and the scheduler's inspector (an
-// unschedulable pod too), the manifest editor, the panels, the dark theme, and the workshop
-// panel with a hint shown. Each view must have no violation at all.
+// unschedulable pod too), the manifest editor, the panels, the dark theme, the workshop
+// panel with a hint shown, the Share dialog and the timeline rewound. Each view must have no violation at all.
 //
 // axe is injected through the dev tools protocol (page.evaluate), so the page's own
 // Content-Security-Policy, which allows no other script, does not stop it.
@@ -88,6 +88,19 @@ describe('accessibility (axe-core)', () => {
     await page.locator('[data-testid="workshop-hint"]').first().click();
     await page.waitForSelector('[data-testid="workshop-hint-text"]');
     await expectNoViolations(page, 'workshop-hint');
+  });
+
+  it('the Share dialog, and the timeline rewound', { timeout: T }, async () => {
+    const { page } = app;
+    await page.locator('[data-testid="share"]').click();
+    await page.waitForSelector('[data-testid="share-dialog"]');
+    await expectNoViolations(page, 'share');
+    await page.locator('[data-testid="share-close"]').click();
+    await page.locator('[data-testid="timeline-mark"]').first().click();
+    await page.waitForSelector('[data-testid="timeline"][data-rewound="true"]');
+    await expectNoViolations(page, 'timeline-rewound');
+    await page.locator('[data-testid="timeline-live"]').click();
+    await page.waitForSelector('[data-testid="timeline"][data-rewound="false"]');
   });
 
   it('the dark theme, with traffic in the panels', { timeout: T }, async () => {

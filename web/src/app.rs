@@ -492,7 +492,7 @@ pub fn app() -> Html {
                 <crate::share::ShareDialog fragment={fragment.clone()} json={json.clone()} on_close={on_share_close} on_file={on_session_file} />
             }
             if let Some(e) = &*share_error {
-                <p class="share-error" data-testid="share-error" role="alert">{e}</p>
+                <section class="share-error" aria-label="Notice"><p data-testid="share-error" role="alert">{e}</p></section>
             }
             <crate::timeline::TimelineBar start_ms={start_ms} end_ms={end_ms} now_ms={now_ms} marks={view.marks.clone()} rewound={rewound} on_seek={on_seek} />
             <main class="layout" data-side={panels.side().to_string()} data-console={panels.console.to_string()}>

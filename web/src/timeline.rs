@@ -45,15 +45,26 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
             }
         })
     };
+    // Marks that would overlap (a workshop's "go to step" runs several commands at one instant)
+    // are drawn as one, whose tooltip lists them all.
+    let mut groups: Vec<(f64, i64, &'static str, Vec<String>)> = Vec::new();
     let skip = p.marks.len().saturating_sub(MAX_MARKS);
-    let marks = p.marks.iter().skip(skip).map(|m| {
-        let at = m.at_ms;
-        let pct = ((at - p.start_ms) as f64 / span as f64 * 100.0).clamp(0.0, 100.0);
+    for m in p.marks.iter().skip(skip) {
+        let pct = ((m.at_ms - p.start_ms) as f64 / span as f64 * 100.0).clamp(0.0, 100.0);
+        let label = format!("{}: {}", elapsed(m.at_ms), m.label);
+        match groups.last_mut() {
+            Some((at_pct, _, kind, labels)) if pct - *at_pct < 0.6 && *kind == m.kind.as_str() => {
+                labels.push(label)
+            }
+            _ => groups.push((pct, m.at_ms, m.kind.as_str(), vec![label])),
+        }
+    }
+    let marks = groups.into_iter().map(|(pct, at, kind, labels)| {
         let on_seek = p.on_seek.clone();
-        let label = format!("{}: {}", elapsed(at), m.label);
+        let label = labels.join("\n");
         html! {
-            <button class="tl-mark" data-testid="timeline-mark" data-kind={m.kind.as_str()}
-                style={format!("left: {pct:.2}%")} title={label.clone()} aria-label={format!("Go to {label}")}
+            <button class="tl-mark" data-testid="timeline-mark" data-kind={kind}
+                style={format!("left: {pct:.2}%")} title={label.clone()} aria-label={format!("Go to {}", labels.join("; "))}
                 onclick={Callback::from(move |_| on_seek.emit(at))}></button>
         }
     });
@@ -63,7 +74,7 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
         Callback::from(move |_| on_seek.emit(end))
     };
     html! {
-        <div class="timeline" data-testid="timeline" data-rewound={p.rewound.to_string()}>
+        <section class="timeline" data-testid="timeline" data-rewound={p.rewound.to_string()} aria-label="Timeline">
             <span class="tl-time" data-testid="timeline-position">
                 { elapsed(p.now_ms) }{" / "}{ elapsed(p.end_ms) }
             </span>
@@ -78,6 +89,6 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
                 <span class="tl-note">{"Rewound: play goes on through what was recorded; a new command starts a new branch."}</span>
                 <button data-testid="timeline-live" onclick={on_live}>{"Back to the end"}</button>
             }
-        </div>
+        </section>
     }
 }
