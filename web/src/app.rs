@@ -494,7 +494,9 @@ pub fn app() -> Html {
             if let Some(e) = &*share_error {
                 <section class="share-error" aria-label="Notice"><p data-testid="share-error" role="alert">{e}</p></section>
             }
-            <crate::timeline::TimelineBar start_ms={start_ms} end_ms={end_ms} now_ms={now_ms} marks={view.marks.clone()} rewound={rewound} on_seek={on_seek} />
+            if panels.timeline {
+                <crate::timeline::TimelineBar start_ms={start_ms} end_ms={end_ms} now_ms={now_ms} marks={view.marks.clone()} rewound={rewound} on_seek={on_seek} />
+            }
             <main class="layout" data-side={panels.side().to_string()} data-console={panels.console.to_string()}>
                 <section class="board-area" aria-label="Cluster board">
                     <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />

@@ -1,7 +1,7 @@
 //! One function per fuzz target (`fuzz/fuzz_targets/*.rs` call them; see docs/TESTING.md), each
 //! taking untrusted bytes the way a user's input reaches the playground: a manifest given to
 //! `kubectl apply -f`, a console script, a KubeSchedulerConfiguration, a CEL expression in a
-//! `CELScheduler` profile, workshop files, and the page's URL query. None may panic, hang or allocate without bound;
+//! `CELScheduler` profile, workshop files, the page's URL query, and a share link or session file. None may panic, hang or allocate without bound;
 //! each drives the simulation a few seconds after its input so controllers and the scheduler
 //! act on what it created. `tests/regressions.rs` replays every input kept under
 //! `fuzz/regressions/TARGET/`.
@@ -17,6 +17,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("cel", cel),
     ("workshop", workshop),
     ("url", url),
+    ("share", share),
 ];
 
 fn session() -> Session {
@@ -129,5 +130,32 @@ pub fn url(data: &[u8]) {
     });
     if s.load_named_scenario(&o.scenario).is_ok() {
         settle(&mut s);
+    }
+}
+
+/// A share link (`#share=...`) or a `.kubeplay.json` session file, opened as the page opens
+/// one: read, checked, and replayed within its budgets. Bytes starting with `{` are a file;
+/// others a link; a link's payload is also tried as the compressed form of the bytes, so that
+/// the fuzzer reaches the JSON reader through a link too.
+pub fn share(data: &[u8]) {
+    use kubeplay_console::share::Shared;
+    let text = String::from_utf8_lossy(data);
+    let opened = if text.starts_with('{') {
+        Shared::from_json(&text)
+    } else {
+        Shared::from_link(&text)
+    };
+    if let Ok(shared) = opened {
+        if let Ok(mut s) = shared.open(kubeplay_console::Clock::External) {
+            let _ = s.run("kubectl get pods -A -o wide");
+        }
+    }
+    let deflated = miniz_oxide::deflate::compress_to_vec(data, 1);
+    let link = format!(
+        "#share={}",
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, deflated)
+    );
+    if let Ok(shared) = Shared::from_link(&link) {
+        let _ = shared.open(kubeplay_console::Clock::External);
     }
 }

@@ -94,6 +94,8 @@ pub struct Panels {
     pub events: bool,
     pub editor: bool,
     pub console: bool,
+    /// The timeline under the header (not beside the board, but picked the same way).
+    pub timeline: bool,
 }
 
 impl Panels {
@@ -112,6 +114,7 @@ impl Panels {
             events: on("events"),
             editor: on("editor"),
             console: on("console"),
+            timeline: on("timeline"),
         }
     }
 
@@ -134,7 +137,7 @@ mod tests {
     #[test]
     fn panels_from_the_url() {
         let all = Panels::from_url(None, None);
-        assert!(all.side() && all.console && all.tour);
+        assert!(all.side() && all.console && all.tour && all.timeline);
         assert!(!Panels::from_url(None, Some("0")).tour);
         let some = Panels::from_url(Some("traffic, Console,unknown"), None);
         assert_eq!(
@@ -148,6 +151,7 @@ mod tests {
                 events: false,
                 editor: false,
                 console: true,
+                timeline: false,
             }
         );
         let none = Panels::from_url(Some(""), None);
