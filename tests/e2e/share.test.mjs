@@ -135,6 +135,15 @@ describe('share links, session files and the timeline', () => {
       assert.equal(saved.log.length, 121);
       assert.equal(saved.seed, 5);
       fs.rmSync(file);
+      // A file dropped on the page opens too: here the first session again.
+      await other.page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.kubeplay.json', { type: 'application/json' }));
+        document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, JSON.stringify(session));
+      await other.page.waitForFunction(() => document.querySelector('[data-testid="sim-time"]').textContent === '00:02:11');
+      const again = await other.page.evaluate(() => window.kubeplay.run('kubectl get configmap --no-headers | grep -c settings-'));
+      assert.equal(again.trim(), '120');
     } finally {
       await other.context.close();
     }
@@ -168,5 +177,15 @@ describe('share links, session files and the timeline', () => {
     await page.locator('[data-testid="timeline-scrubber"]').fill('0');
     await page.waitForFunction(() => document.querySelectorAll('[data-kind="pod"]').length === 0);
     assert.equal((await state(page)).clock, '00:00:01');
+    // `]` steps forward to the first mark: the first command has run.
+    await page.locator('body').press(']');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="console-entry"]').length === 1);
+    assert.equal(await page.locator('[data-testid="timeline"]').getAttribute('data-rewound'), 'true');
+    // A new command here starts a new branch: the recorded future is dropped.
+    await runConsole(page, 'kubectl create deployment other --image=nginx');
+    assert.equal(await page.locator('[data-testid="timeline"]').getAttribute('data-rewound'), 'false');
+    const [at, last] = (await page.locator('[data-testid="timeline-position"]').textContent()).split(' / ');
+    assert.equal(at, last);
+    assert.ok(!(await history()).some((h) => h.includes('node fail')));
   });
 });
