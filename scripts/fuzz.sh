@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kubeplay: run one fuzz target for a while (docs/TESTING.md, "Fuzzing").
 #
-#   scripts/fuzz.sh TARGET SECONDS     # TARGET: manifest, script, scheduler_config, cel, workshop, url
+#   scripts/fuzz.sh TARGET SECONDS     # TARGET: manifest, script, scheduler_config, cel, workshop, url, share
 #
 # Needs cargo-fuzz (cargo install cargo-fuzz) and the nightly toolchain (rustup toolchain install
 # nightly): libFuzzer's coverage instrumentation takes -Z flags. The corpus starts from the
@@ -43,8 +43,16 @@ case "$target" in
         printf '?seed=7&scenario=empty&speed=2.5&theme=dark&panels=traffic,console&tour=0&workshop=labs%%2Fmy-lab' > "$corpus/seed-all"
         printf '?workshop=kelsey-2016&scenario=default' > "$corpus/seed-workshop"
         ;;
-    *) echo "fuzz: unknown target $target (manifest, script, scheduler_config, cel, workshop, url)" >&2; exit 2 ;;
+    share)
+        seed link fuzz/regressions/share/corrupt-link.txt
+        printf '{"format":1,"scenario":"default","seed":3,"speed":2,"now_ms":1767225700000,"log":[{"at_ms":1767225601000,"line":"kubectl create deployment web --image=nginx --replicas=3"},{"at_ms":1767225630000,"line":"node fail node-2","clock":"external"},{"at_ms":1767225640000,"line":"kubectl rollout status deploy/web","kind":{"resume":{"status":0,"next":1}}}]}' > "$corpus/seed-session"
+        ;;
+    *) echo "fuzz: unknown target $target (manifest, script, scheduler_config, cel, workshop, url, share)" >&2; exit 2 ;;
 esac
+# A replay may spend its whole budget of work (about a second natively, more under the
+# sanitizer): the share target's inputs get longer before they count as hangs.
+timeout=1
+[[ "$target" == share ]] && timeout=10
 
 exec cargo +nightly fuzz run "$target" "$corpus" -- \
-    -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1
+    -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1

@@ -669,7 +669,9 @@ impl Session {
             }
         }
         if let Some(limit) = self.time_limit {
-            if self.cluster.now() >= limit {
+            // A command at the limit itself still runs (a replay to an instant where a command
+            // started); it only cannot move time further.
+            if self.cluster.now() > limit {
                 self.time_limit_hit = true;
                 return (
                     io.error("the replay's budget of simulated time is spent"),

@@ -132,16 +132,19 @@ pub(crate) fn replay(
     // Statements that move time themselves (`sleep`, a simulated `rollout status`) stop at the
     // end of the budget: a hostile line of many `sleep 1d` cannot run the cluster for years.
     let limit = Time(start_ms.saturating_add(MAX_SPAN_MS));
-    s.time_limit = Some(limit);
+    // Replaying to an instant (the timeline), a statement that moves time itself (`sleep 5m`)
+    // stops there, as the clock did then: that is not a spent budget.
+    let stop = until.map_or(limit, |u| u.min(limit));
+    s.time_limit = Some(stop);
     s.time_limit_hit = false;
     // And the engine stops once the replay has cost its budget of work, wherever that falls:
     // a day of 10,000 requests a second is one command and short, but costs a billion.
     s.cluster
         .set_work_limit(Some(s.cluster.work().saturating_add(MAX_WORK)));
-    let mut result = replay_entries(s, log, start_ms);
-    if let (Ok(()), Some(until)) = (&result, until) {
+    let mut result = replay_entries(s, log, start_ms, stop < limit);
+    if result.is_ok() && until.is_some() {
         s.running = None;
-        s.cluster.run_until(until.min(limit));
+        s.cluster.run_until(stop);
         if s.cluster.work_limit_reached() {
             result = Err(ReplayError::WorkSpent { index: None });
         }
@@ -158,6 +161,7 @@ fn replay_entries(
     s: &mut Session,
     log: &[LoggedCommand],
     start_ms: i64,
+    until_stops: bool,
 ) -> Result<(), ReplayError> {
     for (index, e) in log.iter().enumerate() {
         let now_ms = s.cluster.now().millis();
@@ -198,6 +202,10 @@ fn replay_entries(
         }
         if s.cluster.work_limit_reached() {
             return Err(ReplayError::WorkSpent { index: Some(index) });
+        }
+        if s.time_limit_hit && until_stops {
+            // The instant asked for is reached inside this statement (it slept past it).
+            return Ok(());
         }
         if s.time_limit_hit || s.cluster.now().millis().saturating_sub(start_ms) > MAX_SPAN_MS {
             return Err(ReplayError::BudgetSpent { index });

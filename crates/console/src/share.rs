@@ -358,7 +358,7 @@ mod tests {
             expect!["the session cannot be replayed: entry 1 starts at 1769817601000 ms: a replay covers at most 7 days of simulated time (it started at 1767225601000 ms)"],
         );
         check(
-            &session(&format!(r#""now_ms":{t0},"log":[{}]"#, entry(t0, &"sleep 1d; ".repeat(8)))),
+            &session(&format!(r#""now_ms":{},"log":[{}]"#, t0 + 8 * 86_400_000, entry(t0, &"sleep 1d; ".repeat(8)))),
             expect!["the session cannot be replayed: entry 1 moves simulated time past the end of the replay's budget (7 days)"],
         );
         // Traffic costs work: a short log can ask for hours of 10,000 requests a second.
@@ -372,7 +372,7 @@ mod tests {
             expect!["the session cannot be replayed: the replay's budget of work (10000000 simulated requests and tasks) is spent after the last entry"],
         );
         check(
-            &session(&format!(r#""now_ms":{},"log":[{busy},{}]"#, t0 + 2_000, entry(t0 + 2_000, "sleep 3h; kubectl get pods"))),
+            &session(&format!(r#""now_ms":{},"log":[{busy},{}]"#, t0 + 4 * 3_600_000, entry(t0 + 2_000, "sleep 3h; kubectl get pods"))),
             expect!["the session cannot be replayed: the replay's budget of work (10000000 simulated requests and tasks) is spent at entry 3"],
         );
         // A small link that inflates to gigabytes stops at the limit.

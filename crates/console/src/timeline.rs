@@ -169,6 +169,28 @@ mod tests {
     }
 
     #[test]
+    fn an_instant_inside_a_sleep_is_reached_not_passed() {
+        let mut s = page_session(1, "default", Clock::External).unwrap();
+        let start = s.cluster().now().millis();
+        run(&mut s, "kubectl create deployment web --image=nginx");
+        run(&mut s, "sleep 300");
+        run(&mut s, "kubectl scale deployment web --replicas=3");
+        let t = Timeline::record(&s, "default", 1, start);
+        let mid = t.seek(start + 120_000, Clock::External).unwrap();
+        assert_eq!(mid.cluster().now().millis(), start + 120_000);
+        assert_eq!(mid.log().len(), 2);
+        let end = t.seek(t.end_ms(), Clock::External).unwrap();
+        assert_eq!(end.log(), s.log());
+        // At the instant of the scale command itself, it has run.
+        let mut at_scale = t.seek(s.log()[2].at_ms, Clock::External).unwrap();
+        assert_eq!(at_scale.log().len(), 3);
+        assert!(at_scale
+            .check("kubectl get deploy web -o jsonpath={.spec.replicas}")
+            .stdout
+            .contains('3'));
+    }
+
+    #[test]
     fn the_keys_step_from_mark_to_mark() {
         let mark = |at_ms| Mark {
             at_ms,
