@@ -70,6 +70,15 @@ describe('the reveal.js example deck', () => {
     await page.locator('[data-testid="deck-play"]').click();
     await page.waitForFunction(() => window.kubeplayEvents.at(-1)?.playing === true);
     assert.ok((await events()).includes('ready'));
+    // speed, share and reset, as a deck's own script would call them.
+    await page.evaluate(() => document.querySelector('iframe.kubeplay').contentWindow.postMessage({ method: 'speed', args: [10] }, '*'));
+    await page.waitForFunction(() => window.kubeplayEvents.at(-1)?.speed === 10);
+    await page.evaluate(() => document.querySelector('iframe.kubeplay').contentWindow.postMessage(JSON.stringify({ method: 'share' }), '*'));
+    await page.waitForFunction(() => window.kubeplayEvents.some((e) => e.eventName === 'share'));
+    const link = await page.evaluate(() => window.kubeplayEvents.find((e) => e.eventName === 'share').link);
+    assert.match(link, /kubeplay\.html#share=[A-Za-z0-9_-]+$/);
+    await page.evaluate(() => document.querySelector('iframe.kubeplay').contentWindow.postMessage({ method: 'reset' }, '*'));
+    await page.waitForFunction(() => document.querySelector('iframe.kubeplay').contentDocument.querySelectorAll('[data-kind="pod"]').length === 0);
     await screenshot(page, 'reveal-deck');
   });
 
