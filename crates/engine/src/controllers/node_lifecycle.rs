@@ -146,8 +146,11 @@ impl Cluster {
                 .iter()
                 .any(|t| t.key == UNREACHABLE || t.key == NOT_READY);
         let has_unschedulable = node.spec.taints.iter().any(|t| t.key == UNSCHEDULABLE);
-        let no_execute = node.spec.taints.iter().any(|t| t.effect == "NoExecute");
-        lost || stale_taint || has_unschedulable != node.spec.unschedulable || no_execute
+        // A NoExecute taint matters only while pods are on the node: a failed node left alone
+        // for days is not copied every monitor period.
+        let evicts = node.spec.taints.iter().any(|t| t.effect == "NoExecute")
+            && self.store.pods_on_node(name).next().is_some();
+        lost || stale_taint || has_unschedulable != node.spec.unschedulable || evicts
     }
 
     /// Taint-based eviction: deletes pods on `node` that do not tolerate its NoExecute taints, at
