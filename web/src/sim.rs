@@ -69,8 +69,6 @@ pub struct Sim {
     /// Set while the reader has gone back in time: the recording to play on through. A new
     /// command drops it (a new branch).
     pub timeline: Option<Rc<Timeline>>,
-    /// The marks of the recording, shared with each view while rewound.
-    recorded_marks: Option<Rc<Vec<Mark>>>,
     /// The last id given to a history entry (`restore_history`).
     history_id: u64,
     /// The workshop in the panel, if any.
@@ -138,7 +136,6 @@ impl Sim {
         Sim {
             start_ms: session.cluster().now().millis(),
             timeline: None,
-            recorded_marks: None,
             history_id: u64::MAX,
             session,
             seed,
@@ -173,7 +170,6 @@ impl Sim {
         self.seed = seed;
         self.scenario = scenario.to_string();
         self.timeline = None;
-        self.recorded_marks = None;
         self.view = None;
         self.shown = None;
         self.entries.clear();
@@ -207,22 +203,25 @@ impl Sim {
 
     /// One simulated second, at once (the Step control, while paused).
     pub fn step_second(&mut self) {
-        let end = self.session.cluster().now().millis() + 1_000;
-        loop {
-            let now = self.session.cluster().now().millis();
-            if now >= end {
-                break;
-            }
-            // Rewound, the step stops at each recorded command on the way and runs it.
-            let next = self
-                .timeline
-                .as_ref()
-                .and_then(|t| t.next_entry(self.session.log().len()))
-                .map_or(end, |e| e.at_ms.clamp(now + 1, end));
-            self.session.cluster_mut().advance(next - now);
-            self.play_recorded();
-        }
+        self.advance(1_000);
         self.collect();
+    }
+
+    /// Moves simulated time on. Rewound, the recorded commands on the way run at their times
+    /// (the console shows them), and past the recording's end the page is live again.
+    fn advance(&mut self, millis: i64) {
+        let Some(t) = self.timeline.clone() else {
+            self.session.cluster_mut().advance(millis);
+            return;
+        };
+        let ran = t.play(&mut self.session, millis);
+        if !ran.is_empty() {
+            self.restore_history(&ran);
+            self.dirty = true;
+        }
+        if t.played_out(&self.session) {
+            self.timeline = None;
+        }
     }
 
     /// The console history, cloned only when it changed.
@@ -267,24 +266,16 @@ impl Sim {
     }
 
     /// Opens a shared session: the same cluster at the same simulated time, paused, with the
-    /// console's history of commands. On error the cluster is the empty one, and the error
-    /// says why.
+    /// console's history of commands. On error nothing changes, and the error says why.
     pub fn open_shared(&mut self, shared: &Shared) -> Result<(), String> {
+        let session = shared.open(Clock::External).map_err(|e| e.to_string())?;
         self.workshop = None;
         self.reset(shared.seed, &shared.scenario);
+        self.session = session;
         self.playing = false;
         self.set_speed(shared.speed);
-        match shared.open(Clock::External) {
-            Ok(session) => {
-                self.session = session;
-                self.restore_history(&shared.log);
-                Ok(())
-            }
-            Err(e) => {
-                self.reset(self.seed, "empty");
-                Err(e.to_string())
-            }
-        }
+        self.restore_history(&shared.log);
+        Ok(())
     }
 
     /// Rebuilds the cluster as it was at `at_ms` (the timeline's scrubber): replayed from the
@@ -312,29 +303,28 @@ impl Sim {
         self.shown = None;
         self.debt_ms = 0.0;
         self.dirty = true;
-        if at_ms >= timeline.end_ms() {
-            // Back at the end: live again.
-            self.timeline = None;
-            self.recorded_marks = None;
-        } else {
-            self.recorded_marks = Some(Rc::new(timeline.marks.clone()));
-            self.timeline = Some(timeline);
-        }
+        // Back at the end, the page is live again.
+        self.timeline = (at_ms < timeline.end_ms()).then_some(timeline);
         Ok(())
     }
 
     /// Goes to the previous or next mark on the timeline (the `[` and `]` keys).
     pub fn seek_mark(&mut self, forward: bool) {
-        let marks = match &self.recorded_marks {
-            Some(m) => m.clone(),
-            None => Rc::new(kubeplay_console::timeline::marks(&self.session)),
-        };
+        let marks = self.marks();
         let now = self.session.cluster().now().millis();
         let target = kubeplay_console::timeline::adjacent(&marks, now, forward)
             .or_else(|| (!forward).then_some(self.start_ms))
             .or_else(|| self.timeline.as_ref().map(|t| t.end_ms()));
         if let Some(t) = target.filter(|t| *t != now) {
             let _ = self.seek(t);
+        }
+    }
+
+    /// The timeline's marks: the recording's while rewound, else the live session's.
+    fn marks(&self) -> Rc<Vec<Mark>> {
+        match &self.timeline {
+            Some(t) => t.marks.clone(),
+            None => Rc::new(kubeplay_console::timeline::marks(&self.session)),
         }
     }
 
@@ -350,7 +340,6 @@ impl Sim {
         self.dirty = true;
         // A command typed in the past starts a new branch: the recorded future is dropped.
         self.timeline = None;
-        self.recorded_marks = None;
         let outputs = self.session.run(line);
         let ids: Vec<u64> = outputs.iter().map(|o| o.id).collect();
         self.merge(outputs);
@@ -395,21 +384,10 @@ impl Sim {
             let start = now_ms();
             self.stats.frames += 1;
             while self.debt_ms >= 1.0 {
-                let mut step = self.debt_ms.min(self.step_ms).max(1.0);
-                // Rewound: stop at the next recorded command, and run it there.
-                if let Some(t) = &self.timeline {
-                    let now = self.session.cluster().now().millis();
-                    let next = t
-                        .next_entry(self.session.log().len())
-                        .map_or(t.end_ms(), |e| e.at_ms.min(t.end_ms()));
-                    if next > now {
-                        step = step.min((next - now) as f64);
-                    }
-                }
+                let step = self.debt_ms.min(self.step_ms).max(1.0);
                 let t0 = now_ms();
-                self.session.cluster_mut().advance(step as i64);
+                self.advance(step as i64);
                 self.debt_ms -= step.floor();
-                self.play_recorded();
                 let took = now_ms() - t0;
                 // Busy simulated periods get smaller steps, quiet ones larger.
                 if took > budget_ms / 2.0 {
@@ -478,33 +456,12 @@ impl Sim {
             traffic_totals: kubeplay_view::traffic_totals(cluster),
             activity: Rc::new(kubeplay_view::recent_activity(cluster, 12)),
             events: Rc::new(kubeplay_view::recent_events(cluster, 15)),
-            marks: self
-                .recorded_marks
-                .clone()
-                .unwrap_or_else(|| Rc::new(kubeplay_console::timeline::marks(&self.session))),
+            marks: self.marks(),
             key,
             computed_at: now_ms,
         };
         self.view = Some(v.clone());
         v
-    }
-
-    /// While rewound: the recorded commands whose time has come, run as they were (the console
-    /// shows them); past the recording's end, the page is live again.
-    fn play_recorded(&mut self) {
-        let Some(t) = self.timeline.clone() else {
-            return;
-        };
-        let ran = t.run_due(&mut self.session);
-        if !ran.is_empty() {
-            self.restore_history(&ran);
-            self.dirty = true;
-        }
-        let done = self.session.log().len();
-        if t.next_entry(done).is_none() && self.session.cluster().now().millis() >= t.end_ms() {
-            self.timeline = None;
-            self.recorded_marks = None;
-        }
     }
 
     /// Collects what commands printed after a change made outside the frame loop, and redraws.

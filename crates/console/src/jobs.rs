@@ -78,12 +78,7 @@ pub(crate) fn drive(cluster: &mut Cluster, mut job: Job, io: &mut Io) -> i32 {
             return job.timed_out(io);
         }
         guard += 1;
-        let next = cluster
-            .next_task_time()
-            .unwrap_or(deadline)
-            .min(deadline)
-            .max(now.plus_millis(1));
-        cluster.run_until(next);
+        cluster.run_to_next_task(deadline);
     }
 }
 

@@ -89,12 +89,7 @@ impl Shared {
 
     /// The link's fragment, without its `#`: `share=<payload>`.
     pub fn to_fragment(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
-        format!(
-            "{FRAGMENT_KEY}{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
-        )
+        fragment_of(&serde_json::to_vec(self).unwrap_or_default())
     }
 
     /// Reads a `.kubeplay.json` file (or the JSON a link holds).
@@ -186,6 +181,15 @@ impl Shared {
     }
 }
 
+/// A link's fragment (without its `#`) holding `json`: compressed, then URL-safe base64.
+pub fn fragment_of(json: &[u8]) -> String {
+    let deflated = miniz_oxide::deflate::compress_to_vec(json, 9);
+    format!(
+        "{FRAGMENT_KEY}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+    )
+}
+
 /// A session on a new cluster as the page makes one: the scenario's objects, the seed, in-memory
 /// files, and the named scheduler profiles written as `schedulers/ID.yaml` for the console to
 /// apply (the header's profile menu does). `None` for an unknown scenario.
@@ -209,11 +213,12 @@ pub fn page_session(seed: u64, scenario: &str, clock: Clock) -> Option<Session> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use expect_test::{expect, Expect};
 
-    fn run(s: &mut Session, line: &str) -> String {
+    /// What a line printed, standard output and errors together.
+    pub(crate) fn run(s: &mut Session, line: &str) -> String {
         s.run(line)
             .iter()
             .map(|o| format!("{}{}", o.stdout, o.stderr))
@@ -286,11 +291,7 @@ mod tests {
     }
 
     fn link_of(json: &str) -> String {
-        let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
-        format!(
-            "#share={}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
-        )
+        format!("#{}", fragment_of(json.as_bytes()))
     }
 
     #[test]

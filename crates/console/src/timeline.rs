@@ -3,6 +3,8 @@
 //! replaying the recording from the start to an earlier instant. Playing on from there runs
 //! the recorded commands again as their times come, until a new command starts a new branch.
 
+use std::rc::Rc;
+
 use kubeplay_api::{Kind, Object};
 
 use crate::share::{ShareError, Shared};
@@ -83,7 +85,7 @@ pub fn marks(session: &Session) -> Vec<Mark> {
             label,
         });
     }
-    marks.sort_by(|a, b| (a.at_ms, a.kind).cmp(&(b.at_ms, b.kind)));
+    marks.sort_by_key(|m| (m.at_ms, m.kind));
     marks
 }
 
@@ -107,8 +109,9 @@ pub struct Timeline {
     recording: Shared,
     /// The simulated time the session started at (before any command).
     pub start_ms: i64,
-    /// The recording's marks (its end state's commands and events).
-    pub marks: Vec<Mark>,
+    /// The recording's marks (its end state's commands and events), shared with the views
+    /// that draw them.
+    pub marks: Rc<Vec<Mark>>,
 }
 
 impl Timeline {
@@ -117,7 +120,7 @@ impl Timeline {
         Timeline {
             recording: Shared::of(session, scenario, seed, 1.0),
             start_ms,
-            marks: marks(session),
+            marks: Rc::new(marks(session)),
         }
     }
 
@@ -132,27 +135,43 @@ impl Timeline {
             .open_until(clock, at_ms.clamp(self.start_ms, self.end_ms()))
     }
 
-    /// The recorded entry that comes after the `done` entries a session has, if any.
-    pub fn next_entry(&self, done: usize) -> Option<&LoggedCommand> {
-        self.recording.log.get(done)
+    /// Plays `session` (rewound from this recording) on by `millis` of simulated time: the
+    /// clock stops at each recorded command on the way and runs it at its own time. Returns
+    /// the commands run.
+    pub fn play(&self, session: &mut Session, millis: i64) -> Vec<LoggedCommand> {
+        let end = session
+            .cluster()
+            .now()
+            .millis()
+            .saturating_add(millis.max(0));
+        let mut ran = Vec::new();
+        loop {
+            // Recorded commands due now (several may share an instant).
+            while let Some(e) = self.recording.log.get(session.log().len()) {
+                if e.at_ms > session.cluster().now().millis()
+                    || session.replay(std::slice::from_ref(e)).is_err()
+                {
+                    break;
+                }
+                ran.push(e.clone());
+            }
+            let now = session.cluster().now().millis();
+            if now >= end {
+                return ran;
+            }
+            let next = self
+                .recording
+                .log
+                .get(session.log().len())
+                .map_or(end, |e| e.at_ms.clamp(now + 1, end));
+            session.cluster_mut().advance(next - now);
+        }
     }
 
-    /// Runs the recorded entries due by the session's time (playing on from a rewound instant);
-    /// returns those run.
-    pub fn run_due(&self, session: &mut Session) -> Vec<LoggedCommand> {
-        let mut ran = Vec::new();
-        while let Some(e) = self.next_entry(session.log().len()) {
-            if e.at_ms > session.cluster().now().millis() {
-                break;
-            }
-            // The entry's own time, even if the session passed it by a step: it is what the
-            // recording did.
-            if session.replay(std::slice::from_ref(e)).is_err() {
-                break;
-            }
-            ran.push(e.clone());
-        }
-        ran
+    /// Whether `session` has played past everything recorded: it is live again.
+    pub fn played_out(&self, session: &Session) -> bool {
+        session.log().len() >= self.recording.log.len()
+            && session.cluster().now().millis() >= self.end_ms()
     }
 }
 
@@ -160,13 +179,7 @@ impl Timeline {
 mod tests {
     use super::*;
     use crate::share::page_session;
-
-    fn run(s: &mut Session, line: &str) -> String {
-        s.run(line)
-            .iter()
-            .map(|o| format!("{}{}", o.stdout, o.stderr))
-            .collect()
-    }
+    use crate::share::tests::run;
 
     #[test]
     fn an_instant_inside_a_sleep_is_reached_not_passed() {
@@ -253,15 +266,14 @@ mod tests {
         // (A check reads without logging: a command typed now would start a new branch.)
         assert!(!back.check("kubectl get nodes").stdout.contains("NotReady"));
 
-        // Playing on runs the recorded commands at their times: the end is the same cluster.
-        while back.cluster().now().millis() < t.end_ms() {
-            let next = t
-                .next_entry(back.log().len())
-                .map_or(t.end_ms(), |e| e.at_ms.min(t.end_ms()));
-            let step = (next - back.cluster().now().millis()).clamp(1, 700);
-            back.cluster_mut().advance(step);
-            t.run_due(&mut back);
+        // Playing on runs the recorded commands at their times: the end is the same cluster,
+        // whatever the steps (a page's frames are uneven).
+        let mut steps = [700, 1, 5_000, 333].into_iter().cycle();
+        while !t.played_out(&back) {
+            let left = t.end_ms() - back.cluster().now().millis();
+            t.play(&mut back, steps.next().unwrap().min(left));
         }
+        assert_eq!(back.cluster().now().millis(), t.end_ms());
         assert_eq!(back.log(), s.log());
         for probe in [
             "kubectl get pods -o wide",

@@ -377,6 +377,18 @@ impl Cluster {
         self.queue.peek().map(|Reverse((t, _, _))| *t)
     }
 
+    /// Runs on to the next scheduled task (at least a millisecond on), or to `deadline` if that
+    /// comes first: how a command that waits for a condition moves time, checking it after
+    /// each change.
+    pub fn run_to_next_task(&mut self, deadline: Time) {
+        let next = self
+            .next_task_time()
+            .unwrap_or(deadline)
+            .min(deadline)
+            .max(self.now.plus_millis(1));
+        self.run_until(next);
+    }
+
     fn run_task(&mut self, task: Task) {
         if self.scheduler_only && task != Task::Schedule {
             return;

@@ -150,11 +150,7 @@ pub fn share(data: &[u8]) {
             let _ = s.run("kubectl get pods -A -o wide");
         }
     }
-    let deflated = miniz_oxide::deflate::compress_to_vec(data, 1);
-    let link = format!(
-        "#share={}",
-        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, deflated)
-    );
+    let link = kubeplay_console::share::fragment_of(data);
     if let Ok(shared) = Shared::from_link(&link) {
         let _ = shared.open(kubeplay_console::Clock::External);
     }

@@ -217,13 +217,7 @@ pub(crate) fn wait_until_gone(
             })
     };
     while !gone(cluster) && cluster.now() < deadline {
-        let now = cluster.now();
-        let next = cluster
-            .next_task_time()
-            .unwrap_or(deadline)
-            .min(deadline)
-            .max(now.plus_millis(1));
-        cluster.run_until(next);
+        cluster.run_to_next_task(deadline);
     }
     gone(cluster)
 }
