@@ -1,7 +1,8 @@
 // The axe-core accessibility scan (WCAG 2 A and AA rules, axe's defaults) over the page's main
 // views, at 1280×720: the board with pods, a pod's card and the scheduler's inspector (an
 // unschedulable pod too), the manifest editor, the panels, the dark theme, the workshop
-// panel with a hint shown, the Share dialog and the timeline rewound. Each view must have no violation at all.
+// panel with a hint shown, the Share dialog and the timeline rewound, the game ("Be the scheduler")
+// open and its end screen. Each view must have no violation at all.
 //
 // axe is injected through the dev tools protocol (page.evaluate), so the page's own
 // Content-Security-Policy, which allows no other script, does not stop it.
@@ -111,5 +112,23 @@ describe('accessibility (axe-core)', () => {
     await runConsole(page, 'traffic svc/nginx --rps 20');
     await page.waitForTimeout(2000);
     await expectNoViolations(page, 'dark');
+  });
+
+  it('the game, open and at its end screen', { timeout: T }, async () => {
+    const { page } = app;
+    const url = new URL(app.url);
+    url.search = '?game=7';
+    await page.goto(url.href, { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="game"] [data-testid="game-piece"]');
+    // A refused drop first, so that the refusal is scanned too.
+    await page.locator('[data-testid="game"] [data-kind="node"][data-fits="false"]').first().click();
+    await page.waitForSelector('[data-testid="game-refusal"]');
+    await expectNoViolations(page, 'game');
+    // Clicking a well drops there: the first that takes each pod, to the end.
+    for (let i = 0; i < 200 && !(await page.locator('[data-testid="game-end"]').count()); i++) {
+      await page.locator('[data-testid="game"] [data-kind="node"][data-fits="true"]').first().click();
+    }
+    await page.waitForSelector('[data-testid="game-end"]');
+    await expectNoViolations(page, 'game-end');
   });
 });

@@ -1,5 +1,5 @@
-// Frame-time measurements of the board (issue 6): p95 frame time while a rolling update animates
-// on 20 nodes and 300 pods, and frames per second on 200 nodes and 3,000 pods. The figures are
+// Frame-time measurements of the board (issues 6 and 14): p95 frame time while a rolling update
+// animates on 20 nodes and 300 pods under 100 requests a second (dots on), and frames per second on 200 nodes and 3,000 pods. The figures are
 // printed and written to test-output/perf.json for docs/BENCHMARKS.md; the tests assert only that
 // the measurement happened (timed assertions do not belong in tests, see the developers' guide).
 
@@ -75,6 +75,10 @@ describe('board frame times', () => {
     await addNodes(page, 4, 20);
     await run(page, 'kubectl create deployment web --image=nginx:1.10 --replicas=300');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-kind="pod"]')].filter((p) => p.dataset.ready === 'true').length === 300, null, { timeout: 240_000, polling: 500 });
+    // With requests on the board: dots fly while the pieces drop (issue 14).
+    await run(page, 'kubectl expose deployment web --port=80');
+    await run(page, 'traffic svc/web --rps 100');
+    await page.waitForSelector('[data-testid="request-dot"]', { timeout: 60_000 });
     results.idle_20x300 = await frames(page, 3000);
     await screenshot(page, 'board-20-nodes-300-pods');
     // From `set image` until the last old pod is gone: the rollout as it animates.

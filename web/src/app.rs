@@ -154,6 +154,8 @@ pub fn app() -> Html {
     let selected = use_state(|| None::<String>);
     // Presenters pick the panels beside the board (`?panels=traffic,console`, `?tour=0`).
     let panels = *use_memo((), |_| page_options().panels);
+    // "Be the scheduler": the seed of the open game (`?game=SEED` opens one at load).
+    let game = use_state(|| page_options().game);
 
     // Install the API, the presenter's controls and the frame loop once.
     {
@@ -461,7 +463,12 @@ pub fn app() -> Html {
         <div class="app" data-theme={(*theme).clone()} style={format!("--sim-speed: {speed}")} ondragover={on_dragover} ondrop={on_drop}>
             <header class="topbar">
                 <h1 class="brand"><span class="logo" aria-hidden="true">{"▦"}</span>{"kubeplay"}</h1>
-                <p class="tagline">{"a Kubernetes cluster, simulated in your browser"}</p>
+                <p class="tagline">{"a Kubernetes cluster, simulated in your browser"}
+                    <button data-testid="game-open" aria-pressed={game.is_some().to_string()} title="Be the scheduler: place pods yourself, scored against kube-scheduler" onclick={{
+                        let game = game.clone();
+                        Callback::from(move |_| game.set(if game.is_some() { None } else { Some(crate::game::new_seed()) }))
+                    }}>{"Game"}</button>
+                </p>
                 <div class="time" role="group" aria-label="Simulated time">
                     <span class="clock" data-testid="sim-time" title="Simulated time since the cluster started" aria-live="off">{clock}</span>
                     <button data-testid="play-pause" onclick={on_play} aria-label={if playing {"Pause simulated time"} else {"Play simulated time"}}>
@@ -499,11 +506,15 @@ pub fn app() -> Html {
             }
             <main class="layout" data-side={panels.side().to_string()} data-console={panels.console.to_string()}>
                 <section class="board-area" aria-label="Cluster board">
-                    <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
+                    if let Some(seed) = *game {
+                        <crate::game::GameView key={seed.to_string()} seed={seed} on_close={{ let game = game.clone(); Callback::from(move |()| game.set(None)) }} on_seed={{ let game = game.clone(); Callback::from(move |s: u64| game.set(Some(s))) }} />
+                    } else {
+                        <BoardView board={board.clone()} inspection={inspection} selected={(*selected).clone()} on_select={on_select.clone()} on_command={run_command.clone()} />
+                    }
                 </section>
                 if panels.side() {
                     <aside class="side" aria-label="Workloads, traffic and activity">
-                        if panels.traffic { <TrafficPanel samples={view.traffic.clone()} totals={view.traffic_totals} /> }
+                        if panels.traffic { <TrafficPanel samples={view.traffic.clone()} totals={view.traffic_totals} failures={board.requests.failures} /> }
                         if let Some(e) = &*workshop_error { <section class="panel notice" data-testid="workshop-error" role="alert"><h2>{"Workshop"}</h2><p>{e}</p></section> }
                         if let Some(run) = workshop_view { <WorkshopPanel run={run} actions={workshop_actions} catalog={catalog.clone()} /> }
                         if panels.deployments { <RolloutPanel deployments={board.deployments.clone()} on_command={run_command.clone()} /> }

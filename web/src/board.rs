@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use kubeplay_view::{Board, NodeView, PodView};
+use kubeplay_view::wells::stack;
+use kubeplay_view::{Board, CellScale, Density, NodeView, PieceBox, PodView};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -12,48 +13,16 @@ const DENSE_PODS: usize = 150;
 /// How many pending pods are drawn; the rest are counted. A rollout of hundreds of pods would
 /// otherwise create and move hundreds of elements at once, for a queue no one reads piece by piece.
 const QUEUE_SHOWN: usize = 30;
-/// How the board fits its nodes on a screen: few nodes get large wells with every detail, many
-/// get small wells so that the whole cluster stays in view (style.css `.nodes[data-density]`).
-#[derive(Clone, Copy, PartialEq)]
-enum Density {
-    Normal,
-    Compact,
-    Tiny,
-}
-
-impl Density {
-    fn of(nodes: usize) -> Density {
-        match nodes {
-            0..=6 => Density::Normal,
-            7..=16 => Density::Compact,
-            _ => Density::Tiny,
-        }
-    }
-    fn name(self) -> &'static str {
-        match self {
-            Density::Normal => "normal",
-            Density::Compact => "compact",
-            Density::Tiny => "tiny",
-        }
-    }
-    /// The height of the largest node's well, in pixels (set on the well; style.css has the
-    /// normal one as a default).
-    fn well_px(self) -> f64 {
-        match self {
-            Density::Normal => 240.0,
-            Density::Compact => 150.0,
-            Density::Tiny => 72.0,
-        }
-    }
-}
-
-/// The largest node's CPU and memory: wells are drawn to scale with it, so a small node looks
-/// small next to a big one.
+/// A cell of a waiting piece, in pixels.
+const QUEUE_CELL_PX: f64 = 12.0;
+/// The largest node's CPU and memory, the cell and the density: wells are drawn to scale with
+/// the largest node, pieces of cells (`kubeplay_view::wells`).
 #[derive(Clone, Copy, PartialEq)]
 struct Scale {
     cpu_millis: i64,
     memory_bytes: i64,
     density: Density,
+    cells: CellScale,
 }
 
 #[derive(Properties, PartialEq)]
@@ -91,8 +60,8 @@ fn short(name: &str) -> &str {
 /// the pending queue (a square whose area grows with the CPU it asks for).
 #[derive(Clone, Copy, PartialEq)]
 enum Place {
-    Well { cpu_pct: f64, mem_pct: f64 },
-    Queue,
+    Well(PieceBox),
+    Queue { rows: f64, columns: f64 },
 }
 
 #[derive(Properties, PartialEq)]
@@ -110,24 +79,32 @@ fn piece(props: &PieceProps) -> Html {
     let light = kubeplay_view::piece_lightness(&p.version);
     let on = kubeplay_view::ink_on(p.hue, kubeplay_view::PIECE_SATURATION, light);
     let style = match props.place {
-        // A minimum size keeps small pieces visible and clickable; the legend says so.
-        Place::Well { cpu_pct, mem_pct } => format!(
-            "height:max(var(--min-piece),{:.2}%);width:{:.2}%;--hue:{};--light:{}%;--on:{on}",
-            cpu_pct.min(100.0),
-            mem_pct.clamp(28.0, 100.0),
+        // Resting on the pieces below; `--top` is how far it falls from the well's rim.
+        Place::Well(b) => format!(
+            "bottom:{:.3}%;height:{:.3}%;width:{:.3}%;--rows:{:.3};--cols:{:.3};--top:{:.2};--hue:{};--light:{}%;--on:{on}",
+            b.bottom_pct,
+            b.height_pct,
+            b.width_pct,
+            b.rows,
+            b.columns,
+            (100.0 - b.bottom_pct - b.height_pct).max(0.0),
             p.hue,
             light
         ),
-        Place::Queue => {
-            let side = ((p.cpu_millis as f64).sqrt() * 1.6).clamp(18.0, 64.0);
+        // Waiting pieces in cells of the queue's own size, big ones shrunk to stay in a row.
+        Place::Queue { rows, columns } => {
+            let cell = (QUEUE_CELL_PX * 5.0 / rows.max(columns / 2.0)).min(QUEUE_CELL_PX);
             format!(
-                "height:{side:.0}px;width:{side:.0}px;--hue:{};--light:{}%;--on:{on}",
-                p.hue, light
+                "height:{:.0}px;width:{:.0}px;--rows:{rows:.3};--cols:{columns:.3};--hue:{};--light:{}%;--on:{on}",
+                (rows * cell).max(14.0),
+                (columns * cell).max(14.0),
+                p.hue,
+                light
             )
         }
     };
     let title = format!(
-        "pod/{} — {} ({} ready), {}m CPU, {} MiB{}{}",
+        "pod/{} — {} ({} ready), {}m CPU, {} MiB{}{}{}",
         p.name,
         p.status,
         p.ready_text,
@@ -142,6 +119,11 @@ fn piece(props: &PieceProps) -> Html {
             ", waiting for a node".to_string()
         } else {
             format!(", on {}", p.node)
+        },
+        match p.cert_expires_in.as_deref() {
+            Some("expired") => ", its TLS certificate has expired".to_string(),
+            Some(left) => format!(", its TLS certificate expires in {left}"),
+            None => String::new(),
         }
     );
     html! {
@@ -149,9 +131,10 @@ fn piece(props: &PieceProps) -> Html {
             class={classes!("pod", status_class(p), props.selected.then_some("selected"), p.best_effort.then_some("besteffort"), p.serving.then_some("serving"))}
             data-kind="pod" data-name={p.name.clone()} data-namespace={p.namespace.clone()} data-node={p.node.clone()}
             data-phase={p.phase.clone()} data-ready={if p.ready {"true"} else {"false"}} data-status={p.status.clone()}
-            data-owner={p.owner.clone()} data-version={p.version.clone()}
+            data-owner={p.owner.clone()} data-version={p.version.clone()} data-cert-expires-in={p.cert_expires_in.clone()}
             style={style} title={title.clone()} aria-label={title}>
             {short(&p.name)}
+            if p.cert_expiring { <span class="cert-badge" data-testid="cert-badge" title="When the TLS certificate this app serves expires: from then on it answers no request">{p.cert_expires_in.clone().unwrap_or_default()}</span> }
         </button>
     }
 }
@@ -171,20 +154,24 @@ fn on_piece_click(on_select: &Callback<Option<String>>) -> Callback<MouseEvent> 
     })
 }
 
-fn pieces<'a>(
+fn well_pieces<'a>(
+    node: &'a NodeView,
+    cells: CellScale,
+    selected: Option<&'a str>,
+) -> impl Iterator<Item = Html> + 'a {
+    node.pods.iter().zip(stack(node, cells)).map(move |(p, b)| {
+        html! { <Piece key={p.name.clone()} pod={p.clone()} place={Place::Well(b)} selected={selected == Some(p.name.as_str())} /> }
+    })
+}
+
+fn queue_pieces<'a>(
     pods: &'a [Rc<PodView>],
-    node: Option<&'a NodeView>,
+    cells: CellScale,
     selected: Option<&'a str>,
 ) -> impl Iterator<Item = Html> + 'a {
     pods.iter().map(move |p| {
-        let place = match node {
-            Some(n) => Place::Well {
-                cpu_pct: 100.0 * p.cpu_millis as f64 / n.cpu_allocatable_millis.max(1) as f64,
-                mem_pct: 100.0 * p.memory_bytes as f64 / n.memory_allocatable_bytes.max(1) as f64,
-            },
-            None => Place::Queue,
-        };
-        html! { <Piece key={p.name.clone()} pod={p.clone()} place={place} selected={selected == Some(p.name.as_str())} /> }
+        let (rows, columns) = cells.cells(p.cpu_millis, p.memory_bytes);
+        html! { <Piece key={p.name.clone()} pod={p.clone()} place={Place::Queue { rows, columns }} selected={selected == Some(p.name.as_str())} /> }
     })
 }
 
@@ -226,24 +213,29 @@ fn node_well(props: &NodeWellProps) -> Html {
         format!("node restore {name}")
     };
     let free_cpu = (n.cpu_allocatable_millis - n.cpu_requested_millis).max(0);
-    // Height to scale with the largest node's CPU, width with its memory (at least a third, to
-    // stay legible).
-    let well_px = scale.density.well_px()
-        * (n.cpu_allocatable_millis as f64 / scale.cpu_millis.max(1) as f64).clamp(0.34, 1.0);
+    // Height to scale with the largest node's CPU (style.css turns the fraction into pixels
+    // for the screen), width with its memory (at least a third, to stay legible).
+    let height_frac =
+        (n.cpu_allocatable_millis as f64 / scale.cpu_millis.max(1) as f64).clamp(0.34, 1.0);
     let well_width = (100.0 * n.memory_allocatable_bytes as f64 / scale.memory_bytes.max(1) as f64)
         .clamp(34.0, 100.0);
-    // Pieces are at least 18px high to stay readable and clickable, less when that many would
-    // not fit: minimum-size pieces fill at most half the well, which must not look much fuller
-    // than the node is.
-    let min_piece = (well_px / (2 * n.pods.len().max(1)) as f64).clamp(3.0, 18.0) - 1.0;
+    let rows = (n.cpu_allocatable_millis as f64 / scale.cells.cpu_millis as f64).max(1.0);
+    let columns = (n.memory_allocatable_bytes as f64 / scale.cells.memory_bytes as f64).max(1.0);
+    let down = n.kubelet_stopped;
     html! {
-        <div key={n.name.clone()} class={classes!("node", (!n.ready).then_some("notready"), n.cordoned.then_some("cordoned"), n.fragmented.then_some("fragmented"))}
-             data-kind="node" data-name={n.name.clone()} data-status={n.status.clone()}>
+        <div key={n.name.clone()} class={classes!("node", (!n.ready).then_some("notready"), down.then_some("down"), n.cordoned.then_some("cordoned"), n.fragmented.then_some("fragmented"), n.full.then_some("full"))}
+             data-kind="node" data-name={n.name.clone()} data-status={n.status.clone()}
+             data-kubelet={if down {"stopped"} else {"running"}} data-full={n.full.to_string()}>
             <div class="node-head">
                 <span class="node-name">{&n.name}</span>
                 <span class={classes!("badge", if n.ready {"ok"} else {"bad"})}>{&n.status}</span>
                 if let Some(z) = &n.zone { <span class="zone" title="topology.kubernetes.io/zone">{z}</span> }
             </div>
+            if let Some(ms) = n.not_ready_in_ms {
+                <div class="evict" data-testid="not-ready-countdown" title="The machine failed: its kubelet stopped posting status. The node lifecycle controller marks the node NotReady when none has come for its grace period (40 s), then taints it">
+                    { if ms > 0 { format!("kubelet stopped · NotReady in {}", kubeplay_api::summary::human_duration(ms)) } else { "kubelet stopped · NotReady now".to_string() } }
+                </div>
+            }
             if let Some(ms) = n.eviction_in_ms {
                 <div class="evict" data-testid="eviction" title="Taint-based eviction: its pods tolerate the NoExecute taint for tolerationSeconds (300 s by default), then are deleted and replaced elsewhere">
                     { if ms > 0 { format!("pods evicted in {}", kubeplay_api::summary::human_duration(ms)) } else { "evicting pods".to_string() } }
@@ -253,10 +245,19 @@ fn node_well(props: &NodeWellProps) -> Html {
                 { for n.taints.iter().map(|t| html!{ <span class="taint" title="taint">{t}</span> }) }
             </div>
             <div class="well" role="group" aria-label={format!("Pods on {}", n.name)} onclick={on_piece_click(on_select)}
-                 style={format!("height:{well_px:.0}px;width:{well_width:.0}%;--min-piece:{min_piece:.0}px")}>
+                 style={format!("--frac:{height_frac:.3};width:{well_width:.0}%;--well-rows:{rows:.2};--well-cols:{columns:.2}")}>
                 <div class="free" style={format!("height:{:.1}%", 100.0 * free_cpu as f64 / n.cpu_allocatable_millis.max(1) as f64)}
-                     title={if n.fragmented {"Room left that no pending pod fits in: fragmentation"} else {"Unrequested CPU"}}></div>
-                { for pieces(&n.pods, Some(n), selected.as_deref()) }
+                     title={if n.fragmented {"Room left that no pending pod fits in: fragmentation"} else if n.full {"Full: no pending pod fits here"} else {"Unrequested CPU"}}></div>
+                // The keyed pieces alone in their own element: beside other children, Yew rebuilt
+                // them when one was added, and each rebuilt piece fell again.
+                <div class="stack">{ for well_pieces(n, scale.cells, selected.as_deref()) }</div>
+                if down {
+                    // A crack across the machine: drawn, not a picture, so the CSP needs nothing.
+                    <svg class="crack" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
+                        <polyline points="58,0 46,18 60,31 41,52 55,66 38,84 47,100" />
+                    </svg>
+                }
+                if n.full { <span class="full-tag" data-testid="well-full">{"full"}</span> }
             </div>
             <div class="util" aria-label="Requested over allocatable">
                 <div class="bar"><span style={format!("width:{}%", cpu_pct.min(100))}></span><label>{format!("CPU {}m / {}m", n.cpu_requested_millis, n.cpu_allocatable_millis)}</label></div>
@@ -283,19 +284,10 @@ pub fn board_view(props: &BoardProps) -> Html {
             .find(|p| &p.name == s)
     });
     let scale = Scale {
-        cpu_millis: b
-            .nodes
-            .iter()
-            .map(|n| n.cpu_allocatable_millis)
-            .max()
-            .unwrap_or(1),
-        memory_bytes: b
-            .nodes
-            .iter()
-            .map(|n| n.memory_allocatable_bytes)
-            .max()
-            .unwrap_or(1),
-        density: Density::of(b.nodes.len()),
+        cpu_millis: b.max_cpu_millis,
+        memory_bytes: b.max_memory_bytes,
+        density: b.density,
+        cells: b.cells,
     };
     let close = {
         let on_select = props.on_select.clone();
@@ -304,9 +296,10 @@ pub fn board_view(props: &BoardProps) -> Html {
     html! {
         <>
         <div class="board-scroll">
+        <crate::requests::RequestsOverlay requests={b.requests.clone()} now={b.now} />
         <div class="pending" aria-label="Pending pods" onclick={on_piece_click(&props.on_select)}>
             <span class="pending-title">{format!("Pending ({})", b.pending.len())}</span>
-            { for pieces(&b.pending[..b.pending.len().min(QUEUE_SHOWN)], None, props.selected.as_deref()) }
+            { for queue_pieces(&b.pending[..b.pending.len().min(QUEUE_SHOWN)], b.cells, props.selected.as_deref()) }
             if b.pending.len() > QUEUE_SHOWN { <span class="more" data-testid="pending-more">{format!("+{} more", b.pending.len() - QUEUE_SHOWN)}</span> }
             if b.pending.is_empty() { <span class="hint">{"Pods wait here for the scheduler, then fall into a node."}</span> }
         </div>
@@ -323,12 +316,12 @@ pub fn board_view(props: &BoardProps) -> Html {
         <details class="legend" open=true>
             <summary>{"How to read the board"}</summary>
             <ul>
-                <li>{"Each node is a well, drawn to scale with the largest node: its height is the CPU it can allocate, its width the memory. A piece's height is the CPU its pod requests, its width the memory."}</li>
+                <li data-testid="cell-scale">{format!("One cell = {}. ", b.cells.describe())}{"Each node is a well, drawn to scale with the largest node: its height is the CPU it can allocate, its width the memory. A piece's height is the CPU its pod requests, its width the memory; a pod asking for less than a cell is drawn as one."}</li>
                 <li>{"Colour is the workload; a lighter or darker shade is another version (ReplicaSet) of it."}</li>
                 <li><span class="swatch st-creating"></span>{"creating "}<span class="swatch st-running"></span>{"running, not ready "}<span class="swatch st-ready"></span>{"ready "}
                     <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
                 <li>{"Keys: "}{ for crate::presenter::SHORTCUTS.iter().map(|(k, what)| html! { <><kbd>{*k}</kbd>{format!(" {what}  ")}</> }) }</li>
-                <li>{"Hatched red space: room left that no pending pod fits in (fragmentation). Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB) and at least big enough to click."}</li>
+                <li>{"A red rim: the well is full for the pods waiting (none fits). Hatched red space: room left that no pending pod fits in (fragmentation). A cracked grey well: the machine failed, and its kubelet stopped; the node turns NotReady 40 s later. Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB)."}</li>
             </ul>
         </details>
         </div>

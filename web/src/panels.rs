@@ -1,9 +1,9 @@
 //! Side panels: rollouts with their ReplicaSets and budget, Services with endpoints and traffic,
-//! the traffic chart, and the controllers' recent decisions.
+//! the traffic chart with its failures split by cause, and the controllers' recent decisions.
 
 use std::collections::BTreeMap;
 
-use kubeplay_engine::{Activity, TrafficSample};
+use kubeplay_engine::{Activity, FailureCause, FailureCounts, TrafficSample};
 use kubeplay_view::{DeploymentView, EventView, ServiceView};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -118,6 +118,9 @@ pub struct TrafficProps {
     pub samples: std::rc::Rc<Vec<TrafficSample>>,
     /// (ok, failed) since traffic started.
     pub totals: (u64, u64),
+    /// The failed requests of `totals` by cause.
+    #[prop_or_default]
+    pub failures: FailureCounts,
 }
 
 #[function_component(TrafficPanel)]
@@ -125,18 +128,19 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
     if props.samples.is_empty() {
         return html! {};
     }
-    // One bar per second (summed over Services): successes by version, failures on top in red.
-    let mut per_second: BTreeMap<i64, (u32, BTreeMap<String, u32>)> = BTreeMap::new();
+    // One bar per second (summed over Services): successes by version, failures on top, one
+    // colour per cause.
+    let mut per_second: BTreeMap<i64, (FailureCounts, BTreeMap<String, u32>)> = BTreeMap::new();
     for s in props.samples.iter() {
         let e = per_second.entry(s.time.millis()).or_default();
-        e.0 += s.failed;
+        e.0.merge(&s.failures);
         for (v, n) in &s.versions {
             *e.1.entry(v.clone()).or_default() += n;
         }
     }
     let max = per_second
         .values()
-        .map(|(f, v)| f + v.values().sum::<u32>())
+        .map(|(f, v)| f.total() + u64::from(v.values().sum::<u32>()))
         .max()
         .unwrap_or(1)
         .max(1) as f64;
@@ -149,6 +153,11 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
         v.dedup();
         v
     };
+    // The causes the chart shows, for its legend: those in the last minute or in the totals.
+    let causes: Vec<FailureCause> = FailureCause::ALL
+        .into_iter()
+        .filter(|c| props.failures.get(*c) > 0 || per_second.values().any(|(f, _)| f.get(*c) > 0))
+        .collect();
     let (total_ok, total_failed) = props.totals;
     let n = per_second.len().max(1) as f64;
     let bw = 300.0 / 60.0;
@@ -162,19 +171,29 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
             y -= h;
             rects.push(html! { <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", bw - 0.5)} height={format!("{h:.1}")} class={format!("v{}", vi % 4)} /> });
         }
-        let h = 100.0 * *failed as f64 / max;
-        y -= h;
-        rects.push(html! { <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", bw - 0.5)} height={format!("{h:.1}")} class="failed" /> });
+        for (cause, count) in failed.nonzero() {
+            let h = 100.0 * count as f64 / max;
+            y -= h;
+            rects.push(html! { <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", bw - 0.5)} height={format!("{h:.1}")} class={classes!("failed", format!("cause-{}", cause.id()))} /> });
+        }
         html! { <g>{ for rects }</g> }
     });
     html! {
         <section class="panel traffic" aria-label="Traffic" data-testid="traffic-chart">
             <h2>{"Traffic"}<span class={classes!("failcount", (total_failed > 0).then_some("bad"))} data-testid="failed-requests">{format!("{total_failed} failed")}</span><span class="okcount">{format!("of {} requests", total_ok + total_failed)}</span></h2>
-            <svg viewBox="0 0 300 100" preserveAspectRatio="none" role="img" aria-label="Requests per second over the last minute: successes by version, failures in red">{ for bars }</svg>
+            if props.failures.total() > 0 {
+                <p class="traffic-causes" data-testid="traffic-causes" title={kubeplay_view::failures_text(&props.failures)}>
+                    { for props.failures.nonzero().map(|(c, count)| html! {
+                        <span class="cause" data-cause={c.id()} data-count={count.to_string()}><span class={classes!("key", format!("cause-{}", c.id()))}></span>{format!("{count} {}", c.describe())}</span>
+                    }) }
+                </p>
+            }
+            <svg viewBox="0 0 300 100" preserveAspectRatio="none" role="img" aria-label="Requests per second over the last minute: successes by version, failures by cause">{ for bars }</svg>
             <div class="chart-axis"><span>{"−60 s"}</span><span>{"requests per second"}</span><span>{"now"}</span></div>
             <div class="chart-legend">
                 { for versions.iter().enumerate().map(|(i, v)| html!{ <span><span class={format!("key v{}", i % 4)}></span>{v}</span> }) }
-                <span><span class="key failed"></span>{"failed"}</span>
+                if causes.is_empty() { <span><span class="key failed"></span>{"failed"}</span> }
+                { for causes.iter().map(|c| html!{ <span><span class={classes!("key", "failed", format!("cause-{}", c.id()))}></span>{c.describe()}</span> }) }
             </div>
         </section>
     }

@@ -31,7 +31,7 @@ use rand::{Rng, SeedableRng};
 pub use controllers::node_lifecycle::eviction_time;
 pub use kubelet::{timing as kubelet_timing, ContainerRuntimeView, MountedVolume, PodRuntimeView};
 pub use store::{Key, WatchEvent, WatchType};
-pub use traffic::TrafficSample;
+pub use traffic::{FailureCause, FailureCounts, RequestSample, TrafficSample, SAMPLED_PER_SECOND};
 
 /// The simulated clock starts here, whatever the wall clock says.
 pub const EPOCH: Time = Time(1_767_225_600_000); // 2026-01-01T00:00:00Z

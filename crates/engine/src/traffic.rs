@@ -1,8 +1,10 @@
 //! Services and traffic: kube-proxy's view of each Service's endpoints (applied after a
 //! propagation delay), and a generator that sends N requests per second to a Service. A request
-//! succeeds only if kube-proxy routes it to a pod whose app serves at that instant.
+//! succeeds only if kube-proxy routes it to a pod whose app serves at that instant; one that
+//! fails is counted under the cause the engine knows (`FailureCause`), and a few requests a
+//! second are kept one by one for the board to draw (`RequestSample`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use kubeplay_api::{ApiError, Endpoints, Kind, Object, Time};
 use rand::Rng;
@@ -10,7 +12,8 @@ use serde::Serialize;
 
 use crate::{delays, Cluster, Task};
 
-/// Requests per simulated second to one Service, as the trace records it.
+/// Requests per simulated second to one Service, as the trace records it (the trace line has
+/// no causes: `failures` is for the page and the console).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TrafficSample {
     /// The end of the second the sample covers.
@@ -18,10 +21,142 @@ pub struct TrafficSample {
     /// `default/web`.
     pub service: String,
     pub ok: u32,
+    /// Every failed request: the sum of `failures`.
     pub failed: u32,
     /// Successful requests by the image that served them.
     pub versions: BTreeMap<String, u32>,
+    /// The failed requests by cause.
+    pub failures: FailureCounts,
 }
+
+/// Why a request failed, as the engine knows it at the instant of the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureCause {
+    /// kube-proxy had no ready endpoint for the Service (none ready yet, scaled to zero, or the
+    /// endpoints controller took them out).
+    NoEndpoint,
+    /// kube-proxy routed to a pod whose app does not listen: not started yet, stopped at
+    /// SIGTERM, crashed or killed by a probe.
+    ConnectionRefused,
+    /// kube-proxy routed to a pod on a machine that failed (`node fail`) and has not come back;
+    /// kube-proxy keeps routing there until the node is marked NotReady and its pods leave the
+    /// endpoints.
+    NodeDown,
+    /// The app serves, but the certificate it loaded at start is past its notAfter.
+    CertificateExpired,
+}
+
+impl FailureCause {
+    /// Every cause, in the order the page stacks and lists them.
+    pub const ALL: [FailureCause; 4] = [
+        FailureCause::NoEndpoint,
+        FailureCause::ConnectionRefused,
+        FailureCause::NodeDown,
+        FailureCause::CertificateExpired,
+    ];
+
+    /// A stable identifier: `no-endpoint`, `connection-refused`, `node-down`,
+    /// `certificate-expired` (the page's `data-cause`).
+    pub fn id(self) -> &'static str {
+        match self {
+            FailureCause::NoEndpoint => "no-endpoint",
+            FailureCause::ConnectionRefused => "connection-refused",
+            FailureCause::NodeDown => "node-down",
+            FailureCause::CertificateExpired => "certificate-expired",
+        }
+    }
+
+    /// In words, as a client would see it: `no ready endpoint`, `connection refused`...
+    pub fn describe(self) -> &'static str {
+        match self {
+            FailureCause::NoEndpoint => "no ready endpoint",
+            FailureCause::ConnectionRefused => "connection refused",
+            FailureCause::NodeDown => "node down",
+            FailureCause::CertificateExpired => "certificate expired",
+        }
+    }
+}
+
+/// Failed requests by cause.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FailureCounts {
+    pub no_endpoint: u32,
+    pub connection_refused: u32,
+    pub node_down: u32,
+    pub certificate_expired: u32,
+}
+
+impl FailureCounts {
+    pub fn get(&self, cause: FailureCause) -> u32 {
+        match cause {
+            FailureCause::NoEndpoint => self.no_endpoint,
+            FailureCause::ConnectionRefused => self.connection_refused,
+            FailureCause::NodeDown => self.node_down,
+            FailureCause::CertificateExpired => self.certificate_expired,
+        }
+    }
+
+    fn slot(&mut self, cause: FailureCause) -> &mut u32 {
+        match cause {
+            FailureCause::NoEndpoint => &mut self.no_endpoint,
+            FailureCause::ConnectionRefused => &mut self.connection_refused,
+            FailureCause::NodeDown => &mut self.node_down,
+            FailureCause::CertificateExpired => &mut self.certificate_expired,
+        }
+    }
+
+    /// Counts `n` more failures of `cause` (saturating: counts are display figures).
+    pub fn add(&mut self, cause: FailureCause, n: u32) {
+        let s = self.slot(cause);
+        *s = s.saturating_add(n);
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &FailureCounts) {
+        for c in FailureCause::ALL {
+            self.add(c, other.get(c));
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        FailureCause::ALL
+            .iter()
+            .map(|c| u64::from(self.get(*c)))
+            .sum()
+    }
+
+    /// The causes with a count, in `FailureCause::ALL`'s order.
+    pub fn nonzero(&self) -> impl Iterator<Item = (FailureCause, u32)> + '_ {
+        FailureCause::ALL
+            .into_iter()
+            .map(|c| (c, self.get(c)))
+            .filter(|(_, n)| *n > 0)
+    }
+}
+
+/// One request kept for the board to draw: a sample of the traffic, never all of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestSample {
+    /// Counts up by one per kept request, from 1: lets a view tell which requests it has not
+    /// drawn yet.
+    pub seq: u64,
+    /// When the request was made (within the second that the traffic sample covers).
+    pub time: Time,
+    /// `default/web`.
+    pub service: String,
+    /// The pod IP kube-proxy routed it to; `None` when it had no ready endpoint.
+    pub ip: Option<String>,
+    /// `None` when the app answered, else why it failed.
+    pub failure: Option<FailureCause>,
+}
+
+/// Requests kept per Service per generator second, spread evenly over the second: as many as a
+/// reader can follow as dots at once, whatever the rate.
+pub const SAMPLED_PER_SECOND: u32 = 8;
+/// Individual requests kept in all (about a minute of one Service at full sampling): views
+/// draw the last second or two.
+const SAMPLED_KEPT: usize = 512;
 
 /// An interval during which an app instance answers requests.
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +164,22 @@ struct Serving {
     from: Time,
     until: Option<Time>,
     cert_not_after: Option<Time>,
+}
+
+/// Single requests counted into a generator's next second.
+#[derive(Default)]
+struct Pending {
+    ok: u32,
+    failed: u32,
+    versions: BTreeMap<String, u32>,
+    failures: FailureCounts,
+}
+
+/// The node a pod IP is on and the periods during which that node was down (`node fail` until
+/// `node restore`; `None`: not restored yet).
+struct NodeDown {
+    node: String,
+    periods: Vec<(Time, Option<Time>)>,
 }
 
 #[derive(Default)]
@@ -43,8 +194,15 @@ pub(crate) struct Traffic {
     serving: BTreeMap<String, (String, Vec<Serving>)>,
     samples: Vec<TrafficSample>,
     ticking: bool,
-    /// Single requests per Service since the last tick of its generator: (ok, failed, versions).
-    single: BTreeMap<String, (u32, u32, BTreeMap<String, u32>)>,
+    /// Single requests per Service since the last tick of its generator.
+    single: BTreeMap<String, Pending>,
+    /// Per pod IP: when its node was down. Serving stops when a node fails, as it does at
+    /// SIGTERM; this is what tells the two apart.
+    down: BTreeMap<String, NodeDown>,
+    /// Individual requests for the board, oldest first.
+    sampled: VecDeque<RequestSample>,
+    /// The last `RequestSample::seq` given.
+    sampled_seq: u64,
 }
 
 impl Traffic {
@@ -123,6 +281,95 @@ impl Traffic {
             })
             .then_some(image.as_str())
     }
+
+    /// What a request routed to `ip` at `t` gets: the image that answered, or why it failed.
+    /// Whether it succeeds is `serves`' answer alone; the cause only explains a failure.
+    fn answer(&self, ip: &str, t: Time) -> Result<&str, FailureCause> {
+        if let Some(image) = self.serves(ip, t) {
+            return Ok(image);
+        }
+        let node_down = self.down.get(ip).is_some_and(|d| {
+            d.periods
+                .iter()
+                .any(|(from, until)| *from <= t && until.is_none_or(|u| t < u))
+        });
+        if node_down {
+            return Err(FailureCause::NodeDown);
+        }
+        // Listening at `t`, so only the certificate can have refused it.
+        let listening = self.serving.get(ip).is_some_and(|(_, intervals)| {
+            intervals
+                .iter()
+                .any(|s| s.from <= t && s.until.is_none_or(|u| t < u))
+        });
+        Err(if listening {
+            FailureCause::CertificateExpired
+        } else {
+            FailureCause::ConnectionRefused
+        })
+    }
+
+    /// The machine of `node` failed at `at`: requests to these pod IPs fail as "node down"
+    /// until it is restored.
+    pub(crate) fn node_down(&mut self, node: &str, ips: &[String], at: Time) {
+        // What ended more than a minute ago no request can ask about.
+        let horizon = at.plus_millis(-60_000);
+        self.down.retain(|_, d| {
+            d.periods
+                .retain(|(_, until)| until.is_none_or(|u| u > horizon));
+            !d.periods.is_empty()
+        });
+        for ip in ips.iter().filter(|ip| !ip.is_empty()) {
+            let d = self.down.entry(ip.clone()).or_insert_with(|| NodeDown {
+                node: node.to_string(),
+                periods: Vec::new(),
+            });
+            d.node = node.to_string();
+            if !d.periods.iter().any(|(_, until)| until.is_none()) {
+                d.periods.push((at, None));
+            }
+        }
+    }
+
+    /// The machine of `node` is back at `at`: a pod IP on it that does not answer now is one
+    /// whose app has not started again (connection refused).
+    pub(crate) fn node_up(&mut self, node: &str, at: Time) {
+        for d in self.down.values_mut() {
+            if d.node == node {
+                for p in d.periods.iter_mut().filter(|p| p.1.is_none()) {
+                    p.1 = Some(at);
+                }
+            }
+        }
+    }
+
+    /// Keeps one request for the board, dropping the oldest past `SAMPLED_KEPT`.
+    fn keep_request(
+        &mut self,
+        time: Time,
+        service: &str,
+        ip: Option<&str>,
+        failure: Option<FailureCause>,
+    ) {
+        self.sampled_seq += 1;
+        self.sampled.push_back(RequestSample {
+            seq: self.sampled_seq,
+            time,
+            service: service.to_string(),
+            ip: ip.map(str::to_string),
+            failure,
+        });
+        while self.sampled.len() > SAMPLED_KEPT {
+            self.sampled.pop_front();
+        }
+    }
+}
+
+/// Whether request `i` of a second's `rps` is among the `SAMPLED_PER_SECOND` kept, spread
+/// evenly over the second (every request when there are no more than that).
+fn sampled(i: u32, rps: u32) -> bool {
+    let slot = |i: u32| u64::from(i) * u64::from(SAMPLED_PER_SECOND) / u64::from(rps.max(1));
+    i == 0 || slot(i) != slot(i - 1)
 }
 
 impl Cluster {
@@ -162,13 +409,14 @@ impl Cluster {
         self.traffic.generators.clear();
         self.traffic.started.clear();
         // Single requests waiting for a generator's next second count now.
-        for (service, (ok, failed, versions)) in std::mem::take(&mut self.traffic.single) {
+        for (service, p) in std::mem::take(&mut self.traffic.single) {
             self.record_sample(TrafficSample {
                 time: self.now,
                 service,
-                ok,
-                failed,
-                versions,
+                ok: p.ok,
+                failed: p.failed,
+                versions: p.versions,
+                failures: p.failures,
             });
         }
     }
@@ -184,6 +432,14 @@ impl Cluster {
 
     pub fn traffic_samples(&self) -> &[TrafficSample] {
         &self.traffic.samples
+    }
+
+    /// Individual requests kept for the board, oldest first: per generator second and Service
+    /// at most `SAMPLED_PER_SECOND` spread evenly over the second, plus the first failure of
+    /// each cause that the even spread missed (a rare failure is not sampled away; the traffic
+    /// samples give the true proportions); every single request (`curl`); the last 512 in all.
+    pub fn sampled_requests(&self) -> &VecDeque<RequestSample> {
+        &self.traffic.sampled
     }
 
     pub(crate) fn traffic_tick(&mut self) {
@@ -207,31 +463,57 @@ impl Cluster {
                 ok: 0,
                 failed: 0,
                 versions: BTreeMap::new(),
+                failures: FailureCounts::default(),
             };
+            // Kept for the board: (time, routed IP, failure), in time order.
+            let mut kept: Vec<(Time, Option<String>, Option<FailureCause>)> = Vec::new();
+            // The first failure of each cause, in case the even spread keeps none of it.
+            let mut first: BTreeMap<FailureCause, (Time, Option<String>)> = BTreeMap::new();
             for i in 0..rps {
                 let t = start.plus_millis((i as i64 * 1000) / rps.max(1) as i64);
                 let routes = self.traffic.routes_at(&service, t);
-                if routes.is_empty() {
-                    sample.failed += 1;
-                    continue;
-                }
-                let idx = (self.rng.next_u32() as usize) % routes.len();
-                let ip = routes[idx].clone();
-                match self.traffic.serves(&ip, t) {
-                    Some(image) => {
-                        sample.ok += 1;
-                        *sample.versions.entry(image.to_string()).or_default() += 1;
+                let (ip, failure) = if routes.is_empty() {
+                    (None, Some(FailureCause::NoEndpoint))
+                } else {
+                    let idx = (self.rng.next_u32() as usize) % routes.len();
+                    let ip = &routes[idx];
+                    match self.traffic.answer(ip, t) {
+                        Ok(image) => {
+                            sample.ok += 1;
+                            *sample.versions.entry(image.to_string()).or_default() += 1;
+                            (Some(ip), None)
+                        }
+                        Err(cause) => (Some(ip), Some(cause)),
                     }
-                    None => sample.failed += 1,
+                };
+                if let Some(cause) = failure {
+                    sample.failed += 1;
+                    sample.failures.add(cause, 1);
+                }
+                if sampled(i, rps) {
+                    kept.push((t, ip.cloned(), failure));
+                } else if let Some(cause) = failure {
+                    first.entry(cause).or_insert_with(|| (t, ip.cloned()));
                 }
             }
+            for (cause, (t, ip)) in first {
+                if !kept.iter().any(|k| k.2 == Some(cause)) {
+                    kept.push((t, ip, Some(cause)));
+                }
+            }
+            kept.sort_by_key(|k| k.0);
+            for (t, ip, failure) in kept {
+                self.traffic
+                    .keep_request(t, &service, ip.as_deref(), failure);
+            }
             // Single requests (`curl` in a container) made during this second count here too.
-            if let Some((ok, failed, versions)) = self.traffic.single.remove(&service) {
-                sample.ok += ok;
-                sample.failed += failed;
-                for (v, n) in versions {
+            if let Some(p) = self.traffic.single.remove(&service) {
+                sample.ok += p.ok;
+                sample.failed += p.failed;
+                for (v, n) in p.versions {
                     *sample.versions.entry(v).or_default() += n;
                 }
+                sample.failures.merge(&p.failures);
             }
             self.record_sample(sample);
         }
@@ -277,21 +559,30 @@ impl Cluster {
                 _ => Vec::new(),
             }
         };
-        let image = if routes.is_empty() {
-            None
+        let (ip, answer) = if routes.is_empty() {
+            (None, Err(FailureCause::NoEndpoint))
         } else {
-            let ip = &routes[(self.rng.next_u32() as usize) % routes.len()];
-            self.traffic.serves(ip, now).map(str::to_string)
+            let ip = routes[(self.rng.next_u32() as usize) % routes.len()].clone();
+            let answer = self.traffic.answer(&ip, now).map(str::to_string);
+            (Some(ip), answer)
         };
+        self.traffic
+            .keep_request(now, &key, ip.as_deref(), answer.as_ref().err().copied());
+        let mut failures = FailureCounts::default();
+        if let Err(cause) = answer {
+            failures.add(cause, 1);
+        }
+        let image = answer.ok();
         let (ok, failed) = if image.is_some() { (1, 0) } else { (0, 1) };
         let versions: BTreeMap<String, u32> = image.iter().map(|i| (i.clone(), 1)).collect();
         if self.traffic.generators.contains_key(&key) {
             let e = self.traffic.single.entry(key).or_default();
-            e.0 += ok;
-            e.1 += failed;
+            e.ok += ok;
+            e.failed += failed;
             for (v, n) in versions {
-                *e.2.entry(v).or_default() += n;
+                *e.versions.entry(v).or_default() += n;
             }
+            e.failures.merge(&failures);
         } else {
             self.record_sample(TrafficSample {
                 time: now,
@@ -299,6 +590,7 @@ impl Cluster {
                 ok,
                 failed,
                 versions,
+                failures,
             });
         }
         Ok(image)

@@ -43,6 +43,25 @@ pub struct DecisionRecord {
 }
 
 impl DecisionRecord {
+    /// The filter plugin that rejected `node` and its reason (`("NodeResourcesFit",
+    /// "Insufficient cpu")`), or None when every filter that ran passed it or it was not
+    /// examined. Filters stop at the first failure, so there is at most one.
+    pub fn rejection(&self, node: &str) -> Option<(&str, &str)> {
+        self.filter
+            .get(node)?
+            .iter()
+            .find(|(_, verdict)| verdict.as_str() != PASSED)
+            .map(|(plugin, reason)| (plugin.as_str(), reason.as_str()))
+    }
+
+    /// `node`'s final score, the sum over score plugins of normalised score × weight — the
+    /// number selectHost compares. None when the node was not scored (it failed a filter, or it
+    /// was the only feasible node, which upstream chooses without scoring).
+    pub fn total_score(&self, node: &str) -> Option<i64> {
+        let scores = self.final_score.get(node)?;
+        Some(scores.values().map(|s| s.parse::<i64>().unwrap_or(0)).sum())
+    }
+
     /// The record as the pod annotations kube-scheduler-simulator writes: the three results as
     /// JSON objects (keys sorted), and the selected node when there is one.
     pub fn annotations(&self) -> BTreeMap<String, String> {

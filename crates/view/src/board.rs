@@ -11,10 +11,14 @@ use kubeplay_engine::Cluster;
 
 use crate::hue;
 use crate::natural_cmp;
+use crate::wells::{full_for, CellScale, Density};
 
 /// Requests the scheduler assumes for a container that sets none, used to size such pieces.
 const DEFAULT_CPU_MILLIS: i64 = 100;
 const DEFAULT_MEMORY_BYTES: i64 = 200 * 1024 * 1024;
+/// A served certificate this close to its notAfter gets a badge on its piece: a day, the scale
+/// of the playground's certificate stories (the built-in workshop's expires after four hours).
+pub const CERT_EXPIRING_MS: i64 = 24 * 3_600_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Board {
@@ -27,9 +31,18 @@ pub struct Board {
     pub services: Vec<ServiceView>,
     /// A KubeSchedulerConfiguration was applied (a profile picked in the header, or by hand).
     pub scheduler_configured: bool,
+    /// Requests to draw as dots, the Services they enter by, and failures by cause.
+    pub requests: Rc<crate::RequestsView>,
+    /// How big the wells are drawn, from the number of nodes.
+    pub density: Density,
+    /// One cell of every piece and well (`wells::CellScale::choose`).
+    pub cells: CellScale,
+    /// The largest node's allocatable CPU and memory: wells are drawn to scale with it.
+    pub max_cpu_millis: i64,
+    pub max_memory_bytes: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeView {
     pub name: String,
     /// `Ready`, `NotReady`, `Unknown`, with `,SchedulingDisabled` when cordoned — as kubectl.
@@ -48,12 +61,20 @@ pub struct NodeView {
     pub pods: Vec<Rc<PodView>>,
     /// Room is left but no pending pod fits in it: fragmentation.
     pub fragmented: bool,
+    /// Pods are pending and none of them fits in what is left (`wells::full_for`).
+    pub full: bool,
+    /// The machine failed: its kubelet stopped posting status. The board shows it at once;
+    /// the node lifecycle controller finds out only after its grace period.
+    pub kubelet_stopped: bool,
+    /// While the kubelet is stopped and the node still Ready: milliseconds until the grace
+    /// period runs out and the controller marks it NotReady (0: at its next look).
+    pub not_ready_in_ms: Option<i64>,
     /// Milliseconds until taint-based eviction deletes the first of its pods (0: under way),
     /// while the node has NoExecute taints that some pod tolerates only for a while.
     pub eviction_in_ms: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PodView {
     pub name: String,
     pub namespace: String,
@@ -78,6 +99,13 @@ pub struct PodView {
     pub terminating: bool,
     /// Whether the app answers requests now (from the kubelet's simulation).
     pub serving: bool,
+    /// The notAfter of the TLS certificate the app loaded at start, if it serves one.
+    pub cert_not_after: Option<Time>,
+    /// How long until that certificate expires, as kubectl words ages (`3h59m`), or `expired`:
+    /// coarse, so that the piece is not redrawn every frame.
+    pub cert_expires_in: Option<String>,
+    /// The certificate expires within `CERT_EXPIRING_MS`, or has: the board badges the piece.
+    pub cert_expiring: bool,
     /// Hue (0..360) for the owner, stable across runs.
     pub hue: u16,
 }
@@ -190,9 +218,10 @@ fn pod_view(
         .get(POD_TEMPLATE_HASH_LABEL)
         .cloned()
         .unwrap_or_else(|| image.clone());
-    let serving = cluster
-        .pod_runtime(&pod.metadata.namespace, &pod.metadata.name)
-        .is_some_and(|r| r.serving);
+    let runtime = cluster.pod_runtime(&pod.metadata.namespace, &pod.metadata.name);
+    let serving = runtime.as_ref().is_some_and(|r| r.serving);
+    let cert_not_after = runtime.as_ref().and_then(|r| r.certificate_not_after);
+    let cert_left = cert_not_after.map(|na| na.millis() - cluster.now().millis());
     PodView {
         name: pod.metadata.name.clone(),
         namespace: pod.metadata.namespace.clone(),
@@ -217,6 +246,16 @@ fn pod_view(
         best_effort,
         terminating: pod.is_terminating(),
         serving,
+        cert_not_after,
+        cert_expires_in: cert_left.map(|ms| {
+            // The app refuses once now is past notAfter (`t <= notAfter` still serves).
+            if ms < 0 {
+                "expired".to_string()
+            } else {
+                kubeplay_api::summary::human_duration(ms)
+            }
+        }),
+        cert_expiring: cert_left.is_some_and(|ms| ms < CERT_EXPIRING_MS),
     }
 }
 
@@ -318,17 +357,9 @@ pub fn board(cluster: &Cluster) -> Board {
         }
         let free_cpu = cpu_alloc - cpu_req;
         let free_mem = mem_alloc - mem_req;
-        let fragmented = !pending.is_empty()
-            && free_cpu > 0
-            && free_mem > 0
-            && !pending.iter().any(|p| {
-                let (c, m) = if p.best_effort {
-                    (0, 0)
-                } else {
-                    (p.cpu_millis, p.memory_bytes)
-                };
-                c <= free_cpu && m <= free_mem
-            });
+        let full = full_for(free_cpu, free_mem, &pending);
+        let fragmented = full && free_cpu > 0 && free_mem > 0;
+        let stopped_since = cluster.kubelet_stopped_since(&n.metadata.name);
         nodes.push(Rc::new(NodeView {
             name: n.metadata.name.clone(),
             ready: ready_cond == "True",
@@ -347,6 +378,11 @@ pub fn board(cluster: &Cluster) -> Board {
             pods_allocatable: pods_alloc,
             pods,
             fragmented,
+            full,
+            kubelet_stopped: stopped_since.is_some(),
+            not_ready_in_ms: stopped_since.filter(|_| ready_cond == "True").map(|since| {
+                (since.millis() + kubeplay_engine::delays::NODE_MONITOR_GRACE - now.millis()).max(0)
+            }),
             eviction_in_ms: evictions
                 .get(&n.metadata.name)
                 .map(|at| (at.millis() - now.millis()).max(0)),
@@ -356,6 +392,28 @@ pub fn board(cluster: &Cluster) -> Board {
     nodes.sort_by(|a, b| natural_cmp(&a.name, &b.name));
     let deployments = deployments(cluster);
     let services = services(cluster);
+    let density = Density::of(nodes.len());
+    let max_cpu_millis = nodes
+        .iter()
+        .map(|n| n.cpu_allocatable_millis)
+        .max()
+        .unwrap_or(1);
+    let max_memory_bytes = nodes
+        .iter()
+        .map(|n| n.memory_allocatable_bytes)
+        .max()
+        .unwrap_or(1);
+    let cells = CellScale::choose(
+        max_cpu_millis,
+        max_memory_bytes,
+        density.well_px(),
+        density.min_cell_px(),
+        nodes
+            .iter()
+            .flat_map(|n| n.pods.iter())
+            .chain(pending.iter())
+            .map(|p| (p.cpu_millis, p.memory_bytes)),
+    );
     Board {
         now: cluster.now(),
         nodes,
@@ -363,6 +421,11 @@ pub fn board(cluster: &Cluster) -> Board {
         deployments,
         services,
         scheduler_configured: cluster.scheduler_config().is_some(),
+        requests: Rc::new(crate::requests(cluster)),
+        density,
+        cells,
+        max_cpu_millis,
+        max_memory_bytes,
     }
 }
 

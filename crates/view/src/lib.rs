@@ -8,11 +8,13 @@ mod inspector;
 pub mod messages;
 pub mod page;
 mod stage;
+pub mod wells;
 
 pub use activity::*;
 pub use board::*;
 pub use inspector::*;
 pub use stage::*;
+pub use wells::{CellScale, Density, PieceBox};
 
 use kubeplay_api::Time;
 

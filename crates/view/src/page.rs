@@ -18,6 +18,9 @@ pub struct PageOptions {
     pub panels: Panels,
     /// `?workshop=`: a built-in workshop's name or a served folder's path.
     pub workshop: Option<String>,
+    /// `?game=SEED`: open "Be the scheduler" with this seed (a whole number that fits in 64
+    /// bits; anything else opens no game).
+    pub game: Option<u64>,
 }
 
 impl PageOptions {
@@ -49,6 +52,7 @@ impl PageOptions {
             dark: get("theme") == Some("dark"),
             panels: Panels::from_url(get("panels"), get("tour")),
             workshop: get("workshop").map(str::to_string),
+            game: get("game").and_then(|s| s.trim().parse().ok()),
         }
     }
 }
@@ -180,5 +184,25 @@ mod tests {
         assert!(!bad.panels.side());
         assert_eq!(decode("%41%4a%2"), "AJ%2");
         assert_eq!(decode("%"), "%");
+    }
+
+    #[test]
+    fn game_seed_from_the_query() {
+        let game = |q: &str| PageOptions::from_query(q).game;
+        let table: [(&str, Option<u64>); 9] = [
+            ("?game=7", Some(7)),
+            ("?game=%2042", Some(42)),
+            ("?game=18446744073709551615", Some(u64::MAX)),
+            // Malformed seeds open no game: too big, negative, not a whole number, empty.
+            ("?game=18446744073709551616", None),
+            ("?game=-1", None),
+            ("?game=1e3", None),
+            ("?game=seven", None),
+            ("?game=", None),
+            ("?seed=7", None),
+        ];
+        for (query, want) in table {
+            assert_eq!(game(query), want, "{query}");
+        }
     }
 }

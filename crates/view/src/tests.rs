@@ -44,11 +44,11 @@ fn node(name: &str, pods: &[(&str, &str)]) -> Rc<NodeView> {
                     terminating: false,
                     serving: true,
                     hue: 200,
+                    ..Default::default()
                 })
             })
             .collect(),
-        fragmented: false,
-        eviction_in_ms: None,
+        ..Default::default()
     })
 }
 
@@ -60,6 +60,14 @@ fn board_of(nodes: Vec<Rc<NodeView>>) -> Board {
         deployments: vec![],
         services: vec![],
         scheduler_configured: false,
+        requests: Default::default(),
+        density: Density::Normal,
+        cells: CellScale {
+            cpu_millis: 250,
+            memory_bytes: 512 << 20,
+        },
+        max_cpu_millis: 4000,
+        max_memory_bytes: 8 << 30,
     }
 }
 
@@ -135,10 +143,21 @@ fn a_failed_nodes_eviction_countdown() {
     let at = |c: &Cluster, s: i64| Time(c.now().millis() + s * 1000);
     c.run_until(at(&c, 30));
     assert_eq!(board(&c).nodes[0].eviction_in_ms, None);
+    let n = &board(&c).nodes[0];
+    assert_eq!((n.kubelet_stopped, n.not_ready_in_ms), (false, None));
     c.fail_node("node-1").unwrap();
-    c.run_until(at(&c, 100));
+    // The board knows at once; the controller only when the grace period, counted from the
+    // last status the kubelet posted, runs out.
+    let n = &board(&c).nodes[0];
+    assert!(n.ready && n.kubelet_stopped);
+    let first = n.not_ready_in_ms.expect("a countdown to NotReady");
+    assert_eq!(first, 40_000);
+    c.run_until(at(&c, 10));
+    assert_eq!(board(&c).nodes[0].not_ready_in_ms, Some(first - 10_000));
+    c.run_until(at(&c, 90));
     let n = &board(&c).nodes[0];
     assert!(!n.ready);
+    assert_eq!((n.kubelet_stopped, n.not_ready_in_ms), (true, None));
     // Tainted about 40 s after the failure; the pods' default toleration is 300 s.
     let left = n.eviction_in_ms.expect("a countdown");
     assert!((200_000..=300_000).contains(&left), "{left}");
@@ -219,4 +238,182 @@ fn piece_labels_read_on_every_fill() {
     }
     assert_eq!(ink_on(220, 62, 30), "#fff");
     assert_eq!(ink_on(140, 62, 62), "#000");
+}
+
+// --- Requests drawn on the board, failures by cause, certificates on pieces ---
+
+/// Three nodes, the Deployment `web` of `replicas` pods (one container, `extra` under it) and
+/// the Service `web` in front of it, a minute after they were created.
+fn served_cluster(replicas: u32, extra: &str) -> Cluster {
+    served_cluster_with("", replicas, extra)
+}
+
+/// `served_cluster` with `first` (manifests) applied before the Deployment.
+fn served_cluster_with(first: &str, replicas: u32, extra: &str) -> Cluster {
+    let mut c = Cluster::new(ClusterConfig::default());
+    if !first.is_empty() {
+        apply(&mut c, first);
+    }
+    for i in 1..=3 {
+        apply(
+            &mut c,
+            &format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: node-{i}\nstatus:\n  allocatable: {{cpu: '4', memory: 8Gi, pods: '110'}}\n"),
+        );
+    }
+    apply(
+        &mut c,
+        &format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {{app: web}}\n  ports:\n  - port: 80\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.25\n{extra}"),
+    );
+    c.advance(60_000);
+    c
+}
+
+#[test]
+fn requests_go_from_their_service_to_the_pod_that_answered() {
+    let mut c = served_cluster(3, "");
+    assert_eq!(
+        *board(&c).requests,
+        RequestsView::default(),
+        "no traffic, nothing to draw"
+    );
+    c.start_traffic("default", "web", 4).unwrap();
+    c.advance(3_000);
+    let b = board(&c);
+    let r = &b.requests;
+    assert_eq!(
+        r.services,
+        vec![ServiceEntry {
+            namespace: "default".into(),
+            name: "web".into(),
+            rps: Some(4)
+        }]
+    );
+    let pods: Vec<&str> = b
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .map(|p| p.name.as_str())
+        .collect();
+    // Three seconds of 4 requests, all answered, each by a pod on the board.
+    assert_eq!(r.recent.len(), 12);
+    assert!(r.recent.windows(2).all(|w| w[0].seq < w[1].seq));
+    for q in &r.recent {
+        assert_eq!((q.service.as_str(), q.outcome()), ("web", "ok"));
+        assert!(q.pod.as_deref().is_some_and(|p| pods.contains(&p)), "{q:?}");
+    }
+    assert_eq!(failures_text(&r.failures), "0 failed");
+
+    // node-1 fails: its pod's requests fail there, as "node down".
+    let on_node_1: Vec<String> = b.nodes[0].pods.iter().map(|p| p.name.clone()).collect();
+    c.fail_node("node-1").unwrap();
+    c.advance(2_000);
+    let b = board(&c);
+    let down: Vec<&RequestView> = b
+        .requests
+        .recent
+        .iter()
+        .filter(|q| q.failure.is_some())
+        .collect();
+    assert!(!down.is_empty());
+    for q in &down {
+        assert_eq!(q.outcome(), "node-down");
+        assert!(
+            q.pod.as_ref().is_some_and(|p| on_node_1.contains(p)),
+            "{q:?}"
+        );
+    }
+    let f = b.requests.failures;
+    assert_eq!(
+        (f.node_down, f.total()),
+        (f.total() as u32, traffic_totals(&c).1)
+    );
+
+    // Scaled to zero: nothing to route to, the requests fail at the Service.
+    c.stop_traffic();
+    let mut c = served_cluster(0, "");
+    c.start_traffic("default", "web", 2).unwrap();
+    c.advance(2_000);
+    let b = board(&c);
+    assert!(b
+        .requests
+        .recent
+        .iter()
+        .all(|q| q.outcome() == "no-endpoint" && q.pod.is_none()));
+    assert_eq!(
+        failures_text(&b.requests.failures),
+        "4 failed: 4 no ready endpoint"
+    );
+}
+
+#[test]
+fn failures_in_words() {
+    use kubeplay_engine::FailureCounts;
+    for (counts, want) in [
+        (FailureCounts::default(), "0 failed"),
+        (
+            FailureCounts {
+                no_endpoint: 9,
+                connection_refused: 3,
+                ..Default::default()
+            },
+            "12 failed: 9 no ready endpoint, 3 connection refused",
+        ),
+        (
+            FailureCounts {
+                node_down: 1,
+                certificate_expired: 2,
+                ..Default::default()
+            },
+            "3 failed: 1 node down, 2 certificate expired",
+        ),
+    ] {
+        assert_eq!(failures_text(&counts), want);
+    }
+}
+
+/// A `kubernetes.io/tls` Secret `web-tls` whose certificate expires `hours` after the epoch.
+fn tls_secret(hours: i64) -> String {
+    let pem = kubeplay_engine::tls::certificate_pem(
+        "web.default.svc",
+        kubeplay_engine::EPOCH,
+        kubeplay_engine::EPOCH.plus_millis(hours * 3_600_000),
+    );
+    let indented: String = pem.lines().map(|l| format!("    {l}\n")).collect();
+    format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-tls\ntype: kubernetes.io/tls\nstringData:\n  tls.key: key\n  tls.crt: |\n{indented}")
+}
+
+#[test]
+fn a_piece_shows_when_its_certificate_expires() {
+    let tls = "        volumeMounts:\n        - {name: tls, mountPath: /etc/tls}\n      volumes:\n      - name: tls\n        secret: {secretName: web-tls}\n";
+    let piece = |c: &Cluster| board(c).nodes.iter().flat_map(|n| n.pods.clone()).next();
+    let p = piece(&served_cluster(1, "")).expect("a piece");
+    assert_eq!(
+        (p.cert_not_after, p.cert_expires_in.clone(), p.cert_expiring),
+        (None, None, false),
+        "no TLS, no certificate"
+    );
+    let rows: [(i64, i64, &str, bool); 5] = [
+        // (certificate valid for hours, simulated minutes from the epoch, expires in, badged)
+        (30 * 24, 2, "29d", false),
+        (25, 2, "24h", false),
+        (2, 2, "118m", true),
+        (2, 119, "60s", true),
+        (2, 121, "expired", true),
+    ];
+    for (hours, minute, left, badged) in rows {
+        // The Secret first, so that the app loads it when it starts.
+        let mut c = served_cluster_with(&tls_secret(hours), 1, tls);
+        c.run_until(kubeplay_engine::EPOCH.plus_millis(minute * 60_000));
+        let p = piece(&c).expect("a piece");
+        assert_eq!(
+            p.cert_not_after,
+            Some(kubeplay_engine::EPOCH.plus_millis(hours * 3_600_000)),
+            "{hours}h at minute {minute}"
+        );
+        assert_eq!(
+            (p.cert_expires_in.as_deref(), p.cert_expiring),
+            (Some(left), badged),
+            "{hours}h at minute {minute}"
+        );
+    }
 }

@@ -17,6 +17,16 @@ pub(crate) const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 const POD_GC_QUARANTINE: i64 = 40_000;
 
 impl Cluster {
+    /// When a failed machine's kubelet posted its last status (`node fail`); `None` while it
+    /// runs. The board shows a failure at once; this controller finds out when the grace
+    /// period has passed since.
+    pub fn kubelet_stopped_since(&self, node: &str) -> Option<Time> {
+        self.kubelet
+            .is_failed(node)
+            .then(|| self.kubelet.last_heartbeat(node))
+            .flatten()
+    }
+
     pub(crate) fn monitor_nodes(&mut self) {
         let now = self.now;
         // Only nodes with something to do are copied: most of the time, none.

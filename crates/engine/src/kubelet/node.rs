@@ -140,6 +140,9 @@ impl Cluster {
         let now = self.now;
         if let Some(n) = self.kubelet.nodes.get_mut(name) {
             n.failed = true;
+            // Its last status: a running kubelet posts one every few seconds (the simulation
+            // does not tick them, so the one before the failure is taken to be now).
+            n.last_heartbeat = Some(now);
         }
         let ips: Vec<String> = self
             .store
@@ -149,9 +152,11 @@ impl Cluster {
                 _ => None,
             })
             .collect();
-        for ip in ips {
-            self.traffic.serving_stopped(&ip, now);
+        for ip in &ips {
+            self.traffic.serving_stopped(ip, now);
         }
+        // Serving stops as it does at SIGTERM; this tells a request's failure apart.
+        self.traffic.node_down(name, &ips, now);
         self.record(
             "playground",
             format!("Node {name}"),
@@ -172,6 +177,7 @@ impl Cluster {
             n.failed = false;
             n.last_heartbeat = Some(now);
         }
+        self.traffic.node_up(name, now);
         for c in node.status.conditions.iter_mut() {
             let (status, reason, msg) = match c.type_.as_str() {
                 "Ready" => ("True", "KubeletReady", "kubelet is posting ready status"),

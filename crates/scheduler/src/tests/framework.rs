@@ -331,3 +331,42 @@ fn dynamic_resources_scores_zero() {
         "#]],
     );
 }
+
+#[test]
+fn record_rejection_and_total_score() {
+    let s = Scenario::parse(
+        "node a cpu=4 memory=8Gi l:kubernetes.io/hostname=a
+         node b cpu=4 memory=8Gi l:kubernetes.io/hostname=b taint:spot=true:PreferNoSchedule
+         node c cpu=1 memory=8Gi
+         node d cpu=4 memory=8Gi taint:dedicated=db:NoSchedule
+         pod x@a c:cpu=2,memory=2Gi
+         pod p c:cpu=2,memory=1Gi",
+    );
+    let attempt = Scheduler::default().schedule(&s.pod, &s.snapshot(), &mut first_tied);
+    let r = &attempt.record;
+    let row = |node: &str| format!("{node}: {:?} {:?}", r.rejection(node), r.total_score(node));
+    let rows: Vec<String> = ["a", "b", "c", "d", "absent"]
+        .iter()
+        .map(|n| row(n))
+        .collect();
+    // The totals are what selectHost compares. a: LeastAllocated (0 + 62.5) / 2 = 31, balanced
+    // (1 − |1 − 0.375| / 2) = 68, TaintToleration 300; b: 68 + 81 and its PreferNoSchedule taint
+    // costs it the 300.
+    expect![[r#"
+        a: None Some(399)
+        b: None Some(149)
+        c: Some(("NodeResourcesFit", "Insufficient cpu")) None
+        d: Some(("TaintToleration", "node(s) had untolerated taint(s)")) None
+        absent: None None"#]]
+    .assert_eq(&rows.join("\n"));
+    assert_eq!(attempt.result, Ok("a".to_string()));
+    // One feasible node is chosen without scoring: no total.
+    let one = Scenario::parse(
+        "node small cpu=1 memory=1Gi
+         node big cpu=8 memory=16Gi
+         pod p c:cpu=2,memory=1Gi",
+    );
+    let attempt = Scheduler::default().schedule(&one.pod, &one.snapshot(), &mut first_tied);
+    assert_eq!(attempt.record.total_score("big"), None);
+    assert_eq!(attempt.record.rejection("big"), None);
+}
