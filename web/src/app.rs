@@ -19,7 +19,9 @@ use crate::workshop::{PanelActions, RunView, WorkshopPanel};
 /// The workshop a visitor sees first ("Start here"), when the URL names none.
 const FIRST_WORKSHOP: &str = "kelsey-2016";
 
-fn wall_ms() -> f64 {
+/// Wall-clock milliseconds since the page loaded (the page's frame loop and the dots use it;
+/// the engine never does).
+pub(crate) fn wall_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

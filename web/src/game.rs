@@ -99,14 +99,12 @@ pub struct GameProps {
     pub on_seed: Callback<u64>,
 }
 
-/// Whether a key event comes from a field the user types in (the console, an input).
+/// Whether a key event comes from a field the user types in (the console, an input, the
+/// timeline's slider): its keys are not the game's.
 fn typing(e: &web_sys::KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        })
+        .is_some_and(|el| crate::presenter::editable(&el))
 }
 
 /// The keys the game owns while it is open: ← → move, Space or ↓ drop.
@@ -117,18 +115,6 @@ fn action_of(key: &str) -> Option<Action> {
         "ArrowDown" | " " | "Spacebar" => Some(Action::Drop(None)),
         _ => None,
     }
-}
-
-fn cpu_text(millis: i64) -> String {
-    if millis % 1000 == 0 {
-        format!("{}", millis / 1000)
-    } else {
-        format!("{}m", millis)
-    }
-}
-
-fn gib(bytes: i64) -> String {
-    format!("{}Gi", bytes >> 30)
 }
 
 #[function_component(GameView)]
@@ -278,8 +264,8 @@ pub fn game_view(props: &GameProps) -> Html {
             let mut s = format!(
                 "{}: {} CPU, {} memory",
                 p.name(),
-                cpu_text(p.shape.cpu_millis()),
-                gib(p.shape.memory_bytes())
+                kubeplay_game::cpu(p.shape.cpu_millis()),
+                kubeplay_game::gib(p.shape.memory_bytes())
             );
             for c in p.constraints() {
                 s.push_str(" · ");
@@ -396,10 +382,10 @@ fn well(i: usize, w: &Well, u: &Ui, on_click: Callback<MouseEvent>) -> Html {
         "{}: {}, CPU {} of {}, memory {} of {}{}",
         w.name,
         state,
-        cpu_text(w.usage.cpu_requested_millis),
-        cpu_text(w.usage.cpu_allocatable_millis),
-        gib(w.usage.memory_requested_bytes),
-        gib(w.usage.memory_allocatable_bytes),
+        kubeplay_game::cpu(w.usage.cpu_requested_millis),
+        kubeplay_game::cpu(w.usage.cpu_allocatable_millis),
+        kubeplay_game::gib(w.usage.memory_requested_bytes),
+        kubeplay_game::gib(w.usage.memory_allocatable_bytes),
         rejected
             .as_ref()
             .map_or(String::new(), |r| format!("; refuses the pod: {r}"))
@@ -437,7 +423,7 @@ fn well(i: usize, w: &Well, u: &Ui, on_click: Callback<MouseEvent>) -> Html {
                 <strong>{w.name.clone()}</strong>{format!(" {}", label.join(" "))}
                 { for w.taints.iter().map(|t| html! { <span class="gw-taint">{t.clone()}</span> }) }
                 if w.cordoned { <span class="gw-taint">{"cordoned"}</span> }
-                <span class="gw-use">{format!("CPU {}/{} · mem {}/{}", cpu_text(w.usage.cpu_requested_millis), cpu_text(w.usage.cpu_allocatable_millis), gib(w.usage.memory_requested_bytes), gib(w.usage.memory_allocatable_bytes))}</span>
+                <span class="gw-use">{format!("CPU {}/{} · mem {}/{}", kubeplay_game::cpu(w.usage.cpu_requested_millis), kubeplay_game::cpu(w.usage.cpu_allocatable_millis), kubeplay_game::gib(w.usage.memory_requested_bytes), kubeplay_game::gib(w.usage.memory_allocatable_bytes))}</span>
                 <span class="gw-mem" style={format!("--pct:{mem_pct}%")} aria-hidden="true"></span>
             </div>
         </div>

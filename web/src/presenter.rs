@@ -20,6 +20,13 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 ];
 
 /// The next speed up (`up`) or down from `speed`, within `SPEEDS`.
+/// A field the user types in (an input, a text area, a menu, something contenteditable): keys
+/// pressed there are its own, not the page's shortcuts or the game's.
+pub(crate) fn editable(el: &web_sys::Element) -> bool {
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || el.has_attribute("contenteditable")
+}
+
 fn next_speed(speed: f64, up: bool) -> f64 {
     if up {
         SPEEDS.iter().copied().find(|s| *s > speed + 1e-9)
@@ -43,10 +50,9 @@ pub fn install_keys(sim: &SimRef, update: UseForceUpdateHandle, deselect: Callba
             let target = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            // The shortcuts still work on the timeline's slider.
             let typing = target.as_ref().is_some_and(|el| {
-                (matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    && el.get_attribute("type").as_deref() != Some("range"))
-                    || el.has_attribute("contenteditable")
+                editable(el) && el.get_attribute("type").as_deref() != Some("range")
             });
             if typing {
                 return;

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use kubeplay_api::Time;
 use kubeplay_view::{RequestView, RequestsView};
-use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 /// Dots alive at once, at most: beyond this the picture is noise and the frame budget suffers.
@@ -46,27 +45,10 @@ struct Clock {
     rate: f64,
 }
 
-fn wall_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// `el.getBoundingClientRect()` as (left, top, width, height), called through JavaScript's
-/// reflection: the web-sys build has no `DomRect` type enabled.
+/// `el.getBoundingClientRect()` as (left, top, width, height).
 fn rect(el: &web_sys::Element) -> (f64, f64, f64, f64) {
-    let r = js_sys::Reflect::get(el, &JsValue::from_str("getBoundingClientRect"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call0(el).ok())
-        .unwrap_or(JsValue::UNDEFINED);
-    let n = |k: &str| {
-        js_sys::Reflect::get(&r, &JsValue::from_str(k))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
-    };
-    (n("left"), n("top"), n("width"), n("height"))
+    let r = el.get_bounding_client_rect();
+    (r.left(), r.top(), r.width(), r.height())
 }
 
 /// The centre of `el` relative to `origin` (top left of the layer).
@@ -163,7 +145,7 @@ fn place(
     requests: &RequestsView,
     now: i64,
 ) {
-    let wall = wall_now();
+    let wall = crate::app::wall_ms();
     let mut c = clock.borrow_mut();
     // A rewound timeline or a fresh cluster counts its requests from 1 again.
     let went_back = c.last.is_some_and(|(sim, _)| now < sim)

@@ -29,7 +29,8 @@ pub struct TrafficSample {
     pub failures: FailureCounts,
 }
 
-/// Why a request failed, as the engine knows it at the instant of the request.
+/// Why a request failed, as the engine knows it at the instant of the request. The order of
+/// declaration indexes `FailureCounts`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureCause {
@@ -78,41 +79,20 @@ impl FailureCause {
     }
 }
 
-/// Failed requests by cause.
+/// Failed requests by cause, one count per `FailureCause`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FailureCounts {
-    pub no_endpoint: u32,
-    pub connection_refused: u32,
-    pub node_down: u32,
-    pub certificate_expired: u32,
-}
+pub struct FailureCounts([u32; 4]);
 
 impl FailureCounts {
     pub fn get(&self, cause: FailureCause) -> u32 {
-        match cause {
-            FailureCause::NoEndpoint => self.no_endpoint,
-            FailureCause::ConnectionRefused => self.connection_refused,
-            FailureCause::NodeDown => self.node_down,
-            FailureCause::CertificateExpired => self.certificate_expired,
-        }
+        self.0[cause as usize]
     }
 
-    fn slot(&mut self, cause: FailureCause) -> &mut u32 {
-        match cause {
-            FailureCause::NoEndpoint => &mut self.no_endpoint,
-            FailureCause::ConnectionRefused => &mut self.connection_refused,
-            FailureCause::NodeDown => &mut self.node_down,
-            FailureCause::CertificateExpired => &mut self.certificate_expired,
-        }
-    }
-
-    /// Counts `n` more failures of `cause` (saturating: counts are display figures).
     pub fn add(&mut self, cause: FailureCause, n: u32) {
-        let s = self.slot(cause);
+        let s = &mut self.0[cause as usize];
         *s = s.saturating_add(n);
     }
 
-    /// Adds every count of `other`.
     pub fn merge(&mut self, other: &FailureCounts) {
         for c in FailureCause::ALL {
             self.add(c, other.get(c));

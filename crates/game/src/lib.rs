@@ -41,7 +41,7 @@ use kubeplay_api::Pod;
 use kubeplay_scheduler::Scheduler;
 
 pub use cluster::{Cluster, Evaluation, Usage, Verdict};
-pub use report::{Column, EndReport};
+pub use report::{cpu, gib, Column, EndReport};
 pub use sequence::{Arrival, Kind, NodeEvent, Shape, CELL_CPU_MILLIS, CELL_MEMORY_BYTES};
 use sequence::{Sequence, SplitMix64};
 

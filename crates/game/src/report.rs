@@ -149,7 +149,8 @@ pub(crate) fn end_report(seed: u64, player: &Run, over: &GameOver) -> EndReport 
     }
 }
 
-fn cpu(millis: i64) -> String {
+/// CPUs as the game writes them: `2`, `0.5`, `12.5` (its requests are whole half CPUs).
+pub fn cpu(millis: i64) -> String {
     if millis % 1000 == 0 {
         format!("{}", millis / 1000)
     } else {
@@ -157,7 +158,8 @@ fn cpu(millis: i64) -> String {
     }
 }
 
-fn gib(bytes: i64) -> String {
+/// Memory in whole gibibytes, the game's unit: `16Gi`.
+pub fn gib(bytes: i64) -> String {
     format!("{}Gi", bytes >> 30)
 }
 

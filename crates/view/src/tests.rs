@@ -324,7 +324,7 @@ fn requests_go_from_their_service_to_the_pod_that_answered() {
     }
     let f = b.requests.failures;
     assert_eq!(
-        (f.node_down, f.total()),
+        (f.get(kubeplay_engine::FailureCause::NodeDown), f.total()),
         (f.total() as u32, traffic_totals(&c).1)
     );
 
@@ -347,23 +347,22 @@ fn requests_go_from_their_service_to_the_pod_that_answered() {
 
 #[test]
 fn failures_in_words() {
-    use kubeplay_engine::FailureCounts;
+    use kubeplay_engine::{FailureCause::*, FailureCounts};
+    let counts = |of: &[(kubeplay_engine::FailureCause, u32)]| {
+        let mut c = FailureCounts::default();
+        for (cause, n) in of {
+            c.add(*cause, *n);
+        }
+        c
+    };
     for (counts, want) in [
-        (FailureCounts::default(), "0 failed"),
+        (counts(&[]), "0 failed"),
         (
-            FailureCounts {
-                no_endpoint: 9,
-                connection_refused: 3,
-                ..Default::default()
-            },
+            counts(&[(NoEndpoint, 9), (ConnectionRefused, 3)]),
             "12 failed: 9 no ready endpoint, 3 connection refused",
         ),
         (
-            FailureCounts {
-                node_down: 1,
-                certificate_expired: 2,
-                ..Default::default()
-            },
+            counts(&[(NodeDown, 1), (CertificateExpired, 2)]),
             "3 failed: 1 node down, 2 certificate expired",
         ),
     ] {
