@@ -20,6 +20,7 @@ mod traffic;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::rc::Rc;
 
 use kubeplay_api::core::{Event, EventSource, ObjectReference};
 use kubeplay_api::defaults::apply_defaults;
@@ -180,7 +181,13 @@ impl Cluster {
     // ----- the API server's verbs -------------------------------------------------------------
 
     /// `POST`: admission (defaulting, validation) then storage, as the API server does on create.
-    pub fn create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+    pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
+        self.create_shared(obj).map(|o| (*o).clone())
+    }
+
+    /// `create` returning the stored version itself: controllers that create objects by the
+    /// thousand need no copy of what they wrote.
+    pub(crate) fn create_shared(&mut self, mut obj: Object) -> Result<Rc<Object>, ApiError> {
         let kind = obj.kind();
         self.admit_namespace(&mut obj)?;
         if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
@@ -230,7 +237,7 @@ impl Cluster {
         self.validate_update(&old, &obj)?;
         let stored = self.store.put(obj, self.now);
         self.dispatch();
-        Ok(stored)
+        Ok((*stored).clone())
     }
 
     /// `kubectl apply`: create when absent, otherwise update the fields the manifest sets.
@@ -288,7 +295,7 @@ impl Cluster {
             return Err(ApiError::not_found(&kind.qualified_plural(), name));
         };
         let result = match obj {
-            Object::Pod(_) => self.delete_pod_gracefully(&key, grace_period),
+            Object::Pod(_) => (*self.delete_pod_gracefully(&key, grace_period)).clone(),
             Object::Namespace(ref ns)
                 if ["default", "kube-system", "kube-public", "kube-node-lease"]
                     .contains(&ns.metadata.name.as_str()) =>
@@ -298,7 +305,10 @@ impl Cluster {
                 )));
             }
             _ => {
-                let removed = self.store.remove(&key, self.now).unwrap_or(obj);
+                let removed = self
+                    .store
+                    .remove(&key, self.now)
+                    .map_or(obj, |o| (*o).clone());
                 if let Object::Node(n) = &removed {
                     self.kubelet.node_removed(&n.metadata.name);
                 }
@@ -446,7 +456,7 @@ impl Cluster {
     }
 
     fn route(&mut self, ev: &WatchEvent) {
-        let obj = &ev.object;
+        let obj: &Object = &ev.object;
         let ns = obj.namespace().to_string();
         match obj {
             Object::Deployment(d) => self.schedule_in(

@@ -4,6 +4,7 @@
 //! recorder merges on), so that no controller scans every object.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use kubeplay_api::{Kind, Object, Time};
 use serde::Serialize;
@@ -43,12 +44,13 @@ pub enum WatchType {
     Deleted,
 }
 
-/// One watch event, as a watcher of the API would see it.
+/// One watch event, as a watcher of the API would see it. It shares the stored version of the
+/// object (objects in the store are immutable once written), so an event costs no copy.
 #[derive(Clone, Debug)]
 pub struct WatchEvent {
     pub time: Time,
     pub type_: WatchType,
-    pub object: Object,
+    pub object: Rc<Object>,
 }
 
 /// What the event recorder merges repeated events on: namespace, involved object's uid, reason,
@@ -57,7 +59,9 @@ type EventIdentity = (String, String, String, String, String);
 
 #[derive(Default)]
 pub struct Store {
-    objects: BTreeMap<Key, Object>,
+    /// Each version is written once and then shared (by watch events, by readers that keep it
+    /// past a write): a write replaces the `Rc`, never the object behind it.
+    objects: BTreeMap<Key, Rc<Object>>,
     resource_version: u64,
     /// Events not yet consumed by the cluster's dispatcher.
     pending: Vec<WatchEvent>,
@@ -99,7 +103,11 @@ fn event_identity(e: &kubeplay_api::Event) -> EventIdentity {
 
 impl Store {
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
+    }
+    /// The stored version itself, to keep without copying it.
+    pub fn get_shared(&self, key: &Key) -> Option<Rc<Object>> {
+        self.objects.get(key).cloned()
     }
     pub fn contains(&self, key: &Key) -> bool {
         self.objects.contains_key(key)
@@ -121,22 +129,24 @@ impl Store {
             .take_while(move |(k, _)| {
                 k.kind == kind && namespace.as_ref().is_none_or(|ns| &k.namespace == ns)
             })
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
     /// Writes an object, bumping its resourceVersion, and records the watch event.
-    pub fn put(&mut self, mut obj: Object, now: Time) -> Object {
+    pub fn put(&mut self, mut obj: Object, now: Time) -> Rc<Object> {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
         let key = Key::of(&obj);
-        let type_ = if self.objects.contains_key(&key) {
+        let obj = Rc::new(obj);
+        let old = self.objects.insert(key.clone(), Rc::clone(&obj));
+        let type_ = if old.is_some() {
             WatchType::Modified
         } else {
             WatchType::Added
         };
-        match self.objects.insert(key.clone(), obj.clone()) {
+        match old {
             // Most writes are status updates: nothing indexed changed.
             Some(old) if same_index_entries(&old, &obj) => {}
             Some(old) => {
@@ -148,19 +158,20 @@ impl Store {
         self.pending.push(WatchEvent {
             time: now,
             type_,
-            object: obj.clone(),
+            object: Rc::clone(&obj),
         });
         obj
     }
-    pub fn remove(&mut self, key: &Key, now: Time) -> Option<Object> {
+    pub fn remove(&mut self, key: &Key, now: Time) -> Option<Rc<Object>> {
         let mut obj = self.objects.remove(key)?;
         self.unindex(key, &obj);
         self.resource_version += 1;
-        obj.meta_mut().resource_version = self.resource_version.to_string();
+        // Copied only if someone still holds the last version.
+        Rc::make_mut(&mut obj).meta_mut().resource_version = self.resource_version.to_string();
         self.pending.push(WatchEvent {
             time: now,
             type_: WatchType::Deleted,
-            object: obj.clone(),
+            object: Rc::clone(&obj),
         });
         Some(obj)
     }
@@ -252,7 +263,7 @@ impl Store {
             .get(owner_uid)
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
     }
 
     /// Owner uids that some object names, with whether an object with that uid exists.
@@ -278,7 +289,7 @@ impl Store {
             .get(node)
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
     }
 
     /// Pods of a namespace whose labels include every pair of `selector` (a Service's selector),
@@ -305,7 +316,7 @@ impl Store {
         smallest
             .iter()
             .filter(|k| rest.iter().all(|s| s.contains(*k)))
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.get(k))
             .collect()
     }
 
@@ -327,7 +338,7 @@ impl Store {
         );
         self.event_identities
             .get(&id)
-            .and_then(|k| self.objects.get(k))
+            .and_then(|k| self.get(k))
     }
 
     /// Events by lastTimestamp, oldest first, and how many there are.

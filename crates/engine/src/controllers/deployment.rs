@@ -145,8 +145,8 @@ impl Cluster {
                         ),
                     );
                 }
-                return match self.store.put(Object::ReplicaSet(rs), now) {
-                    Object::ReplicaSet(rs) => Some(rs),
+                return match &*self.store.put(Object::ReplicaSet(rs), now) {
+                    Object::ReplicaSet(rs) => Some(rs.clone()),
                     _ => None,
                 };
             }

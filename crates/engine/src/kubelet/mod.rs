@@ -15,6 +15,7 @@ mod node;
 mod probes;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use kubeplay_api::core::{
     ContainerImage, ContainerState, ContainerStateRunning, ContainerStateTerminated,
@@ -1106,20 +1107,33 @@ impl Cluster {
 
     /// Deletes a pod as the API server does: an unscheduled pod goes at once; a bound one gets a
     /// deletionTimestamp and terminates on its node.
-    pub(crate) fn delete_pod_gracefully(&mut self, key: &Key, grace_period: Option<i64>) -> Object {
-        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
-            return Object::Pod(Pod::default());
+    pub(crate) fn delete_pod_gracefully(
+        &mut self,
+        key: &Key,
+        grace_period: Option<i64>,
+    ) -> Rc<Object> {
+        let Some(stored) = self.store.get_shared(key) else {
+            return Rc::new(Object::Pod(Pod::default()));
+        };
+        let Object::Pod(pod) = &*stored else {
+            return stored;
         };
         let now = self.now;
         if pod.spec.node_name.is_empty() || grace_period == Some(0) {
             self.traffic.serving_stopped(&pod.status.pod_ip, now);
-            let removed = self.store.remove(key, now).unwrap_or(Object::Pod(pod));
+            // Dropped first, so that the removal need not copy the pod.
+            drop(stored);
+            let removed = self
+                .store
+                .remove(key, now)
+                .unwrap_or_else(|| Rc::new(Object::Pod(Pod::default())));
             self.kubelet.forget(key);
             return removed;
         }
         if pod.metadata.deletion_timestamp.is_some() {
-            return Object::Pod(pod);
+            return stored;
         }
+        let mut pod = pod.clone();
         let grace = grace_period
             .or(pod.spec.termination_grace_period_seconds)
             .unwrap_or(30)
