@@ -64,7 +64,9 @@ impl Cluster {
 
     pub(crate) fn schedule_pending(&mut self) {
         // Unbound pods are indexed under the empty node name.
-        let mut pending: Vec<Pod> = self
+        // Only references are collected and ordered: the cycle takes `PODS_PER_CYCLE` of what may
+        // be thousands of pending pods, and only those are copied.
+        let mut waiting: Vec<&Pod> = self
             .store
             .pods_on_node("")
             .filter_map(|o| match o {
@@ -72,16 +74,18 @@ impl Cluster {
                     if !p.is_terminating()
                         && self.scheduler.scheduler.serves(&p.spec.scheduler_name) =>
                 {
-                    Some(p.clone())
+                    Some(p)
                 }
                 _ => None,
             })
             .collect();
-        if pending.is_empty() {
+        if waiting.is_empty() {
             return;
         }
-        // PrioritySort (queue_less): higher priority first, then older; the name makes it total.
-        pending.sort_by(|a, b| {
+        // PrioritySort (queue_less): higher priority first, then older; the name makes it total,
+        // so taking the first `PODS_PER_CYCLE` before sorting them picks the same pods in the
+        // same order as sorting all.
+        let queue_less = |a: &&Pod, b: &&Pod| {
             b.spec
                 .priority
                 .unwrap_or(0)
@@ -93,9 +97,14 @@ impl Cluster {
                 )
                 .then(a.metadata.namespace.cmp(&b.metadata.namespace))
                 .then(a.metadata.name.cmp(&b.metadata.name))
-        });
-        let more = pending.len() > PODS_PER_CYCLE;
-        pending.truncate(PODS_PER_CYCLE);
+        };
+        let more = waiting.len() > PODS_PER_CYCLE;
+        if more {
+            waiting.select_nth_unstable_by(PODS_PER_CYCLE, queue_less);
+            waiting.truncate(PODS_PER_CYCLE);
+        }
+        waiting.sort_by(queue_less);
+        let pending: Vec<Pod> = waiting.into_iter().cloned().collect();
         if more {
             self.schedule_in(CYCLE_MS, crate::Task::Schedule);
         }
