@@ -30,7 +30,8 @@ Usage:
 
 Options:
   --seed N                    the simulation's random seed (default 1): same seed, same run
-  --scenario NAME|FILE        the starting cluster: default (3 nodes), empty, or a YAML file
+  --scenario NAME|FILE        the starting cluster: default (3 nodes), empty, scale (1,000 nodes
+                              and 10,000 pods), or a YAML file
   --scheduler-config FILE     a KubeSchedulerConfiguration for the simulated scheduler
   --trace FILE                write every watch event and traffic sample as JSON Lines
   --keep-going                run the whole script even after a command fails
@@ -111,7 +112,7 @@ fn session(o: &Options) -> Result<Session> {
     config.cluster.seed = o.seed;
     config.cluster.record_trace = o.trace.is_some();
     let mut s = Session::with_files(config, Box::new(fs::RealFiles));
-    if kubeplay_console::scenarios::get(&o.scenario).is_some() {
+    if kubeplay_console::scenarios::exists(&o.scenario) {
         s.load_named_scenario(&o.scenario)
             .map_err(anyhow::Error::msg)?;
     } else {

@@ -274,7 +274,11 @@ impl Session {
     /// included), as `kubectl apply` would, and lets the cluster settle for a moment so that
     /// nodes are Ready. Errors name the document that failed.
     pub fn load_scenario(&mut self, yaml: &str) -> Result<(), String> {
-        let docs = kubeplay_api::parse_documents(yaml)?;
+        self.load_documents(kubeplay_api::parse_documents(yaml)?)
+    }
+
+    /// `load_scenario` of documents already parsed.
+    pub fn load_documents(&mut self, docs: Vec<serde_json::Value>) -> Result<(), String> {
         for (i, v) in docs.into_iter().enumerate() {
             let obj = kubeplay_api::Object::from_value(v)
                 .map_err(|e| format!("document {}: {e}", i + 1))?;
@@ -288,8 +292,8 @@ impl Session {
 
     /// Loads a scenario by name (see [`scenarios`]) or, failing that, as YAML text.
     pub fn load_named_scenario(&mut self, name: &str) -> Result<(), String> {
-        match scenarios::get(name) {
-            Some(yaml) => self.load_scenario(yaml),
+        match scenarios::documents(name) {
+            Some(docs) => self.load_documents(docs?),
             None => Err(format!(
                 "unknown scenario {name:?} (known: {})",
                 scenarios::names().join(", ")

@@ -115,7 +115,7 @@ impl Shared {
         }
         let shared: Shared =
             serde_json::from_value(value).map_err(|e| ShareError::Corrupt(e.to_string()))?;
-        if crate::scenarios::get(&shared.scenario).is_none() {
+        if !crate::scenarios::exists(&shared.scenario) {
             return Err(ShareError::UnknownScenario(shared.scenario));
         }
         if let Some(last) = shared.log.iter().map(|e| e.at_ms).max() {
@@ -194,7 +194,7 @@ pub fn fragment_of(json: &[u8]) -> String {
 /// files, and the named scheduler profiles written as `schedulers/ID.yaml` for the console to
 /// apply (the header's profile menu does). `None` for an unknown scenario.
 pub fn page_session(seed: u64, scenario: &str, clock: Clock) -> Option<Session> {
-    let yaml = crate::scenarios::get(scenario)?;
+    let docs = crate::scenarios::documents(scenario)?;
     let mut session = Session::new(SessionConfig {
         cluster: ClusterConfig {
             seed,
@@ -202,7 +202,9 @@ pub fn page_session(seed: u64, scenario: &str, clock: Clock) -> Option<Session> 
         },
         clock,
     });
-    let _ = session.load_scenario(yaml);
+    if let Ok(docs) = docs {
+        let _ = session.load_documents(docs);
+    }
     for (id, _, _, cfg) in kubeplay_scheduler::builtin_profiles() {
         let text = crate::yaml::to_yaml(&crate::doc::Doc::from_value(&cfg));
         let _ = session
