@@ -305,6 +305,9 @@ pub fn board_view(props: &BoardProps) -> Html {
         </div>
         // Past a few hundred pieces the board stops animating drops: the picture stays readable
         // and the frame rate stays up (docs/BENCHMARKS.md).
+        if b.map {
+            <crate::board_map::BoardMap board={b.clone()} selected={props.selected.clone()} on_select={props.on_select.clone()} />
+        } else {
         <div class="nodes" data-dense={(b.nodes.iter().map(|n| n.pods.len()).sum::<usize>() > DENSE_PODS).to_string()}
              data-density={scale.density.name()}>
             { for b.nodes.iter().map(|n| {
@@ -313,6 +316,7 @@ pub fn board_view(props: &BoardProps) -> Html {
             }) }
             if b.nodes.is_empty() { <p class="hint">{"No nodes. Add one: node add node-1 --cpu 4 --memory 8Gi"}</p> }
         </div>
+        }
         <details class="legend" open=true>
             <summary>{"How to read the board"}</summary>
             <ul>

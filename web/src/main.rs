@@ -2,6 +2,7 @@
 
 mod app;
 mod board;
+mod board_map;
 mod console;
 mod editor;
 mod game;

@@ -411,7 +411,8 @@ impl Sim {
         let mut v = self.computed_view(now_ms, force);
         let target = v.board.clone();
         let shown = match self.shown.take() {
-            Some(shown) if !Rc::ptr_eq(&shown, &target) => {
+            // A map repaints only the wells that changed, cheaply: it needs no staging.
+            Some(shown) if !Rc::ptr_eq(&shown, &target) && !target.map => {
                 // Big clusters draw in smaller wells (cheaper pieces, most of them off screen):
                 // a budget that grows with the pod count keeps their rollouts moving.
                 let pods: usize = target.nodes.iter().map(|n| n.pods.len()).sum();

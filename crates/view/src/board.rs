@@ -35,6 +35,8 @@ pub struct Board {
     pub requests: Rc<crate::RequestsView>,
     /// How big the wells are drawn, from the number of nodes.
     pub density: Density,
+    /// Too many nodes or pods for an element each: the board is a map (`map::wants_map`).
+    pub map: bool,
     /// One cell of every piece and well (`wells::CellScale::choose`).
     pub cells: CellScale,
     /// The largest node's allocatable CPU and memory: wells are drawn to scale with it.
@@ -414,6 +416,10 @@ pub fn board(cluster: &Cluster) -> Board {
             .chain(pending.iter())
             .map(|p| (p.cpu_millis, p.memory_bytes)),
     );
+    let map = crate::map::wants_map(
+        nodes.len(),
+        nodes.iter().map(|n| n.pods.len()).sum::<usize>() + pending.len(),
+    );
     Board {
         now: cluster.now(),
         nodes,
@@ -423,6 +429,7 @@ pub fn board(cluster: &Cluster) -> Board {
         scheduler_configured: cluster.scheduler_config().is_some(),
         requests: Rc::new(crate::requests(cluster)),
         density,
+        map,
         cells,
         max_cpu_millis,
         max_memory_bytes,

@@ -5,6 +5,7 @@
 mod activity;
 mod board;
 mod inspector;
+pub mod map;
 pub mod messages;
 pub mod page;
 mod stage;

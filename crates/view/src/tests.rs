@@ -52,7 +52,7 @@ fn node(name: &str, pods: &[(&str, &str)]) -> Rc<NodeView> {
     })
 }
 
-fn board_of(nodes: Vec<Rc<NodeView>>) -> Board {
+pub(crate) fn board_of(nodes: Vec<Rc<NodeView>>) -> Board {
     Board {
         now: Time(0),
         nodes,
@@ -62,6 +62,7 @@ fn board_of(nodes: Vec<Rc<NodeView>>) -> Board {
         scheduler_configured: false,
         requests: Default::default(),
         density: Density::Normal,
+        map: false,
         cells: CellScale {
             cpu_millis: 250,
             memory_bytes: 512 << 20,
