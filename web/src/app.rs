@@ -76,7 +76,7 @@ fn install_api(sim: &SimRef) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let api = js_sys::Object::new();
+    let api = page_api(&window);
     let s = sim.clone();
     let run = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(move |line: JsValue| {
         let line = line.as_string().unwrap_or_default();
@@ -133,7 +133,19 @@ fn install_api(sim: &SimRef) {
     });
     let _ = js_sys::Reflect::set(&api, &"traceOf".into(), trace.as_ref());
     trace.forget();
-    let _ = js_sys::Reflect::set(&window, &"kubeplay".into(), &api);
+}
+
+/// `window.kubeplay`, created on first use: components install their own hooks on it (the
+/// board map's `map()`), and child components' effects run before the app's.
+pub fn page_api(window: &web_sys::Window) -> js_sys::Object {
+    if let Ok(o) = js_sys::Reflect::get(window, &"kubeplay".into()) {
+        if let Ok(o) = o.dyn_into::<js_sys::Object>() {
+            return o;
+        }
+    }
+    let api = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(window, &"kubeplay".into(), &api);
+    api
 }
 
 #[function_component(App)]

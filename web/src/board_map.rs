@@ -246,12 +246,10 @@ fn schedule(state: &Rc<RefCell<State>>, canvas: &NodeRef) {
 /// `window.kubeplay.map()`: what the map shows, for tests and benchmarks; and
 /// `window.kubeplay.mapPoint(pod)`: where on the page that pod's piece is, to click it.
 fn install_test_hooks(state: &Rc<RefCell<State>>, canvas: &NodeRef) {
-    let Some(api) = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"kubeplay".into()).ok())
-        .filter(|v| v.is_object())
-    else {
+    let Some(window) = web_sys::window() else {
         return;
     };
+    let api = crate::app::page_api(&window);
     let st = state.clone();
     let info = Closure::<dyn Fn() -> JsValue>::new(move || {
         let s = st.borrow();

@@ -17,13 +17,25 @@ fn short_plugin(p: &str) -> String {
         .replace("InterPodAffinity", "PodAffinity")
 }
 
+/// Why a placed pod has no decision to show. Past `RECORD_DECISIONS_UP_TO_NODES` nodes the
+/// scheduler records only the chosen node (a record of every node per pod would slow a
+/// 1,000-node cluster); the sentence names the limit so the map's pods do not look unexplained.
+fn not_recorded() -> String {
+    format!(
+        "No scheduling decision was recorded for this pod: it names its node, no scheduler of the \
+         playground serves it, or the cluster has more than {} nodes (past that, only the chosen \
+         node is recorded).",
+        kubeplay_engine::RECORD_DECISIONS_UP_TO_NODES
+    )
+}
+
 #[function_component(InspectorView)]
 pub fn inspector_view(props: &InspectorProps) -> Html {
     let i = &props.inspection;
     if i.nodes.is_empty() {
         return html! {
             <div class="inspector" data-testid="inspector">
-                <p class="hint">{ if i.unschedulable.is_some() { "The scheduler has not examined any node yet." } else { "This pod was not placed by a scheduler of the playground (it names its node, or no scheduler serves it)." } }</p>
+                <p class="hint">{ if i.unschedulable.is_some() { "The scheduler has not examined any node yet.".to_string() } else { not_recorded() } }</p>
             </div>
         };
     }

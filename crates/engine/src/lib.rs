@@ -31,6 +31,7 @@ use rand::{Rng, SeedableRng};
 
 pub use controllers::node_lifecycle::eviction_time;
 pub use kubelet::{timing as kubelet_timing, ContainerRuntimeView, MountedVolume, PodRuntimeView};
+pub use scheduling::RECORD_DECISIONS_UP_TO_NODES;
 pub use store::{Key, WatchEvent, WatchType};
 pub use traffic::{FailureCause, FailureCounts, RequestSample, TrafficSample, SAMPLED_PER_SECOND};
 
