@@ -227,20 +227,14 @@ impl Cluster {
         } else {
             pod.spec.scheduler_name.clone()
         };
-        self.event(
-            &Object::Pod(pod.clone()),
-            "Normal",
-            "Scheduled",
-            msg,
-            &component,
-            "",
-        );
+        let pod = Object::Pod(pod);
+        self.event(&pod, "Normal", "Scheduled", msg, &component, "");
         self.record(
             &component,
             format!("Pod {}/{}", key.namespace, key.name),
             format!("bound to {node}"),
         );
-        self.store.put(Object::Pod(pod), now);
+        self.store.put(pod, now);
     }
 
     fn mark_unschedulable(

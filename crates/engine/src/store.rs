@@ -69,8 +69,10 @@ pub struct Store {
     by_owner: BTreeMap<String, BTreeSet<Key>>,
     /// Every object by uid.
     uids: BTreeMap<String, Key>,
-    /// Pods by node name (unscheduled pods under "").
-    pods_by_node: BTreeMap<String, BTreeSet<Key>>,
+    /// Pods by node name (unscheduled pods under ""), with the stored version itself: the
+    /// scheduler reads every pod of every node each cycle, and a second lookup by key per pod
+    /// was a fifth of the time a 10,000-pod cluster took to settle.
+    pods_by_node: BTreeMap<String, BTreeMap<Key, Rc<Object>>>,
     /// Pods by (namespace, label key, label value).
     pods_by_label: BTreeMap<(String, String, String), BTreeSet<Key>>,
     event_identities: BTreeMap<EventIdentity, Key>,
@@ -147,8 +149,19 @@ impl Store {
             WatchType::Added
         };
         match old {
-            // Most writes are status updates: nothing indexed changed.
-            Some(old) if same_index_entries(&old, &obj) => {}
+            // Most writes are status updates: nothing indexed changed, but the pod index holds
+            // the version itself.
+            Some(old) if same_index_entries(&old, &obj) => {
+                if let Object::Pod(p) = &*obj {
+                    if let Some(entry) = self
+                        .pods_by_node
+                        .get_mut(&p.spec.node_name)
+                        .and_then(|m| m.get_mut(&key))
+                    {
+                        *entry = Rc::clone(&obj);
+                    }
+                }
+            }
             Some(old) => {
                 self.unindex(&key, &old);
                 self.index(&key, &obj);
@@ -185,7 +198,7 @@ impl Store {
         self.objects.is_empty()
     }
 
-    fn index(&mut self, key: &Key, obj: &Object) {
+    fn index(&mut self, key: &Key, obj: &Rc<Object>) {
         let meta = obj.meta();
         if !meta.uid.is_empty() {
             self.uids.insert(meta.uid.clone(), key.clone());
@@ -196,12 +209,12 @@ impl Store {
                 .or_default()
                 .insert(key.clone());
         }
-        match obj {
+        match &**obj {
             Object::Pod(p) => {
                 self.pods_by_node
                     .entry(p.spec.node_name.clone())
                     .or_default()
-                    .insert(key.clone());
+                    .insert(key.clone(), Rc::clone(obj));
                 for (k, v) in &p.metadata.labels {
                     self.pods_by_label
                         .entry((key.namespace.clone(), k.clone(), v.clone()))
@@ -236,7 +249,12 @@ impl Store {
         }
         match obj {
             Object::Pod(p) => {
-                drop_from(&mut self.pods_by_node, p.spec.node_name.clone(), key);
+                if let Some(pods) = self.pods_by_node.get_mut(&p.spec.node_name) {
+                    pods.remove(key);
+                    if pods.is_empty() {
+                        self.pods_by_node.remove(&p.spec.node_name);
+                    }
+                }
                 for (k, v) in &p.metadata.labels {
                     drop_from(
                         &mut self.pods_by_label,
@@ -288,8 +306,8 @@ impl Store {
         self.pods_by_node
             .get(node)
             .into_iter()
-            .flatten()
-            .filter_map(|k| self.get(k))
+            .flat_map(|pods| pods.values())
+            .map(|o| &**o)
     }
 
     /// Pods of a namespace whose labels include every pair of `selector` (a Service's selector),

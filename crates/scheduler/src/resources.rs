@@ -181,6 +181,36 @@ pub fn pod_level_requests(pod: &Pod) -> Option<ResourceList> {
     (!out.is_empty()).then_some(out)
 }
 
+/// [`pod_requests`] without and with the defaults for absent cpu and memory, at once: a node's
+/// sums need both for every pod, and the pod-level lookup (a search of the pod's spec) is then
+/// done once.
+pub fn pod_requests_both(pod: &Pod) -> (Resources, Resources) {
+    match pod_level_requests(pod) {
+        // With pod-level requests the defaults never apply (see pod_requests).
+        Some(level) => {
+            let r = with_pod_level(pod, &level);
+            (r.clone(), r)
+        }
+        None => (
+            add_overhead(pod, container_sum(pod, false)),
+            add_overhead(pod, container_sum(pod, true)),
+        ),
+    }
+}
+
+fn with_pod_level(pod: &Pod, level: &ResourceList) -> Resources {
+    let mut sum = container_sum(pod, false);
+    let mut l = Resources::default();
+    l.add_list(level);
+    if level.contains_key("cpu") {
+        sum.milli_cpu = l.milli_cpu;
+    }
+    if level.contains_key("memory") {
+        sum.memory = l.memory;
+    }
+    add_overhead(pod, sum)
+}
+
 /// A pod's effective request, as upstream's `resourcehelper.PodRequests` computes it:
 /// * the containers' sum, plus every sidecar (`restartPolicy: Always` init container), which
 ///   runs beside them;
@@ -195,18 +225,7 @@ pub fn pod_level_requests(pod: &Pod) -> Option<ResourceList> {
 /// absent keys count as 0 (the filtering view, `Requested`).
 pub fn pod_requests(pod: &Pod, non_missing: bool) -> Resources {
     match pod_level_requests(pod) {
-        Some(level) => {
-            let mut sum = container_sum(pod, false);
-            let mut l = Resources::default();
-            l.add_list(&level);
-            if level.contains_key("cpu") {
-                sum.milli_cpu = l.milli_cpu;
-            }
-            if level.contains_key("memory") {
-                sum.memory = l.memory;
-            }
-            add_overhead(pod, sum)
-        }
+        Some(level) => with_pod_level(pod, &level),
         None => add_overhead(pod, container_sum(pod, non_missing)),
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use kubeplay_api::{LabelSelector, Node, Pod};
 
-use crate::resources::{node_allocatable, pod_requests, Resources};
+use crate::resources::{node_allocatable, pod_requests_both, Resources};
 
 /// One node and the pods bound to it (including terminating pods, which still hold resources).
 #[derive(Clone, Debug)]
@@ -239,8 +239,8 @@ impl<'a> PreparedNode<'a> {
     }
 
     fn add(&mut self, pod: &'a Pod) {
-        self.requested.add(&pod_requests(pod, false));
-        let nz = pod_requests(pod, true);
+        let (actual, nz) = pod_requests_both(pod);
+        self.requested.add(&actual);
         self.non_zero_cpu = self.non_zero_cpu.saturating_add(nz.milli_cpu);
         self.non_zero_memory = self.non_zero_memory.saturating_add(nz.memory);
         if has_pod_affinity(pod) {
@@ -383,8 +383,8 @@ impl<'a> PreparedSnapshot<'a> {
             return false;
         };
         let removed = n.pods.remove(pos);
-        n.requested.sub(&pod_requests(removed, false));
-        let nz = pod_requests(removed, true);
+        let (actual, nz) = pod_requests_both(removed);
+        n.requested.sub(&actual);
         n.non_zero_cpu = n.non_zero_cpu.saturating_sub(nz.milli_cpu);
         n.non_zero_memory = n.non_zero_memory.saturating_sub(nz.memory);
         if let Some(i) = n.with_affinity.iter().position(|p| same_pod(p, removed)) {

@@ -4,12 +4,18 @@
 use expect_test::{expect, Expect};
 
 use super::pod;
-use crate::resources::{pod_requests, pod_requests_for_fit_score};
+use crate::resources::{pod_requests, pod_requests_both, pod_requests_for_fit_score};
 
 /// `spec` is a pod spec line (see `tests/mod.rs`); prints cpu (m) and memory (Mi) as the filter,
 /// the node's NonZeroRequested and NodeResourcesFit's scorer see them.
 fn check(spec: &str, expect: Expect) {
     let p = pod(spec);
+    // The pair a node's sums take is the two views computed apart.
+    assert_eq!(
+        pod_requests_both(&p),
+        (pod_requests(&p, false), pod_requests(&p, true)),
+        "{spec}"
+    );
     let show =
         |r: crate::resources::Resources| format!("{}m/{}Mi", r.milli_cpu, r.memory / (1024 * 1024));
     expect.assert_eq(&format!(
