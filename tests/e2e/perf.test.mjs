@@ -8,44 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openApp, screenshot, OUTPUT_DIR } from './lib/browser.mjs';
+import { frames } from './lib/frames.mjs';
 
 const run = (page, line) => page.evaluate((l) => window.kubeplay.run(l), line);
-
-/**
- * requestAnimationFrame timestamps over `ms` of wall time, or until `until` (a page-side
- * predicate on `count` pods, checked every 250 ms) holds → frame-time statistics. `long` counts
- * frames that took longer than one 60 Hz frame (16.7 ms plus timer jitter).
- */
-async function frames(page, ms, until = null, count = 0) {
-  const ts = await page.evaluate(([ms, until, count]) => new Promise((resolve) => {
-    const done = until && new Function('count', until);
-    const out = [];
-    const start = performance.now();
-    let checked = start;
-    function f(t) {
-      out.push(t);
-      if (done && t - checked > 250) {
-        checked = t;
-        if (done(count)) return resolve(out);
-      }
-      if (t - start < ms) requestAnimationFrame(f); else resolve(out);
-    }
-    requestAnimationFrame(f);
-  }), [ms, until, count]);
-  const raw = ts.slice(1).map((t, i) => t - ts[i]);
-  const d = [...raw].sort((a, b) => a - b);
-  const q = (p) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
-  const span = ts[ts.length - 1] - ts[0];
-  return {
-    seconds: +(span / 1000).toFixed(1),
-    frames: d.length,
-    fps: +(1000 * d.length / span).toFixed(1),
-    p50: +q(0.5).toFixed(2),
-    p95: +q(0.95).toFixed(2),
-    max: +d[d.length - 1].toFixed(2),
-    long: raw.filter((x) => x > 17.5).length,
-  };
-}
 
 /** Page-side: every pod Running and ready, none terminating, `count` of them (a rollout is over). */
 const SETTLED = `const ps = document.querySelectorAll('[data-kind="pod"]');

@@ -126,6 +126,41 @@ fn install_api(sim: &SimRef) {
     });
     let _ = js_sys::Reflect::set(&api, &"benchScheduler".into(), bench.as_ref());
     bench.forget();
+    // The engine benchmark of the wasm build (issue 15): creates `kubeplay_engine::workload` on a
+    // fresh cluster (not the page's), settles it a simulated second at a time, then runs ten
+    // simulated minutes with traffic on 10 Services. Returns {settled: simulated ms or null,
+    // settleMs, tenMinutesMs: wall times}. Blocks the page while it runs, as any bench would.
+    let bench_engine = Closure::<dyn Fn(u32, u32, u32) -> JsValue>::new(
+        move |nodes: u32, deployments: u32, replicas: u32| {
+            use kubeplay_engine::workload;
+            let (nodes, deployments, replicas) = (
+                nodes.min(5_000) as usize,
+                deployments.min(1_000) as usize,
+                replicas.min(1_000) as usize,
+            );
+            let perf = web_sys::window().and_then(|w| w.performance());
+            let now = || perf.as_ref().map_or(0.0, |p| p.now());
+            let mut c = kubeplay_engine::Cluster::new(kubeplay_engine::ClusterConfig {
+                seed: 1,
+                record_trace: false,
+            });
+            let t0 = now();
+            let settled =
+                workload::create_and_settle(&mut c, nodes, deployments, replicas, 600_000);
+            let t1 = now();
+            workload::start_traffic(&mut c, deployments.min(10));
+            c.advance(600_000);
+            let t2 = now();
+            let o = js_sys::Object::new();
+            let settled = settled.map_or(JsValue::NULL, |ms| JsValue::from(ms as f64));
+            let _ = js_sys::Reflect::set(&o, &"settled".into(), &settled);
+            let _ = js_sys::Reflect::set(&o, &"settleMs".into(), &(t1 - t0).into());
+            let _ = js_sys::Reflect::set(&o, &"tenMinutesMs".into(), &(t2 - t1).into());
+            o.into()
+        },
+    );
+    let _ = js_sys::Reflect::set(&api, &"benchEngine".into(), bench_engine.as_ref());
+    bench_engine.forget();
     // The trace of a script on a fresh cluster (`kubeplay run --seed N --trace` natively), for
     // the browser suite's check that wasm and native runs agree byte for byte.
     let trace = Closure::<dyn Fn(f64, String) -> String>::new(|seed: f64, script: String| {

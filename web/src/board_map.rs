@@ -79,12 +79,22 @@ fn fill(p: &PodView, theme: &Theme) -> String {
         return format!("hsl({}, 12%, {}%)", p.hue, if theme.dark { 40 } else { 74 });
     }
     match p.status.as_str() {
-        "Running" if p.ready => format!("hsl({}, {}%, {}%)", p.hue, kubeplay_view::PIECE_SATURATION, light),
+        "Running" if p.ready => format!(
+            "hsl({}, {}%, {}%)",
+            p.hue,
+            kubeplay_view::PIECE_SATURATION,
+            light
+        ),
         "CrashLoopBackOff" | "Error" | "OOMKilled" => theme.bad.clone(),
         "ImagePullBackOff" | "ErrImagePull" | "InvalidImageName" => theme.warn.clone(),
         "Completed" | "Succeeded" => theme.line.clone(),
         // Creating, running but not ready: the colour, faded.
-        _ => format!("hsla({}, {}%, {}%, 0.45)", p.hue, kubeplay_view::PIECE_SATURATION, light),
+        _ => format!(
+            "hsla({}, {}%, {}%, 0.45)",
+            p.hue,
+            kubeplay_view::PIECE_SATURATION,
+            light
+        ),
     }
 }
 
@@ -105,7 +115,11 @@ fn paint_slot(ctx: &CanvasRenderingContext2d, s: &State, board: &Board, i: usize
     };
     ctx.clear_rect(slot.x, slot.y, slot.w, slot.h);
     let well = layout.well(i, n, board.max_cpu_millis, board.max_memory_bytes);
-    ctx.set_fill_style_str(if n.kubelet_stopped { &s.theme.line } else { &s.theme.well });
+    ctx.set_fill_style_str(if n.kubelet_stopped {
+        &s.theme.line
+    } else {
+        &s.theme.well
+    });
     ctx.fill_rect(well.x, well.y, well.w, well.h);
     for (p, r) in n.pods.iter().zip(map::pieces(n, well)) {
         let mut y = r.y;
@@ -119,7 +133,12 @@ fn paint_slot(ctx: &CanvasRenderingContext2d, s: &State, board: &Board, i: usize
         if s.selected.as_deref() == Some(p.name.as_str()) {
             ctx.set_stroke_style_str(&s.theme.ink);
             ctx.set_line_width(1.5);
-            ctx.stroke_rect(r.x + 0.75, y + 0.75, (r.w - 1.5).max(1.0), (r.h - 1.5).max(1.0));
+            ctx.stroke_rect(
+                r.x + 0.75,
+                y + 0.75,
+                (r.w - 1.5).max(1.0),
+                (r.h - 1.5).max(1.0),
+            );
         }
     }
     // The node's state on its rim: red when not Ready, dashed when cordoned.
@@ -152,7 +171,11 @@ fn paint(canvas: &HtmlCanvasElement, s: &mut State, board: &Rc<Board>, full: boo
         .unwrap_or(720.0);
     let height = (view_h - top.max(0.0) - 16.0).max(160.0);
     let layout = MapLayout::fit(board.nodes.len(), width, height, s.zoom.max(1.0));
-    let dpr = window.as_ref().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let dpr = window
+        .as_ref()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
     let relayout = s.layout != Some(layout) || s.dpr != dpr;
     if relayout {
         canvas.set_width((layout.width * dpr).round() as u32);
@@ -167,11 +190,7 @@ fn paint(canvas: &HtmlCanvasElement, s: &mut State, board: &Rc<Board>, full: boo
     let full = full || relayout || s.painted.len() != board.nodes.len();
     if full {
         let el: &web_sys::Element = canvas.as_ref();
-        let dark = el
-            .closest("[data-theme=dark]")
-            .ok()
-            .flatten()
-            .is_some();
+        let dark = el.closest("[data-theme=dark]").ok().flatten().is_some();
         s.theme = Theme {
             well: css(el, "--well", "#eef1f7"),
             line: css(el, "--line", "#d9dee8"),
@@ -184,7 +203,9 @@ fn paint(canvas: &HtmlCanvasElement, s: &mut State, board: &Rc<Board>, full: boo
     // Newly bound pods fall in; on the first paint (or a repaint of everything) none do.
     if !full && !s.reduced_motion {
         for (i, n) in board.nodes.iter().enumerate() {
-            let Some(Some(before)) = s.painted.get(i) else { continue };
+            let Some(Some(before)) = s.painted.get(i) else {
+                continue;
+            };
             if Rc::ptr_eq(before, n) || s.falls.len() >= MAX_FALLING {
                 continue;
             }
@@ -237,7 +258,9 @@ fn schedule(state: &Rc<RefCell<State>>, canvas: &NodeRef) {
         }));
     }
     if let (Some(w), Some(f)) = (web_sys::window(), s.frame.as_ref()) {
-        if w.request_animation_frame(f.as_ref().unchecked_ref()).is_ok() {
+        if w.request_animation_frame(f.as_ref().unchecked_ref())
+            .is_ok()
+        {
             s.frame_pending = true;
         }
     }
@@ -289,8 +312,13 @@ fn install_test_hooks(state: &Rc<RefCell<State>>, canvas: &NodeRef) {
             if let Some(j) = n.pods.iter().position(|p| p.name == pod) {
                 let r = map::pieces(n, l.well(i, n, b.max_cpu_millis, b.max_memory_bytes))[j];
                 let o = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&o, &"x".into(), &(origin.left() + r.x + r.w.min(3.0) / 2.0).into());
-                let _ = js_sys::Reflect::set(&o, &"y".into(), &(origin.top() + r.y + r.h / 2.0).into());
+                let _ = js_sys::Reflect::set(
+                    &o,
+                    &"x".into(),
+                    &(origin.left() + r.x + r.w.min(3.0) / 2.0).into(),
+                );
+                let _ =
+                    js_sys::Reflect::set(&o, &"y".into(), &(origin.top() + r.y + r.h / 2.0).into());
                 let _ = js_sys::Reflect::set(&o, &"node".into(), &n.name.clone().into());
                 return o.into();
             }
@@ -336,7 +364,11 @@ pub fn board_map(props: &MapProps) -> Html {
         let (state, canvas) = (state.clone(), canvas.clone());
         use_effect_with((), move |_| {
             state.borrow_mut().reduced_motion = web_sys::window()
-                .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+                .and_then(|w| {
+                    w.match_media("(prefers-reduced-motion: reduce)")
+                        .ok()
+                        .flatten()
+                })
                 .is_some_and(|m| m.matches());
             install_test_hooks(&state, &canvas);
             // A resized window gets a new layout.
@@ -349,11 +381,15 @@ pub fn board_map(props: &MapProps) -> Html {
             });
             let window = web_sys::window();
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+                let _ = w
+                    .add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        on_resize.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
@@ -361,28 +397,36 @@ pub fn board_map(props: &MapProps) -> Html {
     {
         let (state, canvas) = (state.clone(), canvas.clone());
         let selected = props.selected.clone();
-        use_effect_with((props.board.clone(), selected, *zoom), move |(board, selected, zoom)| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                let mut s = state.borrow_mut();
-                let full = s.selected != *selected || s.zoom != *zoom;
-                s.selected = selected.clone();
-                s.zoom = *zoom;
-                paint(&c, &mut s, board, full);
-            }
-            schedule(&state, &canvas);
-        });
+        use_effect_with(
+            (props.board.clone(), selected, *zoom),
+            move |(board, selected, zoom)| {
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    let mut s = state.borrow_mut();
+                    let full = s.selected != *selected || s.zoom != *zoom;
+                    s.selected = selected.clone();
+                    s.zoom = *zoom;
+                    paint(&c, &mut s, board, full);
+                }
+                schedule(&state, &canvas);
+            },
+        );
     }
     let at = |e: &MouseEvent| -> Option<(f64, f64)> {
         let c: HtmlCanvasElement = e.target()?.dyn_into().ok()?;
         let r = c.get_bounding_client_rect();
-        Some((e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top()))
+        Some((
+            e.client_x() as f64 - r.left(),
+            e.client_y() as f64 - r.top(),
+        ))
     };
     let onclick = {
         let (state, on_select) = (state.clone(), props.on_select.clone());
         Callback::from(move |e: MouseEvent| {
             let Some((x, y)) = at(&e) else { return };
             let s = state.borrow();
-            let (Some(b), Some(l)) = (&s.board, s.layout) else { return };
+            let (Some(b), Some(l)) = (&s.board, s.layout) else {
+                return;
+            };
             if let Some(Hit::Pod(p)) = map::hit(b, &l, x, y) {
                 on_select.emit(Some(p.name.clone()));
             }
@@ -393,7 +437,9 @@ pub fn board_map(props: &MapProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let Some((x, y)) = at(&e) else { return };
             let s = state.borrow();
-            let (Some(b), Some(l)) = (&s.board, s.layout) else { return };
+            let (Some(b), Some(l)) = (&s.board, s.layout) else {
+                return;
+            };
             let text = map::hit(b, &l, x, y).map(|h| describe_hit(&h));
             match text {
                 Some(t) if hover.as_ref().map(|h| &h.0) != Some(&t) => hover.set(Some((t, x, y))),

@@ -17,6 +17,7 @@ mod scheduling;
 pub mod store;
 pub mod tls;
 mod traffic;
+pub mod workload;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
