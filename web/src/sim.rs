@@ -34,6 +34,8 @@ pub struct View {
     pub marks: Rc<Vec<Mark>>,
     key: (u64, i64),
     computed_at: f64,
+    /// Wall milliseconds this view took to compute.
+    cost_ms: f64,
 }
 
 /// How many pieces the board redraws in one frame at most. A rollout of hundreds of pods changes
@@ -47,6 +49,10 @@ const PODS_PER_EXTRA_PIECE: usize = 100;
 /// Wall-clock milliseconds between two recomputations of the view while the cluster keeps
 /// changing: CSS animates in between, and 20 updates a second read as continuous.
 const VIEW_INTERVAL_MS: f64 = 50.0;
+/// A view that took longer waits this many times its cost before the next (a 10,000-pod map
+/// costs tens of milliseconds: recomputed 20 times a second it left the page 15 frames a
+/// second), so that the view model takes at most about a fifth of the page's time.
+const VIEW_COST_FACTOR: f64 = 4.0;
 
 /// Where frame time goes, for `window.kubeplay.stats()` and the browser benchmarks.
 #[derive(Clone, Copy, Debug, Default)]
@@ -445,13 +451,16 @@ impl Sim {
         let key = (cluster.resource_version(), cluster.now().millis() / 500);
         if let Some(v) = &self.view {
             if v.key == key
-                || (!force && now_ms - v.computed_at < VIEW_INTERVAL_MS && now_ms >= v.computed_at)
+                || (!force
+                    && now_ms - v.computed_at < VIEW_INTERVAL_MS.max(VIEW_COST_FACTOR * v.cost_ms)
+                    && now_ms >= v.computed_at)
             {
                 return v.clone();
             }
         }
         self.stats.views += 1;
-        let v = View {
+        let start = crate::app::wall_ms();
+        let mut v = View {
             board: Rc::new(kubeplay_view::board(cluster)),
             traffic: Rc::new(kubeplay_view::traffic(cluster, 60)),
             traffic_totals: kubeplay_view::traffic_totals(cluster),
@@ -460,7 +469,9 @@ impl Sim {
             marks: self.marks(),
             key,
             computed_at: now_ms,
+            cost_ms: 0.0,
         };
+        v.cost_ms = crate::app::wall_ms() - start;
         self.view = Some(v.clone());
         v
     }

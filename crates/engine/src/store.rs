@@ -354,9 +354,7 @@ impl Store {
             message.to_string(),
             component.to_string(),
         );
-        self.event_identities
-            .get(&id)
-            .and_then(|k| self.get(k))
+        self.event_identities.get(&id).and_then(|k| self.get(k))
     }
 
     /// Events by lastTimestamp, oldest first, and how many there are.

@@ -220,9 +220,7 @@ fn pod_view(
         .get(POD_TEMPLATE_HASH_LABEL)
         .cloned()
         .unwrap_or_else(|| image.clone());
-    let runtime = cluster.pod_runtime(&pod.metadata.namespace, &pod.metadata.name);
-    let serving = runtime.as_ref().is_some_and(|r| r.serving);
-    let cert_not_after = runtime.as_ref().and_then(|r| r.certificate_not_after);
+    let (serving, cert_not_after) = cluster.pod_serving(pod);
     let cert_left = cert_not_after.map(|na| na.millis() - cluster.now().millis());
     PodView {
         name: pod.metadata.name.clone(),
@@ -283,7 +281,7 @@ pub fn board(cluster: &Cluster) -> Board {
         .filter(|(_, t)| !t.is_empty())
         .collect();
     let mut evictions: BTreeMap<String, Time> = BTreeMap::new();
-    let mut by_node: BTreeMap<String, Vec<(Option<Time>, PodView)>> = BTreeMap::new();
+    let mut by_node: BTreeMap<&str, Vec<(Option<Time>, PodView)>> = BTreeMap::new();
     let mut pending: Vec<(i32, Option<Time>, PodView)> = Vec::new();
     for o in cluster.list(Kind::Pod, None, None) {
         let Object::Pod(p) = o else { continue };
@@ -307,7 +305,7 @@ pub fn board(cluster: &Cluster) -> Board {
             // Creation time never changes, so a piece keeps its place (and its DOM element, whose
             // drop animation would replay if it moved).
             by_node
-                .entry(p.spec.node_name.clone())
+                .entry(p.spec.node_name.as_str())
                 .or_default()
                 .push((p.metadata.creation_timestamp, v));
         }
@@ -321,7 +319,7 @@ pub fn board(cluster: &Cluster) -> Board {
     let mut nodes = Vec::new();
     for o in cluster.list(Kind::Node, None, None) {
         let Object::Node(n) = o else { continue };
-        let mut pods = by_node.remove(&n.metadata.name).unwrap_or_default();
+        let mut pods = by_node.remove(n.metadata.name.as_str()).unwrap_or_default();
         pods.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.name.cmp(&b.1.name)));
         // Shared, so a view can skip redrawing an unchanged piece.
         let pods: Vec<Rc<PodView>> = pods.into_iter().map(|(_, v)| Rc::new(v)).collect();

@@ -86,7 +86,13 @@ impl MapLayout {
 
     /// The well of the `i`th node, to scale with the largest node (`max_cpu_millis` high,
     /// `max_memory_bytes` wide), standing on the floor of its slot.
-    pub fn well(&self, i: usize, node: &NodeView, max_cpu_millis: i64, max_memory_bytes: i64) -> Rect {
+    pub fn well(
+        &self,
+        i: usize,
+        node: &NodeView,
+        max_cpu_millis: i64,
+        max_memory_bytes: i64,
+    ) -> Rect {
         let inner = self.slot - GAP_PX;
         let h = inner
             * (node.cpu_allocatable_millis as f64 / max_cpu_millis.max(1) as f64).clamp(0.34, 1.0);
@@ -244,7 +250,11 @@ mod tests {
         ];
         for ((n, w, h, zoom), (columns, rows, slot)) in table {
             let l = MapLayout::fit(n, w, h, zoom);
-            assert_eq!((l.columns, l.rows, l.slot), (columns, rows, slot), "{n} nodes in {w}×{h} at {zoom}×");
+            assert_eq!(
+                (l.columns, l.rows, l.slot),
+                (columns, rows, slot),
+                "{n} nodes in {w}×{h} at {zoom}×"
+            );
             assert!(l.width <= w, "{n}: {} wider than {w}", l.width);
             if zoom == 1.0 && slot > MIN_WELL_PX + GAP_PX {
                 assert!(l.height <= h, "{n}: {} taller than {h}", l.height);
@@ -265,7 +275,10 @@ mod tests {
         assert_eq!(ws.y + ws.h, inner, "wells stand on the slot's floor");
         let p = pieces(&big, w);
         // A quarter of the CPU, a quarter of the memory, on the floor.
-        assert_eq!((p[0].y + p[0].h, p[0].h, p[0].w), (inner, inner / 4.0, inner / 4.0));
+        assert_eq!(
+            (p[0].y + p[0].h, p[0].h, p[0].w),
+            (inner, inner / 4.0, inner / 4.0)
+        );
         // Stacked on the one below.
         assert!((p[1].y + p[1].h - p[0].y).abs() < 1e-9);
         // A 1m/1Mi pod is still a pixel.
@@ -301,7 +314,12 @@ mod tests {
 
     #[test]
     fn big_clusters_are_maps() {
-        for (nodes, pods, map) in [(3, 10, false), (200, 3_000, false), (250, 0, true), (20, 4_000, true)] {
+        for (nodes, pods, map) in [
+            (3, 10, false),
+            (200, 3_000, false),
+            (250, 0, true),
+            (20, 4_000, true),
+        ] {
             assert_eq!(wants_map(nodes, pods), map, "{nodes} nodes, {pods} pods");
         }
         assert_eq!(thousands(10_000), "10,000");

@@ -41,7 +41,9 @@ impl Cluster {
                     self.delete_pod_gracefully(&key, None);
                 }
                 _ => {
-                    if let Some(Object::ReplicaSet(_)) = self.store.remove(&key, self.now).as_deref() {
+                    if let Some(Object::ReplicaSet(_)) =
+                        self.store.remove(&key, self.now).as_deref()
+                    {
                         // Its pods are collected on the next pass.
                         self.schedule_in(
                             crate::delays::GARBAGE_COLLECTOR,
