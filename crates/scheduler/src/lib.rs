@@ -87,7 +87,7 @@ pub use record::{
     Attempt, DecisionRecord, FitError, FILTER_RESULT_ANNOTATION, FINAL_SCORE_RESULT_ANNOTATION,
     PASSED, POST_FILTER_RESULT_ANNOTATION, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
 };
-pub use snapshot::{NodeInfo, OwnerSelector, PreparedSnapshot, Snapshot};
+pub use snapshot::{NodeInfo, NodeSums, OwnerSelector, PreparedSnapshot, Snapshot};
 
 /// The scheduler: one profile per schedulerName it serves.
 pub struct Scheduler {

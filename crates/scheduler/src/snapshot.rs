@@ -84,6 +84,35 @@ impl<'a> Snapshot<'a> {
     }
 }
 
+/// The sums of a node's pods' requests that upstream's `NodeInfo` keeps (`Requested` and
+/// `NonZeroRequested`). An embedder that knows which nodes' pods did not change since the last
+/// cycle may keep these and pass them to [`PreparedSnapshot::with_sums`] instead of having every
+/// pod's requests read again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSums {
+    pub requested: Resources,
+    pub non_zero_cpu: i64,
+    pub non_zero_memory: i64,
+}
+
+impl NodeSums {
+    /// The sums of `pods` (a node's, as in its [`NodeInfo`]).
+    pub fn of<'p>(pods: impl IntoIterator<Item = &'p Pod>) -> NodeSums {
+        let mut s = NodeSums::default();
+        for p in pods {
+            s.add(p);
+        }
+        s
+    }
+
+    fn add(&mut self, pod: &Pod) {
+        let (actual, nz) = pod_requests_both(pod);
+        self.requested.add(&actual);
+        self.non_zero_cpu = self.non_zero_cpu.saturating_add(nz.milli_cpu);
+        self.non_zero_memory = self.non_zero_memory.saturating_add(nz.memory);
+    }
+}
+
 /// Size of an image and on how many nodes of the cluster it is present (`ImageStateSummary`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ImageSummary {
@@ -239,10 +268,24 @@ impl<'a> PreparedNode<'a> {
     }
 
     fn add(&mut self, pod: &'a Pod) {
-        let (actual, nz) = pod_requests_both(pod);
-        self.requested.add(&actual);
-        self.non_zero_cpu = self.non_zero_cpu.saturating_add(nz.milli_cpu);
-        self.non_zero_memory = self.non_zero_memory.saturating_add(nz.memory);
+        let mut sums = NodeSums {
+            requested: std::mem::take(&mut self.requested),
+            non_zero_cpu: self.non_zero_cpu,
+            non_zero_memory: self.non_zero_memory,
+        };
+        sums.add(pod);
+        self.set_sums(sums);
+        self.add_to_lists(pod);
+    }
+
+    fn set_sums(&mut self, sums: NodeSums) {
+        self.requested = sums.requested;
+        self.non_zero_cpu = sums.non_zero_cpu;
+        self.non_zero_memory = sums.non_zero_memory;
+    }
+
+    /// The pod in the node's lists, without its requests (already in the sums).
+    fn add_to_lists(&mut self, pod: &'a Pod) {
         if has_pod_affinity(pod) {
             self.with_affinity.push(pod);
         }
@@ -291,13 +334,30 @@ fn same_pod(a: &Pod, b: &Pod) -> bool {
 
 impl<'a> PreparedSnapshot<'a> {
     pub fn new(snapshot: &Snapshot<'a>) -> Self {
+        Self::with_sums(snapshot, &[])
+    }
+
+    /// As [`new`](Self::new), taking the `i`th node's request sums from `sums[i]` where it is
+    /// `Some` (they must be [`NodeSums::of`] that node's pods) instead of reading every pod's
+    /// requests again.
+    pub fn with_sums(snapshot: &Snapshot<'a>, sums: &[Option<NodeSums>]) -> Self {
         let mut nodes: Vec<PreparedNode<'a>> = Vec::with_capacity(snapshot.nodes.len());
         let mut images: BTreeMap<&'a str, ImageSummary> = BTreeMap::new();
         let (mut with_affinity, mut with_anti) = (0, 0);
-        for info in &snapshot.nodes {
+        for (i, info) in snapshot.nodes.iter().enumerate() {
             let mut n = PreparedNode::new(info.node);
-            for p in &info.pods {
-                n.add(p);
+            match sums.get(i) {
+                Some(Some(known)) => {
+                    n.set_sums(known.clone());
+                    for p in &info.pods {
+                        n.add_to_lists(p);
+                    }
+                }
+                _ => {
+                    for p in &info.pods {
+                        n.add(p);
+                    }
+                }
             }
             with_affinity += n.with_affinity.len();
             with_anti += n.with_required_anti_affinity.len();

@@ -20,6 +20,7 @@ mod framework;
 mod interpod;
 mod resources;
 mod scores;
+mod snapshot;
 mod spread;
 
 use std::collections::BTreeMap;
