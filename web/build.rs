@@ -5,11 +5,21 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/workshops");
+    // The manifest directory of this build, read when the script runs: `env!` would bake in the
+    // directory the script was compiled in, and a script reused from another checkout (same
+    // target directory) then read that checkout's workshops, or none once it was gone.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../static/workshops");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
+    // The app opens on a built-in workshop: a build without them is broken, not smaller.
+    assert!(
+        files.iter().any(|(rel, _)| rel == "catalog.json"),
+        "no static/workshops/catalog.json under {}",
+        root.display()
+    );
     let mut out = String::from("pub static FILES: &[(&str, &str)] = &[\n");
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());
