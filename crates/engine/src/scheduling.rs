@@ -172,9 +172,7 @@ impl Cluster {
                 .map(|o| (o.name().to_string(), o.meta().labels.clone()))
                 .collect(),
         };
-        // Full decision records cost a JSON map of every node per pod: past this many nodes only
-        // the chosen node is recorded (documented in docs/ENGINE.md), which keeps a 1,000-node
-        // cluster fast; the board's inspector serves the sizes people look at.
+        // The sums of nodes gone since the last cycle are dropped with `kept`.
         let mut kept = std::mem::take(&mut self.scheduler.node_sums);
         let sums: Vec<Option<NodeSums>> = snapshot
             .nodes
@@ -192,7 +190,9 @@ impl Cluster {
                 Some(sums)
             })
             .collect();
-        drop(kept);
+        // Full decision records cost a JSON map of every node per pod: past this many nodes only
+        // the chosen node is recorded (documented in docs/ENGINE.md), which keeps a 1,000-node
+        // cluster fast; the board's inspector serves the sizes people look at.
         let scheduler = &mut self.scheduler.scheduler;
         scheduler.set_decision_records(nodes.len() <= RECORD_DECISIONS_UP_TO_NODES);
         let mut prepared = PreparedSnapshot::with_sums(&snapshot, &sums);

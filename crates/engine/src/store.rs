@@ -90,6 +90,14 @@ struct NodePods {
     pods: BTreeMap<Key, Rc<Object>>,
 }
 
+impl NodePods {
+    /// Marks a change, with the next value of the store's counter.
+    fn touch(&mut self, counter: &mut u64) {
+        *counter += 1;
+        self.changed = *counter;
+    }
+}
+
 /// Whether two versions of an object have the same index entries.
 fn same_index_entries(a: &Object, b: &Object) -> bool {
     let (ma, mb) = (a.meta(), b.meta());
@@ -166,8 +174,7 @@ impl Store {
                     if let Some(bucket) = self.pods_by_node.get_mut(&p.spec.node_name) {
                         if let Some(entry) = bucket.pods.get_mut(&key) {
                             *entry = Rc::clone(&obj);
-                            self.node_pod_changes += 1;
-                            bucket.changed = self.node_pod_changes;
+                            bucket.touch(&mut self.node_pod_changes);
                         }
                     }
                 }
@@ -226,8 +233,7 @@ impl Store {
                     .entry(p.spec.node_name.clone())
                     .or_default();
                 bucket.pods.insert(key.clone(), Rc::clone(obj));
-                self.node_pod_changes += 1;
-                bucket.changed = self.node_pod_changes;
+                bucket.touch(&mut self.node_pod_changes);
                 for (k, v) in &p.metadata.labels {
                     self.pods_by_label
                         .entry((key.namespace.clone(), k.clone(), v.clone()))
@@ -264,8 +270,7 @@ impl Store {
             Object::Pod(p) => {
                 if let Some(bucket) = self.pods_by_node.get_mut(&p.spec.node_name) {
                     bucket.pods.remove(key);
-                    self.node_pod_changes += 1;
-                    bucket.changed = self.node_pod_changes;
+                    bucket.touch(&mut self.node_pod_changes);
                     if bucket.pods.is_empty() {
                         self.pods_by_node.remove(&p.spec.node_name);
                     }

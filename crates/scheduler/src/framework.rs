@@ -113,7 +113,7 @@ impl<'p> FastFilter<'p> {
         }
         if let Some(args) = self.fit {
             let alloc = &node.allocatable;
-            let used = &node.requested;
+            let used = &node.sums.requested;
             if node.pods.len() as i64 + 1 > alloc.allowed_pods {
                 return false;
             }

@@ -111,6 +111,13 @@ impl NodeSums {
         self.non_zero_cpu = self.non_zero_cpu.saturating_add(nz.milli_cpu);
         self.non_zero_memory = self.non_zero_memory.saturating_add(nz.memory);
     }
+
+    fn sub(&mut self, pod: &Pod) {
+        let (actual, nz) = pod_requests_both(pod);
+        self.requested.sub(&actual);
+        self.non_zero_cpu = self.non_zero_cpu.saturating_sub(nz.milli_cpu);
+        self.non_zero_memory = self.non_zero_memory.saturating_sub(nz.memory);
+    }
 }
 
 /// Size of an image and on how many nodes of the cluster it is present (`ImageStateSummary`).
@@ -133,11 +140,8 @@ pub(crate) struct PreparedNode<'a> {
     /// `1 / allocatable` for cpu and memory (0 when there is none): scorers multiply.
     pub inv_milli_cpu: f64,
     pub inv_memory: f64,
-    /// Σ actual requests of the node's pods (`NodeInfo.Requested`).
-    pub requested: Resources,
-    /// Σ requests with the 100m/200Mi defaults for absent keys (`NodeInfo.NonZeroRequested`).
-    pub non_zero_cpu: i64,
-    pub non_zero_memory: i64,
+    /// Σ requests of the node's pods.
+    pub sums: NodeSums,
     /// Names of the images present on the node, sorted.
     pub images: Vec<&'a str>,
     /// Pods with any pod affinity or anti-affinity term (`PodsWithAffinity`).
@@ -258,9 +262,7 @@ impl<'a> PreparedNode<'a> {
             inv_milli_cpu: 0.0,
             inv_memory: 0.0,
             allocatable: node_allocatable(node),
-            requested: Resources::default(),
-            non_zero_cpu: 0,
-            non_zero_memory: 0,
+            sums: NodeSums::default(),
             images,
             with_affinity: Vec::new(),
             with_required_anti_affinity: Vec::new(),
@@ -268,20 +270,8 @@ impl<'a> PreparedNode<'a> {
     }
 
     fn add(&mut self, pod: &'a Pod) {
-        let mut sums = NodeSums {
-            requested: std::mem::take(&mut self.requested),
-            non_zero_cpu: self.non_zero_cpu,
-            non_zero_memory: self.non_zero_memory,
-        };
-        sums.add(pod);
-        self.set_sums(sums);
+        self.sums.add(pod);
         self.add_to_lists(pod);
-    }
-
-    fn set_sums(&mut self, sums: NodeSums) {
-        self.requested = sums.requested;
-        self.non_zero_cpu = sums.non_zero_cpu;
-        self.non_zero_memory = sums.non_zero_memory;
     }
 
     /// The pod in the node's lists, without its requests (already in the sums).
@@ -348,7 +338,7 @@ impl<'a> PreparedSnapshot<'a> {
             let mut n = PreparedNode::new(info.node);
             match sums.get(i) {
                 Some(Some(known)) => {
-                    n.set_sums(known.clone());
+                    n.sums = known.clone();
                     for p in &info.pods {
                         n.add_to_lists(p);
                     }
@@ -443,10 +433,7 @@ impl<'a> PreparedSnapshot<'a> {
             return false;
         };
         let removed = n.pods.remove(pos);
-        let (actual, nz) = pod_requests_both(removed);
-        n.requested.sub(&actual);
-        n.non_zero_cpu = n.non_zero_cpu.saturating_sub(nz.milli_cpu);
-        n.non_zero_memory = n.non_zero_memory.saturating_sub(nz.memory);
+        n.sums.sub(removed);
         if let Some(i) = n.with_affinity.iter().position(|p| same_pod(p, removed)) {
             n.with_affinity.remove(i);
             self.pods_with_affinity -= 1;

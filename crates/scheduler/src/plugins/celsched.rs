@@ -155,7 +155,7 @@ fn eval(cycle: &CelCycle, expr: &Expr, node: &PreparedNode) -> Result<Value, Str
     let mut info: HashMap<String, Value> = HashMap::new();
     info.insert(
         "requested".into(),
-        resources_value(&node.requested, node.pods.len() as i64),
+        resources_value(&node.sums.requested, node.pods.len() as i64),
     );
     info.insert(
         "allocatable".into(),

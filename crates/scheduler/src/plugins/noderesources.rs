@@ -105,7 +105,7 @@ pub fn fits_request(
     reasons: &mut Vec<Cow<'static, str>>,
 ) {
     let alloc = &node.allocatable;
-    let used = &node.requested;
+    let used = &node.sums.requested;
     if node.pods.len() as i64 + 1 > alloc.allowed_pods {
         reasons.push(Cow::Borrowed("Too many pods"));
     }
@@ -238,29 +238,33 @@ fn allocatable_request(node: &PreparedNode, t: &ResourceTerm, use_requested: boo
     match t.kind {
         Kind::Cpu => {
             let used = if use_requested {
-                node.requested.milli_cpu
+                node.sums.requested.milli_cpu
             } else {
-                node.non_zero_cpu
+                node.sums.non_zero_cpu
             };
             (alloc.milli_cpu, used.saturating_add(t.pod_amount))
         }
         Kind::Memory => {
             let used = if use_requested {
-                node.requested.memory
+                node.sums.requested.memory
             } else {
-                node.non_zero_memory
+                node.sums.non_zero_memory
             };
             (alloc.memory, used.saturating_add(t.pod_amount))
         }
         Kind::EphemeralStorage => (
             alloc.ephemeral_storage,
-            node.requested
+            node.sums
+                .requested
                 .ephemeral_storage
                 .saturating_add(t.pod_amount),
         ),
         Kind::Scalar if alloc.has_scalar(t.name) => (
             alloc.scalar(t.name),
-            node.requested.scalar(t.name).saturating_add(t.pod_amount),
+            node.sums
+                .requested
+                .scalar(t.name)
+                .saturating_add(t.pod_amount),
         ),
         Kind::Scalar => (0, 0),
     }
@@ -365,8 +369,8 @@ pub fn fit_score(args: &FitArgs, terms: &[ResourceTerm], node: &PreparedNode) ->
             && node.inv_milli_cpu > 0.0
             && node.inv_memory > 0.0
         {
-            let rc = node.non_zero_cpu.saturating_add(c.pod_amount);
-            let rm = node.non_zero_memory.saturating_add(m.pod_amount);
+            let rc = node.sums.non_zero_cpu.saturating_add(c.pod_amount);
+            let rm = node.sums.non_zero_memory.saturating_add(m.pod_amount);
             let (sc, sm) = match args.strategy {
                 ScoringStrategy::LeastAllocated => (
                     if rc > alloc.milli_cpu {
@@ -471,10 +475,10 @@ pub fn balanced_score(terms: &[ResourceTerm], node: &PreparedNode) -> i64 {
         let alloc = &node.allocatable;
         if c.kind == Kind::Cpu && m.kind == Kind::Memory && alloc.milli_cpu > 0 && alloc.memory > 0
         {
-            let fc = (node.requested.milli_cpu.saturating_add(c.pod_amount) as f64
+            let fc = (node.sums.requested.milli_cpu.saturating_add(c.pod_amount) as f64
                 / alloc.milli_cpu as f64)
                 .min(1.0);
-            let fm = (node.requested.memory.saturating_add(m.pod_amount) as f64
+            let fm = (node.sums.requested.memory.saturating_add(m.pod_amount) as f64
                 / alloc.memory as f64)
                 .min(1.0);
             let std = (fc - fm).abs() / 2.0;
