@@ -820,3 +820,20 @@ impl Node {
         self.condition("Ready").is_some_and(|c| c.status == "True")
     }
 }
+
+/// `scheduling.k8s.io/v1` PriorityClass: a name for a pod priority. Its fields sit beside
+/// `metadata`; it has no spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriorityClass {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub value: i32,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub global_default: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemption_policy: Option<String>,
+}

@@ -2,7 +2,11 @@
 
 use serde_json::{json, Value};
 
-use crate::apps::{Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDeployment};
+use crate::apps::{
+    DaemonSet, Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDaemonSet,
+    RollingUpdateDeployment,
+};
+use crate::batch::{CronJob, Job};
 use crate::core::{Container, Pod, PodSpec, Secret, Service, Toleration};
 use crate::meta::{Extra, IntOrString};
 use crate::object::Object;
@@ -16,6 +20,13 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::Pod(p) => default_pod(p),
         Object::Deployment(d) => default_deployment(d),
         Object::ReplicaSet(rs) => default_replica_set(rs),
+        Object::Job(j) => default_job(j),
+        Object::DaemonSet(ds) => default_daemon_set(ds),
+        Object::PriorityClass(pc) => {
+            pc.preemption_policy
+                .get_or_insert_with(|| "PreemptLowerPriority".into());
+        }
+        Object::CronJob(cj) => default_cron_job(cj),
         Object::Service(s) => default_service(s),
         Object::Secret(s) => default_secret(s),
         Object::Namespace(ns) => {
@@ -191,6 +202,58 @@ pub fn default_deployment(d: &mut Deployment) {
     d.spec.revision_history_limit.get_or_insert(10);
     d.spec.progress_deadline_seconds.get_or_insert(600);
     default_pod_spec(&mut d.spec.template.spec);
+}
+
+/// `SetDefaults_Job` (batch/v1): one pod at a time and one completion when neither is set, six
+/// retries, NonIndexed, not suspended, replace pods once they are terminating or failed.
+pub fn default_job(j: &mut Job) {
+    let s = &mut j.spec;
+    if s.completions.is_none() && s.parallelism.is_none() {
+        s.completions = Some(1);
+        s.parallelism = Some(1);
+    }
+    s.parallelism.get_or_insert(1);
+    s.backoff_limit.get_or_insert(6);
+    s.completion_mode.get_or_insert_with(|| "NonIndexed".into());
+    s.suspend.get_or_insert(false);
+    let replacement = if s.pod_failure_policy.is_some() {
+        "Failed"
+    } else {
+        "TerminatingOrFailed"
+    };
+    s.pod_replacement_policy
+        .get_or_insert_with(|| replacement.into());
+    default_pod_spec(&mut s.template.spec);
+}
+
+/// `SetDefaults_CronJob` (batch/v1). The Job template's own fields are not defaulted: the Job
+/// the controller creates from it is.
+pub fn default_cron_job(cj: &mut CronJob) {
+    let s = &mut cj.spec;
+    if s.concurrency_policy.is_empty() {
+        s.concurrency_policy = "Allow".into();
+    }
+    s.suspend.get_or_insert(false);
+    s.successful_jobs_history_limit.get_or_insert(3);
+    s.failed_jobs_history_limit.get_or_insert(1);
+    default_pod_spec(&mut s.job_template.spec.template.spec);
+}
+
+/// `SetDefaults_DaemonSet` (apps/v1): a rolling update one node at a time, no surge.
+pub fn default_daemon_set(ds: &mut DaemonSet) {
+    let s = &mut ds.spec.update_strategy;
+    if s.type_.is_empty() {
+        s.type_ = "RollingUpdate".into();
+    }
+    if s.type_ == "RollingUpdate" {
+        let ru = s
+            .rolling_update
+            .get_or_insert_with(RollingUpdateDaemonSet::default);
+        ru.max_unavailable.get_or_insert(IntOrString::Int(1));
+        ru.max_surge.get_or_insert(IntOrString::Int(0));
+    }
+    ds.spec.revision_history_limit.get_or_insert(10);
+    default_pod_spec(&mut ds.spec.template.spec);
 }
 
 pub fn default_replica_set(rs: &mut ReplicaSet) {

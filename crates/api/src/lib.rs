@@ -4,7 +4,9 @@
 //! Pure data: no IO, no clock. The engine, scheduler and console all speak these types.
 
 pub mod apps;
+pub mod batch;
 pub mod core;
+pub mod cron;
 pub mod defaults;
 pub mod error;
 pub mod meta;
@@ -14,8 +16,9 @@ pub mod quantity;
 pub mod summary;
 pub mod validation;
 
-pub use apps::{Deployment, ReplicaSet};
-pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service};
+pub use apps::{DaemonSet, Deployment, ReplicaSet};
+pub use batch::{CronJob, Job};
+pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service};
 pub use error::{ApiError, Reason};
 pub use meta::{IntOrString, LabelSelector, ObjectMeta, OwnerReference, Time};
 pub use object::{parse_documents, Kind, Object, RESOURCES};

@@ -37,6 +37,17 @@ impl Time {
             rem % 60
         )
     }
+    /// The UTC calendar fields: year, month (1–12), day, hour, minute, second, and the day of
+    /// the week (0 = Sunday).
+    pub fn civil(self) -> [i64; 7] {
+        let secs = self.seconds();
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        // 1970-01-01 was a Thursday.
+        let weekday = (days + 4).rem_euclid(7);
+        [y, m, d, rem / 3600, rem % 3600 / 60, rem % 60, weekday]
+    }
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
     pub fn parse_rfc3339(s: &str) -> Option<Time> {
         let b = s.as_bytes();

@@ -3,8 +3,11 @@
 
 use serde_json::{Map, Value};
 
-use crate::apps::{Deployment, ReplicaSet};
-use crate::core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service};
+use crate::apps::{DaemonSet, Deployment, ReplicaSet};
+use crate::batch::{CronJob, Job};
+use crate::core::{
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
+};
 use crate::error::ApiError;
 use crate::meta::ObjectMeta;
 
@@ -20,6 +23,10 @@ pub enum Kind {
     Event,
     Deployment,
     ReplicaSet,
+    Job,
+    CronJob,
+    DaemonSet,
+    PriorityClass,
 }
 
 /// One row of `kubectl api-resources`.
@@ -34,7 +41,8 @@ pub struct ResourceType {
     pub verbs: &'static str,
 }
 
-/// Every kind, in `kubectl api-resources` order (core group first, then by name).
+/// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
+/// discovery's order (apps, batch, scheduling.k8s.io), by name within a group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
         kind: Kind::ConfigMap,
@@ -109,6 +117,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::DaemonSet,
+        plural: "daemonsets",
+        singular: "daemonset",
+        short_names: &["ds"],
+        api_version: "apps/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::Deployment,
         plural: "deployments",
         singular: "deployment",
@@ -124,6 +141,33 @@ pub const RESOURCES: &[ResourceType] = &[
         short_names: &["rs"],
         api_version: "apps/v1",
         namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::CronJob,
+        plural: "cronjobs",
+        singular: "cronjob",
+        short_names: &["cj"],
+        api_version: "batch/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Job,
+        plural: "jobs",
+        singular: "job",
+        short_names: &[],
+        api_version: "batch/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::PriorityClass,
+        plural: "priorityclasses",
+        singular: "priorityclass",
+        short_names: &["pc"],
+        api_version: "scheduling.k8s.io/v1",
+        namespaced: false,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
 ];
@@ -147,6 +191,10 @@ impl Kind {
             Kind::Event => "Event",
             Kind::Deployment => "Deployment",
             Kind::ReplicaSet => "ReplicaSet",
+            Kind::Job => "Job",
+            Kind::CronJob => "CronJob",
+            Kind::DaemonSet => "DaemonSet",
+            Kind::PriorityClass => "PriorityClass",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -222,6 +270,12 @@ pub enum Object {
     Event(Event),
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
+    // Boxed: a Job or CronJob (a pod template inside a spec) is much larger than the other
+    // kinds, and every stored object would otherwise pay for it.
+    Job(Box<Job>),
+    CronJob(Box<CronJob>),
+    DaemonSet(Box<DaemonSet>),
+    PriorityClass(PriorityClass),
 }
 
 macro_rules! each_kind {
@@ -237,6 +291,10 @@ macro_rules! each_kind {
             Object::Event($o) => $body,
             Object::Deployment($o) => $body,
             Object::ReplicaSet($o) => $body,
+            Object::Job($o) => $body,
+            Object::CronJob($o) => $body,
+            Object::DaemonSet($o) => $body,
+            Object::PriorityClass($o) => $body,
         }
     };
 }
@@ -254,6 +312,10 @@ impl Object {
             Object::Event(_) => Kind::Event,
             Object::Deployment(_) => Kind::Deployment,
             Object::ReplicaSet(_) => Kind::ReplicaSet,
+            Object::Job(_) => Kind::Job,
+            Object::CronJob(_) => Kind::CronJob,
+            Object::DaemonSet(_) => Kind::DaemonSet,
+            Object::PriorityClass(_) => Kind::PriorityClass,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -335,6 +397,12 @@ impl Object {
             Kind::Event => Object::Event(serde_json::from_value(body).map_err(decode)?),
             Kind::Deployment => Object::Deployment(serde_json::from_value(body).map_err(decode)?),
             Kind::ReplicaSet => Object::ReplicaSet(serde_json::from_value(body).map_err(decode)?),
+            Kind::Job => Object::Job(serde_json::from_value(body).map_err(decode)?),
+            Kind::CronJob => Object::CronJob(serde_json::from_value(body).map_err(decode)?),
+            Kind::DaemonSet => Object::DaemonSet(serde_json::from_value(body).map_err(decode)?),
+            Kind::PriorityClass => {
+                Object::PriorityClass(serde_json::from_value(body).map_err(decode)?)
+            }
         })
     }
 }

@@ -1,7 +1,8 @@
 //! Validation with the API server's field paths and messages (`apps/validation`,
 //! `core/validation`). Returns the list of field errors; the caller wraps them in `ApiError::invalid`.
 
-use crate::apps::Deployment;
+use crate::apps::{DaemonSet, Deployment};
+use crate::batch::{CronJob, JobSpec};
 use crate::core::{PodSpec, Service};
 use crate::meta::{IntOrString, ObjectMeta};
 use crate::object::{Kind, Object};
@@ -97,6 +98,25 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
             validate_pod_spec(&rs.spec.template.spec, "spec.template.spec", &mut errs);
         }
         Object::Service(s) => validate_service(s, &mut errs),
+        Object::Job(j) => validate_job_spec(&j.spec, "spec", &mut errs),
+        Object::DaemonSet(ds) => validate_daemon_set(ds, &mut errs),
+        Object::PriorityClass(pc) => {
+            // User classes stay below the system range (upstream: HighestUserDefinablePriority).
+            if pc.value > 1_000_000_000 {
+                errs.push(format!(
+                    "value: Invalid value: {}: maximum allowed value of a user defined priority is 1000000000",
+                    pc.value
+                ));
+            }
+            match pc.preemption_policy.as_deref() {
+                None | Some("PreemptLowerPriority") | Some("Never") => {}
+                Some(other) => errs.push(format!(
+                    "preemptionPolicy: Unsupported value: {}: supported values: \"Never\", \"PreemptLowerPriority\"",
+                    quote(other)
+                )),
+            }
+        }
+        Object::CronJob(cj) => validate_cron_job(cj, &mut errs),
         Object::Secret(s) => {
             if s.type_ == "kubernetes.io/tls" {
                 for key in ["tls.crt", "tls.key"] {
@@ -221,6 +241,217 @@ fn validate_deployment(d: &Deployment, errs: &mut Vec<String>) {
             ));
         }
     }
+}
+
+/// `ValidateDaemonSetSpec`: selector and template agree, pods restart always, a known update
+/// strategy whose rolling update can make progress.
+fn validate_daemon_set(ds: &DaemonSet, errs: &mut Vec<String>) {
+    let spec = &ds.spec;
+    validate_selector_and_template(&spec.selector, &spec.template.metadata, errs);
+    validate_pod_spec(&spec.template.spec, "spec.template.spec", errs);
+    let policy = spec.template.spec.restart_policy.as_str();
+    if !policy.is_empty() && policy != "Always" {
+        errs.push(format!(
+            "spec.template.spec.restartPolicy: Unsupported value: {}: supported values: \"Always\"",
+            quote(policy)
+        ));
+    }
+    let s = &spec.update_strategy;
+    match s.type_.as_str() {
+        "OnDelete" | "" => {}
+        "RollingUpdate" => {
+            if let Some(ru) = &s.rolling_update {
+                for (name, v) in [("maxUnavailable", &ru.max_unavailable), ("maxSurge", &ru.max_surge)] {
+                    let Some(v) = v else { continue };
+                    match is_valid_int_or_percent(v) {
+                        Err(msg) => errs.push(format!("spec.updateStrategy.rollingUpdate.{name}: Invalid value: {}: {msg}", quote(&v.to_string()))),
+                        Ok(n) if n < 0 => errs.push(format!("spec.updateStrategy.rollingUpdate.{name}: Invalid value: {n}: must be greater than or equal to 0")),
+                        Ok(_) => {}
+                    }
+                }
+                let zero = |v: &Option<IntOrString>| v.as_ref().is_none_or(|v| is_valid_int_or_percent(v) == Ok(0));
+                if zero(&ru.max_unavailable) && zero(&ru.max_surge) {
+                    errs.push("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0".into());
+                }
+            }
+        }
+        other => errs.push(format!(
+            "spec.updateStrategy: Unsupported value: {}: supported values: \"OnDelete\", \"RollingUpdate\"",
+            quote(other)
+        )),
+    }
+    nonnegative(
+        spec.revision_history_limit.map(i64::from),
+        "spec.revisionHistoryLimit",
+        errs,
+    );
+}
+
+fn nonnegative(v: Option<i64>, path: &str, errs: &mut Vec<String>) {
+    if let Some(v) = v.filter(|v| *v < 0) {
+        errs.push(format!(
+            "{path}: Invalid value: {v}: must be greater than or equal to 0"
+        ));
+    }
+}
+
+/// `validateJobSpec` and `ValidateJobTemplateSpec` (batch/validation). `path` is `spec` for a
+/// Job and `spec.jobTemplate.spec` for a CronJob's template. A Job's selector is generated after
+/// validation from its UID, unless `manualSelector` is set.
+pub(crate) fn validate_job_spec(spec: &JobSpec, path: &str, errs: &mut Vec<String>) {
+    nonnegative(
+        spec.parallelism.map(i64::from),
+        &format!("{path}.parallelism"),
+        errs,
+    );
+    nonnegative(
+        spec.completions.map(i64::from),
+        &format!("{path}.completions"),
+        errs,
+    );
+    nonnegative(
+        spec.backoff_limit.map(i64::from),
+        &format!("{path}.backoffLimit"),
+        errs,
+    );
+    nonnegative(
+        spec.active_deadline_seconds,
+        &format!("{path}.activeDeadlineSeconds"),
+        errs,
+    );
+    nonnegative(
+        spec.ttl_seconds_after_finished.map(i64::from),
+        &format!("{path}.ttlSecondsAfterFinished"),
+        errs,
+    );
+    match spec.completion_mode.as_deref() {
+        None | Some("NonIndexed") => {}
+        Some("Indexed") => {
+            if spec.completions.is_none() {
+                errs.push(format!(
+                    "{path}.completions: Required value: when completion mode is Indexed"
+                ));
+            }
+        }
+        Some(other) => errs.push(format!(
+            "{path}.completionMode: Unsupported value: {}: supported values: \"NonIndexed\", \"Indexed\"",
+            quote(other)
+        )),
+    }
+    if spec.manual_selector == Some(true) {
+        match &spec.selector {
+            None => errs.push(format!("{path}.selector: Required value")),
+            Some(sel) => {
+                let mut e = Vec::new();
+                validate_selector_and_template(sel, &spec.template.metadata, &mut e);
+                errs.extend(
+                    e.into_iter()
+                        .map(|m| m.replacen("spec.", &format!("{path}."), 1)),
+                );
+            }
+        }
+    }
+    let policy = spec.template.spec.restart_policy.as_str();
+    let tpath = format!("{path}.template.spec");
+    match policy {
+        "" | "Always" => errs.push(format!(
+            "{tpath}.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\""
+        )),
+        "OnFailure" | "Never" => {}
+        other => errs.push(format!(
+            "{tpath}.restartPolicy: Unsupported value: {}: supported values: \"OnFailure\", \"Never\"",
+            quote(other)
+        )),
+    }
+    if let Some(pfp) = &spec.pod_failure_policy {
+        if policy != "Never" {
+            errs.push(format!(
+                "{path}.podFailurePolicy: Invalid value: {}: only \"Never\" is supported when podFailurePolicy is specified",
+                quote(policy)
+            ));
+        }
+        for (i, r) in pfp.rules.iter().enumerate() {
+            let rpath = format!("{path}.podFailurePolicy.rules[{i}]");
+            if !["Count", "FailIndex", "FailJob", "Ignore"].contains(&r.action.as_str()) {
+                errs.push(format!("{rpath}.action: Unsupported value: {}: supported values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"", quote(&r.action)));
+            }
+            match (&r.on_exit_codes, r.on_pod_conditions.is_empty()) {
+                (Some(_), false) | (None, true) => errs.push(format!(
+                    "{rpath}: Invalid value: specifying one of OnExitCodes and OnPodConditions is required"
+                )),
+                _ => {}
+            }
+            if let Some(codes) = &r.on_exit_codes {
+                match codes.operator.as_str() {
+                    "In" => {
+                        for (j, v) in codes.values.iter().enumerate() {
+                            if *v == 0 {
+                                errs.push(format!("{rpath}.onExitCodes.values[{j}]: Invalid value: 0: must not be 0 for the In operator"));
+                            }
+                        }
+                    }
+                    "NotIn" => {}
+                    other => errs.push(format!("{rpath}.onExitCodes.operator: Unsupported value: {}: supported values: \"In\", \"NotIn\"", quote(other))),
+                }
+                if codes.values.is_empty() {
+                    errs.push(format!("{rpath}.onExitCodes.values: Invalid value: []int32{{}}: at least one value is required"));
+                }
+            }
+        }
+    }
+    validate_pod_spec(&spec.template.spec, &tpath, errs);
+}
+
+/// `ValidateCronJob`: the schedule parses, the policy is known, the name leaves room for the
+/// Jobs' 11-character suffix.
+fn validate_cron_job(cj: &CronJob, errs: &mut Vec<String>) {
+    let name = &cj.metadata.name;
+    if name.len() > 52 {
+        errs.push(format!(
+            "metadata.name: Invalid value: {}: must be no more than 52 characters",
+            quote(name)
+        ));
+    }
+    let s = &cj.spec;
+    if s.schedule.is_empty() {
+        errs.push("spec.schedule: Required value".into());
+    } else if let Err(e) = crate::cron::Schedule::parse(&s.schedule) {
+        errs.push(format!(
+            "spec.schedule: Invalid value: {}: {e}",
+            quote(&s.schedule)
+        ));
+    }
+    if let Some(tz) = &s.time_zone {
+        if crate::cron::utc_offset_minutes(tz).is_none() {
+            errs.push(format!(
+                "spec.timeZone: Invalid value: {}: unknown time zone {tz} (the playground knows UTC and the fixed Etc/GMT±N zones only)",
+                quote(tz)
+            ));
+        }
+    }
+    match s.concurrency_policy.as_str() {
+        "Allow" | "Forbid" | "Replace" | "" => {}
+        other => errs.push(format!(
+            "spec.concurrencyPolicy: Unsupported value: {}: supported values: \"Allow\", \"Forbid\", \"Replace\"",
+            quote(other)
+        )),
+    }
+    nonnegative(
+        s.starting_deadline_seconds,
+        "spec.startingDeadlineSeconds",
+        errs,
+    );
+    nonnegative(
+        s.successful_jobs_history_limit.map(i64::from),
+        "spec.successfulJobsHistoryLimit",
+        errs,
+    );
+    nonnegative(
+        s.failed_jobs_history_limit.map(i64::from),
+        "spec.failedJobsHistoryLimit",
+        errs,
+    );
+    validate_job_spec(&s.job_template.spec, "spec.jobTemplate.spec", errs);
 }
 
 fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<String>) {

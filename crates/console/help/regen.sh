@@ -28,8 +28,11 @@ create service externalname
 create secret
 create secret generic
 create secret tls
+create priorityclass
 create configmap
 create namespace
+create job
+create cronjob
 run
 expose
 apply

@@ -1651,6 +1651,8 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
         expect![[r#"
             $ kubectl api-versions
             apps/v1
+            batch/v1
+            scheduling.k8s.io/v1
             v1
             $ kubectl cluster-info
             Kubernetes control plane is running at https://127.0.0.1:6443
@@ -1733,17 +1735,21 @@ fn informational_commands() {
             Kustomize Version: v5.8.1
             Server Version: v1.37.1
             $ kubectl api-resources
-            NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND
-            configmaps    cm           v1           true         ConfigMap
-            endpoints     ep           v1           true         Endpoints
-            events        ev           v1           true         Event
-            namespaces    ns           v1           false        Namespace
-            nodes         no           v1           false        Node
-            pods          po           v1           true         Pod
-            secrets                    v1           true         Secret
-            services      svc          v1           true         Service
-            deployments   deploy       apps/v1      true         Deployment
-            replicasets   rs           apps/v1      true         ReplicaSet
+            NAME              SHORTNAMES   APIVERSION             NAMESPACED   KIND
+            configmaps        cm           v1                     true         ConfigMap
+            endpoints         ep           v1                     true         Endpoints
+            events            ev           v1                     true         Event
+            namespaces        ns           v1                     false        Namespace
+            nodes             no           v1                     false        Node
+            pods              po           v1                     true         Pod
+            secrets                        v1                     true         Secret
+            services          svc          v1                     true         Service
+            daemonsets        ds           apps/v1                true         DaemonSet
+            deployments       deploy       apps/v1                true         Deployment
+            replicasets       rs           apps/v1                true         ReplicaSet
+            cronjobs          cj           batch/v1               true         CronJob
+            jobs                           batch/v1               true         Job
+            priorityclasses   pc           scheduling.k8s.io/v1   false        PriorityClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
             GROUP:      apps
@@ -1792,6 +1798,654 @@ fn informational_commands() {
 
             $ kubectl get events
             ! No resources found in default namespace.
+        "#]],
+    );
+}
+
+#[test]
+fn create_jobs_and_cronjobs() {
+    // No time passes between these commands, so no controller acts on what they create.
+    check(
+        "kubectl create job hello --image=busybox -- echo hello
+kubectl get jobs
+kubectl get job hello -o jsonpath='{.spec.template.spec.containers[0].command}{\"\\n\"}'
+kubectl create job hello --image=busybox
+kubectl create job Bad_Name --image=busybox
+kubectl create cronjob tick --image=busybox --schedule='*/1 * * * *' -- date
+kubectl create cj nightly --image=busybox --schedule='0 3 * * *' --restart=Always
+kubectl get cj
+kubectl create job manual --from=cronjob/tick
+kubectl get job manual -o yaml
+kubectl create job manual2 --from=cronjob/tick --dry-run=client -o yaml
+kubectl create job x --from=cronjob/nope
+kubectl create job x --from=service/kubernetes
+kubectl create job x --from=cronjob
+kubectl create job x --from=crons/tick
+kubectl create serviceaccount builder",
+        expect![[r#"
+            $ kubectl create job hello --image=busybox -- echo hello
+            job.batch/hello created
+            $ kubectl get jobs
+            NAME    STATUS    COMPLETIONS   DURATION   AGE
+            hello   Running   0/1                      0s
+            $ kubectl get job hello -o jsonpath='{.spec.template.spec.containers[0].command}{"\n"}'
+            ["echo","hello"]
+            $ kubectl create job hello --image=busybox
+            ! error: failed to create job: jobs.batch "hello" already exists
+            [exit 1]
+            $ kubectl create job Bad_Name --image=busybox
+            ! error: failed to create job: Job.batch "Bad_Name" is invalid: 
+            ! * metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+            ! * spec.template.spec.containers[0].name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')
+            [exit 1]
+            $ kubectl create cronjob tick --image=busybox --schedule='*/1 * * * *' -- date
+            cronjob.batch/tick created
+            $ kubectl create cj nightly --image=busybox --schedule='0 3 * * *' --restart=Always
+            ! error: failed to create cronjob: CronJob.batch "nightly" is invalid: spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"
+            [exit 1]
+            $ kubectl get cj
+            NAME   SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE
+            tick   */1 * * * *   <none>     False     0        <none>          0s
+            $ kubectl create job manual --from=cronjob/tick
+            job.batch/manual created
+            $ kubectl get job manual -o yaml
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              annotations:
+                cronjob.kubernetes.io/instantiate: manual
+              creationTimestamp: "2026-01-01T00:00:01Z"
+              generation: 1
+              labels:
+                batch.kubernetes.io/controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                batch.kubernetes.io/job-name: manual
+                controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                job-name: manual
+              name: manual
+              namespace: default
+              ownerReferences:
+              - apiVersion: batch/v1
+                controller: true
+                kind: CronJob
+                name: tick
+                uid: f5388254-2839-4d9e-a46a-deb140800f4a
+              resourceVersion: "11"
+              uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+            spec:
+              backoffLimit: 6
+              completionMode: NonIndexed
+              completions: 1
+              parallelism: 1
+              podReplacementPolicy: TerminatingOrFailed
+              selector:
+                matchLabels:
+                  batch.kubernetes.io/controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+              suspend: false
+              template:
+                metadata:
+                  labels:
+                    batch.kubernetes.io/controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                    batch.kubernetes.io/job-name: manual
+                    controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                    job-name: manual
+                spec:
+                  containers:
+                  - command:
+                    - date
+                    image: busybox
+                    imagePullPolicy: Always
+                    name: tick
+                    resources: {}
+                    terminationMessagePath: /dev/termination-log
+                    terminationMessagePolicy: File
+                  dnsPolicy: ClusterFirst
+                  restartPolicy: OnFailure
+                  schedulerName: default-scheduler
+                  securityContext: {}
+                  terminationGracePeriodSeconds: 30
+            status: {}
+            $ kubectl create job manual2 --from=cronjob/tick --dry-run=client -o yaml
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              annotations:
+                cronjob.kubernetes.io/instantiate: manual
+              name: manual2
+              ownerReferences:
+              - apiVersion: batch/v1
+                controller: true
+                kind: CronJob
+                name: tick
+                uid: f5388254-2839-4d9e-a46a-deb140800f4a
+            spec:
+              template:
+                metadata: {}
+                spec:
+                  containers:
+                  - command:
+                    - date
+                    image: busybox
+                    imagePullPolicy: Always
+                    name: tick
+                    resources: {}
+                    terminationMessagePath: /dev/termination-log
+                    terminationMessagePolicy: File
+                  dnsPolicy: ClusterFirst
+                  restartPolicy: OnFailure
+                  schedulerName: default-scheduler
+                  securityContext: {}
+                  terminationGracePeriodSeconds: 30
+            status: {}
+            $ kubectl create job x --from=cronjob/nope
+            ! Error from server (NotFound): cronjobs.batch "nope" not found
+            [exit 1]
+            $ kubectl create job x --from=service/kubernetes
+            ! error: unknown object type *v1.Service
+            [exit 1]
+            $ kubectl create job x --from=cronjob
+            ! error: resource(s) were provided, but no name was specified
+            [exit 1]
+            $ kubectl create job x --from=crons/tick
+            ! error: the server doesn't have a resource type "crons"
+            [exit 1]
+            $ kubectl create serviceaccount builder
+            ! error: the playground does not serve "serviceaccount" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs and priorityclasses
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn batch_kinds_in_discovery_and_explain() {
+    check(
+        "kubectl api-resources --api-group=batch -o wide
+kubectl api-resources --api-group=batch -o name
+kubectl explain job
+kubectl explain cj.spec.concurrencyPolicy
+kubectl explain cronjob.spec.jobTemplate.spec.backoffLimit
+kubectl explain cronjob.spec.jobTemplate.spec.template.spec.restartPolicy
+kubectl explain jobs.spec.template.spec.containers.command
+kubectl explain job.spec.nope",
+        expect![[r#"
+            $ kubectl api-resources --api-group=batch -o wide
+            NAME       SHORTNAMES   APIVERSION   NAMESPACED   KIND      VERBS                                                          CATEGORIES
+            cronjobs   cj           batch/v1     true         CronJob   [create delete deletecollection get list patch update watch]   all
+            jobs                    batch/v1     true         Job       [create delete deletecollection get list patch update watch]   all
+            $ kubectl api-resources --api-group=batch -o name
+            cronjobs.batch
+            jobs.batch
+            $ kubectl explain job
+            KIND:       Job
+            GROUP:      batch
+            VERSION:    v1
+
+            DESCRIPTION:
+                Job represents the configuration of a single job.
+
+            FIELDS:
+              apiVersion	<string>
+                APIVersion defines the versioned schema of this representation of an object.
+                Servers should convert recognized schemas to the latest internal value, and
+                may reject unrecognized values. More info:
+                https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+
+              kind	<string>
+                Kind is a string value representing the REST resource this object
+                represents. Servers may infer this from the endpoint the client submits
+                requests to. Cannot be updated. In CamelCase. More info:
+                https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+
+              metadata	<ObjectMeta>
+                Standard object's metadata. More info:
+                https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+
+              spec	<JobSpec>
+                Specification of the desired behavior of a job. More info:
+                https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+
+              status	<JobStatus>
+                Current status of a job. More info:
+                https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+
+
+            $ kubectl explain cj.spec.concurrencyPolicy
+            KIND:       CronJob
+            GROUP:      batch
+            VERSION:    v1
+
+            FIELD: concurrencyPolicy <string>
+
+            DESCRIPTION:
+                Specifies how to treat concurrent executions of a Job. Valid values are: -
+                "Allow" (default): allows CronJobs to run concurrently; - "Forbid": forbids
+                concurrent runs, skipping next run if previous run hasn't finished yet; -
+                "Replace": cancels currently running job and replaces it with a new one
+
+
+            $ kubectl explain cronjob.spec.jobTemplate.spec.backoffLimit
+            KIND:       CronJob
+            GROUP:      batch
+            VERSION:    v1
+
+            FIELD: backoffLimit <integer>
+
+            DESCRIPTION:
+                Specifies the number of retries before marking this job failed. Defaults to
+                6, unless backoffLimitPerIndex (only Indexed Job) is specified. When
+                backoffLimitPerIndex is specified, backoffLimit defaults to 2147483647.
+
+
+            $ kubectl explain cronjob.spec.jobTemplate.spec.template.spec.restartPolicy
+            KIND:       CronJob
+            GROUP:      batch
+            VERSION:    v1
+
+            FIELD: restartPolicy <string>
+
+            DESCRIPTION:
+                Restart policy for all containers within the pod. One of Always, OnFailure,
+                Never. Default to Always.
+
+
+            $ kubectl explain jobs.spec.template.spec.containers.command
+            KIND:       Job
+            GROUP:      batch
+            VERSION:    v1
+
+            FIELD: command <[]string>
+
+            DESCRIPTION:
+                Entrypoint array. Not executed within a shell. The container image's
+                ENTRYPOINT is used if this is not provided.
+
+
+            $ kubectl explain job.spec.nope
+            ! error: field "nope" does not exist
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn logs_of_what_a_process_printed() {
+    check(
+        "kubectl run hello --image=busybox --restart=Never -- sh -c 'echo hello; sleep 2; echo bye'
+kubectl run crash --image=busybox -- sh -c 'echo boom; exit 1'
+kubectl logs hello
+sleep 20
+kubectl get pods
+kubectl logs hello
+kubectl logs hello --timestamps
+kubectl logs hello --tail=1
+kubectl logs hello --previous
+kubectl logs crash
+kubectl logs crash --previous --timestamps
+kubectl run web --image=nginx:1.25
+sleep 10
+kubectl logs web",
+        expect![[r#"
+            $ kubectl run hello --image=busybox --restart=Never -- sh -c 'echo hello; sleep 2; echo bye'
+            pod/hello created
+            $ kubectl run crash --image=busybox -- sh -c 'echo boom; exit 1'
+            pod/crash created
+            $ kubectl logs hello
+            ! Error from server (BadRequest): container "hello" in pod "hello" is waiting to start: ContainerCreating
+            [exit 1]
+            $ sleep 20
+            $ kubectl get pods
+            NAME    READY   STATUS             RESTARTS     AGE
+            crash   0/1     CrashLoopBackOff   2 (6s ago)   20s
+            hello   0/1     Completed          0            20s
+            $ kubectl logs hello
+            hello
+            bye
+            $ kubectl logs hello --timestamps
+            2026-01-01T00:00:03.289000000Z hello
+            2026-01-01T00:00:05.289000000Z bye
+            $ kubectl logs hello --tail=1
+            bye
+            $ kubectl logs hello --previous
+            ! Error from server (BadRequest): previous terminated container "hello" in pod "hello" not found
+            [exit 1]
+            $ kubectl logs crash
+            boom
+            $ kubectl logs crash --previous --timestamps
+            2026-01-01T00:00:14.203000000Z boom
+            $ kubectl run web --image=nginx:1.25
+            pod/web created
+            $ sleep 10
+            $ kubectl logs web
+            2026/01/01 00:00:25 [notice] 1#1: using the "epoll" event method
+            2026/01/01 00:00:25 [notice] 1#1: start worker processes
+        "#]],
+    );
+}
+
+#[test]
+fn logs_of_a_job_are_its_first_pod_s() {
+    // The pod is written by hand with what the Job controller would give it, so the test needs
+    // no controller: the Job's selector (when the API server generated one) selects it, and
+    // it is the Job's own.
+    check(
+        "kubectl create job hello --image=busybox -- sh -c 'echo hello; echo from the job'
+JOB_UID=$(kubectl get job hello -o jsonpath='{.metadata.uid}')
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hello-x7k2p
+  labels:
+    batch.kubernetes.io/controller-uid: $JOB_UID
+    batch.kubernetes.io/job-name: hello
+  ownerReferences:
+  - apiVersion: batch/v1
+    kind: Job
+    name: hello
+    uid: $JOB_UID
+    controller: true
+spec:
+  restartPolicy: Never
+  containers:
+  - name: hello
+    image: busybox
+    command: [sh, -c, 'echo hello; echo from the job']
+EOF
+sleep 30
+kubectl logs job/hello
+kubectl logs jobs/hello --timestamps
+kubectl logs job/nope
+kubectl create cronjob tick --image=busybox --schedule='@daily'
+kubectl logs cronjob/tick",
+        expect![[r#"
+            $ kubectl create job hello --image=busybox -- sh -c 'echo hello; echo from the job'
+            job.batch/hello created
+            $ JOB_UID=$(kubectl get job hello -o jsonpath='{.metadata.uid}')
+            $ kubectl apply -f - <<EOF
+            pod/hello-x7k2p created
+            $ sleep 30
+            $ kubectl logs job/hello
+            hello
+            from the job
+            $ kubectl logs jobs/hello --timestamps
+            2026-01-01T00:00:03.176000000Z hello
+            2026-01-01T00:00:03.176000000Z from the job
+            $ kubectl logs job/nope
+            ! Error from server (NotFound): jobs.batch "nope" not found
+            [exit 1]
+            $ kubectl create cronjob tick --image=busybox --schedule='@daily'
+            cronjob.batch/tick created
+            $ kubectl logs cronjob/tick
+            ! error: cannot get the logs from *v1.CronJob: selector for *v1.CronJob not implemented
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn jobs_in_get_all_and_watch() {
+    check(
+        "kubectl create job hello --image=busybox -- echo hello
+kubectl create cronjob yearly --image=busybox --schedule='0 0 1 1 *'
+kubectl get all
+kubectl get jobs,cronjobs -o name
+kubectl get cronjobs --watch --request-timeout=1s",
+        expect![[r#"
+            $ kubectl create job hello --image=busybox -- echo hello
+            job.batch/hello created
+            $ kubectl create cronjob yearly --image=busybox --schedule='0 0 1 1 *'
+            cronjob.batch/yearly created
+            $ kubectl get all
+            NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+            service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   1s
+
+            NAME                   SCHEDULE    TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE
+            cronjob.batch/yearly   0 0 1 1 *   <none>     False     0        <none>          0s
+
+            NAME              STATUS    COMPLETIONS   DURATION   AGE
+            job.batch/hello   Running   0/1                      0s
+            $ kubectl get jobs,cronjobs -o name
+            job.batch/hello
+            cronjob.batch/yearly
+            $ kubectl get cronjobs --watch --request-timeout=1s
+            NAME     SCHEDULE    TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE
+            yearly   0 0 1 1 *   <none>     False     0        <none>          0s
+        "#]],
+    );
+}
+
+#[test]
+fn set_changes_a_cronjobs_job_template() {
+    check(
+        "kubectl create cronjob tick --image=busybox --schedule='*/5 * * * *' -- date
+kubectl set image cronjob/tick tick=busybox:1.36
+kubectl set env cj/tick MODE=fast
+kubectl get cj tick -o wide
+kubectl get cj tick -o jsonpath='{.spec.jobTemplate.spec.template.spec.containers[0].env}{\"\\n\"}'",
+        expect![[r#"
+            $ kubectl create cronjob tick --image=busybox --schedule='*/5 * * * *' -- date
+            cronjob.batch/tick created
+            $ kubectl set image cronjob/tick tick=busybox:1.36
+            cronjob.batch/tick image updated
+            $ kubectl set env cj/tick MODE=fast
+            cronjob.batch/tick env updated
+            $ kubectl get cj tick -o wide
+            NAME   SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE   CONTAINERS   IMAGES         SELECTOR
+            tick   */5 * * * *   <none>     False     0        <none>          0s    tick         busybox:1.36   <none>
+            $ kubectl get cj tick -o jsonpath='{.spec.jobTemplate.spec.template.spec.containers[0].env}{"\n"}'
+            [{"name":"MODE","value":"fast"}]
+        "#]],
+    );
+}
+
+#[test]
+fn create_job_from_a_cronjobs_template() {
+    // The template's labels and annotations go on the Job, its annotations over the mark.
+    check(
+        "kubectl create ns ops
+kubectl apply -f - <<EOF
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: report
+  namespace: ops
+spec:
+  schedule: '0 6 * * 1'
+  jobTemplate:
+    metadata:
+      labels:
+        app: report
+      annotations:
+        team: ops
+        cronjob.kubernetes.io/instantiate: weekly
+    spec:
+      backoffLimit: 2
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: report
+            image: busybox
+            command: [sh, -c, 'echo weekly report']
+EOF
+kubectl -n ops create job report-now --from=cronjob/report --dry-run=client -o json | jq -c '.metadata, .spec.backoffLimit'
+kubectl -n ops create job report-now --from=cj/report
+kubectl -n ops get jobs --show-labels",
+        expect![[r#"
+            $ kubectl create ns ops
+            namespace/ops created
+            $ kubectl apply -f - <<EOF
+            cronjob.batch/report created
+            $ kubectl -n ops create job report-now --from=cronjob/report --dry-run=client -o json | jq -c '.metadata, .spec.backoffLimit'
+            {"name":"report-now","namespace":"ops","labels":{"app":"report"},"annotations":{"cronjob.kubernetes.io/instantiate":"weekly","team":"ops"},"ownerReferences":[{"apiVersion":"batch/v1","kind":"CronJob","name":"report","uid":"f5388254-2839-4d9e-a46a-deb140800f4a","controller":true}]}
+            2
+            $ kubectl -n ops create job report-now --from=cj/report
+            job.batch/report-now created
+            $ kubectl -n ops get jobs --show-labels
+            NAME         STATUS    COMPLETIONS   DURATION   AGE   LABELS
+            report-now   Running   0/1                      0s    app=report
+        "#]],
+    );
+}
+
+#[test]
+fn jobs_cronjobs_daemonsets_and_preemption_over_time() {
+    // The controllers act as simulated time passes (`sleep`, `kubectl wait`, `rollout status`).
+    check(
+        "kubectl create job hello --image=busybox:1.36 -- sh -c 'echo Hello from $(hostname); sleep 2; echo bye'
+kubectl wait --for=condition=complete job/hello --timeout=30s
+kubectl get jobs
+kubectl logs job/hello
+kubectl get pods -l job-name=hello
+kubectl create cronjob tick --image=busybox:1.36 --schedule='*/1 * * * *' -- date
+sleep 75
+kubectl get cronjobs
+kubectl get jobs --no-headers | grep -c tick
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      containers:
+      - name: agent
+        image: busybox:1.36
+        command: [\"sleep\", \"infinity\"]
+EOF
+kubectl rollout status daemonset/agent
+node add node-4 --cpu 4 --memory 8Gi
+sleep 10
+kubectl get ds agent
+kubectl get pods -l app=agent -o jsonpath='{range .items[*]}{.spec.nodeName}{\"\\n\"}{end}' | sort
+kubectl set image ds/agent agent=busybox:1.37
+kubectl rollout status ds/agent
+kubectl describe ds agent | head -12
+kubectl create priorityclass high --value=1000
+kubectl get pc
+kubectl create deployment filler --image=nginx:1.25 --replicas=8
+kubectl set resources deployment filler --requests=cpu=1500m
+kubectl rollout status deployment/filler --timeout=60s
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: urgent
+spec:
+  priorityClassName: high
+  containers:
+  - name: app
+    image: nginx:1.25
+    resources:
+      requests:
+        cpu: \"2\"
+EOF
+kubectl wait --for=condition=Ready pod/urgent --timeout=60s
+kubectl get pod urgent -o jsonpath='{.spec.priority} {.status.nominatedNodeName} {.spec.nodeName}{\"\\n\"}'
+kubectl get events --field-selector reason=Preempted --no-headers | wc -l
+kubectl get pods -l app=filler --field-selector status.phase=Pending --no-headers | wc -l",
+        expect![[r#"
+            $ kubectl create job hello --image=busybox:1.36 -- sh -c 'echo Hello from $(hostname); sleep 2; echo bye'
+            job.batch/hello created
+            $ kubectl wait --for=condition=complete job/hello --timeout=30s
+            job.batch/hello condition met
+            $ kubectl get jobs
+            NAME    STATUS     COMPLETIONS   DURATION   AGE
+            hello   Complete   1/1           4s         4s
+            $ kubectl logs job/hello
+            Hello from hello-9x9fh
+            bye
+            $ kubectl get pods -l job-name=hello
+            NAME          READY   STATUS      RESTARTS   AGE
+            hello-9x9fh   0/1     Completed   0          4s
+            $ kubectl create cronjob tick --image=busybox:1.36 --schedule='*/1 * * * *' -- date
+            cronjob.batch/tick created
+            $ sleep 75
+            $ kubectl get cronjobs
+            NAME   SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE
+            tick   */1 * * * *   <none>     False     0        20s             75s
+            $ kubectl get jobs --no-headers | grep -c tick
+            1
+            $ kubectl apply -f - <<EOF
+            daemonset.apps/agent created
+            $ kubectl rollout status daemonset/agent
+            Waiting for daemon set spec update to be observed...
+            Waiting for daemon set "agent" rollout to finish: 0 out of 3 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 0 of 3 updated pods are available...
+            Waiting for daemon set "agent" rollout to finish: 1 of 3 updated pods are available...
+            Waiting for daemon set "agent" rollout to finish: 2 of 3 updated pods are available...
+            daemon set "agent" successfully rolled out
+            $ node add node-4 --cpu 4 --memory 8Gi
+            node/node-4 created
+            $ sleep 10
+            $ kubectl get ds agent
+            NAME    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE
+            agent   4         4         4       4            4           <none>          12s
+            $ kubectl get pods -l app=agent -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort
+            node-1
+            node-2
+            node-3
+            node-4
+            $ kubectl set image ds/agent agent=busybox:1.37
+            daemonset.apps/agent image updated
+            $ kubectl rollout status ds/agent
+            Waiting for daemon set spec update to be observed...
+            Waiting for daemon set "agent" rollout to finish: 0 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 1 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 1 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 2 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 2 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 3 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 3 out of 4 new pods have been updated...
+            Waiting for daemon set "agent" rollout to finish: 3 of 4 updated pods are available...
+            daemon set "agent" successfully rolled out
+            $ kubectl describe ds agent | head -12
+            Name:           agent
+            Namespace:      default
+            Selector:       app=agent
+            Node-Selector:  <none>
+            Labels:         <none>
+            Annotations:    deprecated.daemonset.template.generation: 2
+            Desired Number of Nodes Scheduled: 4
+            Current Number of Nodes Scheduled: 4
+            Number of Nodes Scheduled with Up-to-date Pods: 4
+            Number of Nodes Scheduled with Available Pods: 4
+            Number of Nodes Misscheduled: 0
+            Pods Status:  4 Running / 0 Waiting / 0 Succeeded / 0 Failed
+            $ kubectl create priorityclass high --value=1000
+            priorityclass.scheduling.k8s.io/high created
+            $ kubectl get pc
+            NAME   VALUE   GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY
+            high   1000    false            0s    PreemptLowerPriority
+            $ kubectl create deployment filler --image=nginx:1.25 --replicas=8
+            deployment.apps/filler created
+            $ kubectl set resources deployment filler --requests=cpu=1500m
+            deployment.apps/filler resource requirements updated
+            $ kubectl rollout status deployment/filler --timeout=60s
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "filler" rollout to finish: 0 out of 8 new replicas have been updated...
+            Waiting for deployment "filler" rollout to finish: 0 of 8 updated replicas are available...
+            Waiting for deployment "filler" rollout to finish: 1 of 8 updated replicas are available...
+            Waiting for deployment "filler" rollout to finish: 2 of 8 updated replicas are available...
+            Waiting for deployment "filler" rollout to finish: 4 of 8 updated replicas are available...
+            Waiting for deployment "filler" rollout to finish: 6 of 8 updated replicas are available...
+            deployment "filler" successfully rolled out
+            $ kubectl apply -f - <<EOF
+            pod/urgent created
+            $ kubectl wait --for=condition=Ready pod/urgent --timeout=60s
+            pod/urgent condition met
+            $ kubectl get pod urgent -o jsonpath='{.spec.priority} {.status.nominatedNodeName} {.spec.nodeName}{"\n"}'
+            1000 node-4 node-4
+            $ kubectl get events --field-selector reason=Preempted --no-headers | wc -l
+            1
+            $ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-headers | wc -l
+            1
         "#]],
     );
 }

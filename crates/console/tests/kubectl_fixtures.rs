@@ -16,11 +16,6 @@ const SKIPPED: &[(&str, &str)] = &[
         "server-run-pod-yaml",
         "needs an unreachable API server: the fixture records the connection error",
     ),
-    ("create-job-yaml", "Jobs are not served by the playground"),
-    (
-        "create-cronjob-yaml",
-        "CronJobs are not served by the playground",
-    ),
     (
         "create-serviceaccount-yaml",
         "ServiceAccounts are not served by the playground",

@@ -114,6 +114,20 @@ const WORDS: &[&str] = &[
     "--grace-period=0",
     "--force",
     "x",
+    "job",
+    "cronjob",
+    "cj",
+    "job/hello",
+    "cronjob/tick",
+    "hello",
+    "tick",
+    "--image=busybox",
+    "--from=cronjob/tick",
+    "--schedule=@hourly",
+    "--restart=Never",
+    "--previous",
+    "--timestamps",
+    "--for=condition=complete",
 ];
 
 fn session() -> Session {
@@ -137,7 +151,11 @@ proptest! {
 
     #[test]
     fn console_words_never_panic(
-        setup in prop::sample::select(&["", "kubectl create deployment nginx --image=nginx:1.10 --replicas=2\nsleep 10s"][..]),
+        setup in prop::sample::select(&[
+            "",
+            "kubectl create deployment nginx --image=nginx:1.10 --replicas=2\nsleep 10s",
+            "kubectl create cronjob tick --image=busybox --schedule=@hourly -- date\nkubectl create job hello --image=busybox -- echo hello\nsleep 10s",
+        ][..]),
         lines in prop::collection::vec(words(), 1..5),
     ) {
         let mut s = session();

@@ -36,6 +36,9 @@ pub use scheduling::RECORD_DECISIONS_UP_TO_NODES;
 pub use store::{Key, WatchEvent, WatchType};
 pub use traffic::{FailureCause, FailureCounts, RequestSample, TrafficSample, SAMPLED_PER_SECOND};
 
+/// The annotation the API server keeps on a DaemonSet: how many times its template changed.
+const DAEMONSET_TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
+
 /// The simulated clock starts here, whatever the wall clock says.
 pub const EPOCH: Time = Time(1_767_225_600_000); // 2026-01-01T00:00:00Z
 
@@ -80,6 +83,9 @@ pub(crate) enum Task {
     SyncDeployment(String, String),
     SyncReplicaSet(String, String),
     SyncEndpoints(String, String),
+    SyncJob(String, String),
+    SyncDaemonSet(String, String),
+    SyncCronJob(String, String),
     Schedule,
     Kubelet(String, String),
     NodeMonitor,
@@ -127,6 +133,11 @@ pub struct Cluster {
     work: u64,
     /// See [`Cluster::set_work_limit`].
     work_limit: Option<u64>,
+    /// Each node's labels and spec as the DaemonSet controller last saw them, so the kubelet's
+    /// status writes do not wake every DaemonSet.
+    daemon_node_view: BTreeMap<String, String>,
+    /// The Job controller's bookkeeping of counted pods, by Job UID.
+    pub(crate) job_tracking: BTreeMap<String, controllers::job::Tracking>,
 }
 
 impl Cluster {
@@ -149,6 +160,8 @@ impl Cluster {
             scheduler_only: false,
             work: 0,
             work_limit: None,
+            job_tracking: BTreeMap::new(),
+            daemon_node_view: BTreeMap::new(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(kubeplay_api::Namespace {
@@ -211,7 +224,10 @@ impl Cluster {
         meta.uid = uid;
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
-        if matches!(kind, Kind::Deployment | Kind::ReplicaSet) {
+        if matches!(
+            kind,
+            Kind::Deployment | Kind::ReplicaSet | Kind::Job | Kind::CronJob | Kind::DaemonSet
+        ) {
             meta.generation = 1;
         }
         self.admit_create(&mut obj)?;
@@ -409,6 +425,9 @@ impl Cluster {
             Task::SyncDeployment(ns, name) => self.sync_deployment(&ns, &name),
             Task::SyncReplicaSet(ns, name) => self.sync_replica_set(&ns, &name),
             Task::SyncEndpoints(ns, name) => self.sync_endpoints(&ns, &name),
+            Task::SyncJob(ns, name) => self.sync_job(&ns, &name),
+            Task::SyncDaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
+            Task::SyncCronJob(ns, name) => self.sync_cron_job(&ns, &name),
             Task::Schedule => self.schedule_pending(),
             Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
             Task::NodeMonitor => self.monitor_nodes(),
@@ -477,12 +496,45 @@ impl Cluster {
                     );
                 }
             }
-            Object::Pod(p) => {
-                if let Some(owner) = p.metadata.controller().filter(|o| o.kind == "ReplicaSet") {
+            Object::Job(j) => {
+                if ev.type_ == WatchType::Deleted {
+                    self.job_deleted(&j.metadata.uid);
+                } else {
                     self.schedule_in(
                         delays::CONTROLLER,
-                        Task::SyncReplicaSet(ns.clone(), owner.name.clone()),
+                        Task::SyncJob(ns.clone(), j.metadata.name.clone()),
                     );
+                }
+                if let Some(owner) = j.metadata.controller().filter(|o| o.kind == "CronJob") {
+                    self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncCronJob(ns, owner.name.clone()),
+                    );
+                }
+            }
+            Object::DaemonSet(ds) if ev.type_ != WatchType::Deleted => self.schedule_in(
+                delays::CONTROLLER,
+                Task::SyncDaemonSet(ns, ds.metadata.name.clone()),
+            ),
+            Object::CronJob(cj) if ev.type_ != WatchType::Deleted => self.schedule_in(
+                delays::CONTROLLER,
+                Task::SyncCronJob(ns, cj.metadata.name.clone()),
+            ),
+            Object::Pod(p) => {
+                match p.metadata.controller() {
+                    Some(owner) if owner.kind == "ReplicaSet" => self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncReplicaSet(ns.clone(), owner.name.clone()),
+                    ),
+                    Some(owner) if owner.kind == "Job" => self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncJob(ns.clone(), owner.name.clone()),
+                    ),
+                    Some(owner) if owner.kind == "DaemonSet" => self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncDaemonSet(ns.clone(), owner.name.clone()),
+                    ),
+                    _ => {}
                 }
                 let services: Vec<String> = self
                     .store
@@ -532,6 +584,11 @@ impl Cluster {
                 if ev.type_ == WatchType::Added {
                     self.kubelet.node_added(&n.metadata.name, self.now);
                 }
+                // Labels, taints or the node itself changed: which nodes a DaemonSet runs on.
+                // (Status-only writes, the kubelet's heartbeats, change nothing for them.)
+                if ev.type_ != WatchType::Modified || self.node_placement_changed(n) {
+                    self.sync_all_daemon_sets();
+                }
                 self.schedule_in(delays::SCHEDULER, Task::Schedule);
             }
             Object::Endpoints(ep) => self.traffic.endpoints_changed(ep, self.now),
@@ -541,6 +598,22 @@ impl Cluster {
     }
 
     // ----- helpers shared by controllers ------------------------------------------------------
+
+    /// Whether a node's labels or spec (taints, cordon) changed since the DaemonSet controller
+    /// last looked; false at once when there is no DaemonSet.
+    fn node_placement_changed(&mut self, n: &kubeplay_api::Node) -> bool {
+        if self.store.list(Kind::DaemonSet, None).next().is_none() {
+            return false;
+        }
+        let view = format!(
+            "{}{}",
+            serde_json::to_string(&n.metadata.labels).unwrap_or_default(),
+            serde_json::to_string(&n.spec).unwrap_or_default()
+        );
+        self.daemon_node_view
+            .insert(n.metadata.name.clone(), view.clone())
+            != Some(view)
+    }
 
     fn admit_namespace(&mut self, obj: &mut Object) -> Result<(), ApiError> {
         let kind = obj.kind();
@@ -558,9 +631,93 @@ impl Cluster {
         Ok(())
     }
 
+    /// The Priority admission plugin: a pod's `priorityClassName` (or the global default class)
+    /// gives its `priority` and `preemptionPolicy`; with neither, priority 0. Defaulting has
+    /// already written `priority: 0`, so a 0 the user wrote beside a class is not refused, as
+    /// upstream would (any other value that differs from the class's is).
+    fn admit_priority(&self, p: &mut kubeplay_api::Pod) -> Result<(), ApiError> {
+        let classes = || {
+            self.store
+                .list(Kind::PriorityClass, None)
+                .filter_map(|o| match o {
+                    Object::PriorityClass(pc) => Some(pc),
+                    _ => None,
+                })
+        };
+        let class = if p.spec.priority_class_name.is_empty() {
+            classes().find(|pc| pc.global_default)
+        } else {
+            match classes().find(|pc| pc.metadata.name == p.spec.priority_class_name) {
+                Some(pc) => Some(pc),
+                None => {
+                    return Err(ApiError::forbidden(format!(
+                        "pods {:?} is forbidden: no PriorityClass with name {} was found",
+                        p.metadata.name, p.spec.priority_class_name
+                    )))
+                }
+            }
+        };
+        let Some(pc) = class else {
+            return match p.spec.priority {
+                Some(v) if v != 0 => Err(ApiError::forbidden(format!(
+                    "pods {:?} is forbidden: the integer value of priority ({v}) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name",
+                    p.metadata.name
+                ))),
+                _ => Ok(()),
+            };
+        };
+        if let Some(v) = p.spec.priority.filter(|v| *v != pc.value && *v != 0) {
+            return Err(ApiError::forbidden(format!(
+                "pods {:?} is forbidden: the integer value of priority ({v}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name",
+                p.metadata.name, pc.value
+            )));
+        }
+        p.spec.priority_class_name = pc.metadata.name.clone();
+        p.spec.priority = Some(pc.value);
+        let policy = pc
+            .preemption_policy
+            .clone()
+            .unwrap_or_else(|| "PreemptLowerPriority".into());
+        // Defaulting wrote PreemptLowerPriority already; the class decides.
+        p.spec
+            .extra
+            .insert("preemptionPolicy".into(), policy.into());
+        Ok(())
+    }
+
     /// Admission that depends on cluster state: Service IPs, Node machines.
     fn admit_create(&mut self, obj: &mut Object) -> Result<(), ApiError> {
         match obj {
+            Object::Job(j) => {
+                controllers::job::admit_job(j);
+                Ok(())
+            }
+            Object::Pod(p) if !self.scheduler_only => self.admit_priority(p),
+            Object::DaemonSet(ds) => {
+                ds.metadata
+                    .annotations
+                    .insert(DAEMONSET_TEMPLATE_GENERATION.into(), "1".into());
+                Ok(())
+            }
+            Object::PriorityClass(pc) if pc.global_default => {
+                let other = self
+                    .store
+                    .list(Kind::PriorityClass, None)
+                    .find_map(|o| match o {
+                        Object::PriorityClass(d) if d.global_default => {
+                            Some(d.metadata.name.clone())
+                        }
+                        _ => None,
+                    });
+                match other {
+                    Some(d) => Err(ApiError::invalid(
+                        "PriorityClass",
+                        &pc.metadata.name,
+                        &[format!("globalDefault: Invalid value: true: PriorityClass {d:?} is already marked as default. Only one default can exist")],
+                    )),
+                    None => Ok(()),
+                }
+            }
             Object::Service(s) => {
                 if s.spec.cluster_ip.is_empty() {
                     // 10.96.0.1 is the `kubernetes` Service's in a real cluster.
@@ -635,6 +792,20 @@ impl Cluster {
                         "spec.selector: Invalid value: v1.LabelSelector{sel}: field is immutable"
                     )],
                 ))
+            }
+            (Object::DaemonSet(a), Object::DaemonSet(b)) if a.spec.selector != b.spec.selector => {
+                Err(immutable("spec.selector"))
+            }
+            (Object::Job(a), Object::Job(b)) if a.spec.selector != b.spec.selector => {
+                Err(immutable("spec.selector"))
+            }
+            (Object::Job(a), Object::Job(b)) if a.spec.template != b.spec.template => {
+                Err(immutable("spec.template"))
+            }
+            (Object::Job(a), Object::Job(b))
+                if a.spec.completions != b.spec.completions && !a.spec.indexed() =>
+            {
+                Err(immutable("spec.completions"))
             }
             (Object::Service(a), Object::Service(b))
                 if !b.spec.cluster_ip.is_empty() && a.spec.cluster_ip != b.spec.cluster_ip =>
@@ -832,6 +1003,57 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
             b.status = a.status.clone();
             a.spec != b.spec
         }
+        (Object::Job(a), Object::Job(b)) => {
+            b.status = a.status.clone();
+            // What the API server generated on create stays unless the update sets it.
+            if b.spec.manual_selector != Some(true) {
+                if b.spec.selector.is_none() {
+                    b.spec.selector = a.spec.selector.clone();
+                }
+                for key in [
+                    kubeplay_api::batch::CONTROLLER_UID_LABEL,
+                    kubeplay_api::batch::JOB_NAME_LABEL,
+                    kubeplay_api::batch::LEGACY_CONTROLLER_UID_LABEL,
+                    kubeplay_api::batch::LEGACY_JOB_NAME_LABEL,
+                ] {
+                    if let Some(v) = a.spec.template.metadata.labels.get(key) {
+                        b.spec
+                            .template
+                            .metadata
+                            .labels
+                            .entry(key.into())
+                            .or_insert_with(|| v.clone());
+                    }
+                }
+            }
+            if b.metadata.labels.is_empty() {
+                b.metadata.labels = a.metadata.labels.clone();
+            }
+            a.spec != b.spec
+        }
+        (Object::CronJob(a), Object::CronJob(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::DaemonSet(a), Object::DaemonSet(b)) => {
+            b.status = a.status.clone();
+            // The API server counts template changes in this annotation.
+            let generation = a
+                .metadata
+                .annotations
+                .get(DAEMONSET_TEMPLATE_GENERATION)
+                .and_then(|g| g.parse::<i64>().ok())
+                .unwrap_or(1);
+            let next = if a.spec.template != b.spec.template {
+                generation + 1
+            } else {
+                generation
+            };
+            b.metadata
+                .annotations
+                .insert(DAEMONSET_TEMPLATE_GENERATION.into(), next.to_string());
+            a.spec != b.spec
+        }
         (Object::Pod(a), Object::Pod(b)) => {
             b.status = a.status.clone();
             if b.spec.node_name.is_empty() {
@@ -860,7 +1082,12 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
         }
         (a, b) => a.to_value() != b.to_value(),
     };
-    if spec_changed && matches!(new.kind(), Kind::Deployment | Kind::ReplicaSet) {
+    if spec_changed
+        && matches!(
+            new.kind(),
+            Kind::Deployment | Kind::ReplicaSet | Kind::Job | Kind::CronJob | Kind::DaemonSet
+        )
+    {
         new.meta_mut().generation += 1;
     }
     let meta_changed = {

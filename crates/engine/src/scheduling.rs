@@ -25,6 +25,14 @@ pub const RECORD_DECISIONS_UP_TO_NODES: usize = 100;
 pub const PODS_PER_CYCLE: usize = 20;
 pub const CYCLE_MS: i64 = 20;
 
+/// What an attempt decided, applied to the store after the cycle.
+enum Outcome {
+    Bind(String),
+    Unschedulable(String),
+    /// The FitError message, the node the pod is nominated to, and the pods to evict there.
+    Preempt(String, String, Vec<Key>),
+}
+
 #[derive(Default)]
 pub(crate) struct SchedulerState {
     pub(crate) scheduler: Scheduler,
@@ -196,8 +204,7 @@ impl Cluster {
         let scheduler = &mut self.scheduler.scheduler;
         scheduler.set_decision_records(nodes.len() <= RECORD_DECISIONS_UP_TO_NODES);
         let mut prepared = PreparedSnapshot::with_sums(&snapshot, &sums);
-        let mut outcomes: Vec<(usize, Result<String, String>, BTreeMap<String, String>)> =
-            Vec::new();
+        let mut outcomes: Vec<(usize, Outcome, BTreeMap<String, String>)> = Vec::new();
         // Pods bound in this cycle are added to the prepared snapshot ("assumed", as upstream's
         // cache does) so that the next attempt sees the resources they take.
         let rng = &mut self.rng;
@@ -210,9 +217,36 @@ impl Cluster {
                     if let Some(idx) = prepared.node_index(&node) {
                         prepared.add_pod(idx, pod);
                     }
-                    outcomes.push((i, Ok(node), annotations));
+                    outcomes.push((i, Outcome::Bind(node), annotations));
                 }
-                Err(fit) => outcomes.push((i, Err(fit.to_string()), annotations)),
+                Err(mut fit) => {
+                    // DefaultPreemption, for a pod that lower-priority pods keep out.
+                    let chosen = (fit.unresolvable.is_none()
+                        && Scheduler::may_preempt(pod, &snapshot))
+                    .then(|| scheduler.preempt(pod, &snapshot, &mut prepared))
+                    .flatten();
+                    match chosen {
+                        Some(p) => {
+                            // A successful PostFilter adds nothing to the FitError.
+                            fit.post_filter = None;
+                            let victims = p
+                                .victims
+                                .iter()
+                                .map(|v| {
+                                    Key::new(Kind::Pod, &v.metadata.namespace, &v.metadata.name)
+                                })
+                                .collect();
+                            outcomes.push((
+                                i,
+                                Outcome::Preempt(fit.to_string(), p.node, victims),
+                                annotations,
+                            ));
+                        }
+                        None => {
+                            outcomes.push((i, Outcome::Unschedulable(fit.to_string()), annotations))
+                        }
+                    }
+                }
             }
         }
         drop(prepared);
@@ -223,10 +257,66 @@ impl Cluster {
                 &pending[i].metadata.name,
             );
             match result {
-                Ok(node) => self.bind(&key, &node, annotations),
-                Err(msg) => self.mark_unschedulable(&key, msg, annotations),
+                Outcome::Bind(node) => self.bind(&key, &node, annotations),
+                Outcome::Unschedulable(msg) => self.mark_unschedulable(&key, msg, annotations),
+                Outcome::Preempt(msg, node, victims) => {
+                    self.mark_unschedulable(&key, msg, annotations);
+                    self.evict_for(&key, &node, &victims);
+                }
             }
         }
+    }
+
+    /// Preemption's effects: the victims get the DisruptionTarget condition, a `Preempted`
+    /// event and a graceful deletion; the preemptor is nominated to the node.
+    fn evict_for(&mut self, preemptor: &Key, node: &str, victims: &[Key]) {
+        let now = self.now;
+        let Some(Object::Pod(mut pod)) = self.store.get(preemptor).cloned() else {
+            return;
+        };
+        let component = if pod.spec.scheduler_name.is_empty() {
+            "default-scheduler".to_string()
+        } else {
+            pod.spec.scheduler_name.clone()
+        };
+        let uid = pod.metadata.uid.clone();
+        for key in victims {
+            let Some(Object::Pod(mut v)) = self.store.get(key).cloned() else {
+                continue;
+            };
+            v.status
+                .conditions
+                .retain(|c| c.type_ != "DisruptionTarget");
+            v.status.conditions.push(Condition {
+                type_: "DisruptionTarget".into(),
+                status: "True".into(),
+                reason: "PreemptionByScheduler".into(),
+                message: format!("{component}: preempting to accommodate a higher priority pod"),
+                last_transition_time: Some(now),
+                ..Default::default()
+            });
+            let v = Object::Pod(v);
+            self.event(
+                &v,
+                "Normal",
+                "Preempted",
+                format!("Preempted by pod {uid} on node {node}"),
+                &component,
+                "",
+            );
+            self.record(
+                &component,
+                format!("Pod {}/{}", key.namespace, key.name),
+                format!(
+                    "preempted for {}/{} on {node}",
+                    preemptor.namespace, preemptor.name
+                ),
+            );
+            self.store.put(v, now);
+            self.delete_pod_gracefully(key, None);
+        }
+        pod.status.nominated_node_name = node.to_string();
+        self.store.put(Object::Pod(pod), now);
     }
 
     fn bind(&mut self, key: &Key, node: &str, annotations: BTreeMap<String, String>) {

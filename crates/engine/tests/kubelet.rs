@@ -425,8 +425,13 @@ fn each_container_has_its_status_and_ready_counts_them() {
     let p = get_pod(&c).unwrap_or_default();
     assert_eq!(p.status.phase, "Pending");
     assert!(p.status.container_statuses[0].state.running.is_some());
-    // Two good containers: 2/2.
-    let yaml = pod_yaml("", "  - name: sidecar\n    image: busybox:1.36\n", "");
+    // Two good containers: 2/2. (A busybox with no command would exit at once, as its `sh`
+    // does with no terminal.)
+    let yaml = pod_yaml(
+        "",
+        "  - name: sidecar\n    image: busybox:1.36\n    command: [\"sleep\", \"infinity\"]\n",
+        "",
+    );
     let mut c = cluster(1, 39);
     apply_yaml(&mut c, &yaml);
     expect![[r#"

@@ -67,6 +67,7 @@
 mod config;
 mod framework;
 mod plugins;
+mod preemption;
 mod record;
 pub mod resources;
 mod snapshot;
@@ -83,11 +84,20 @@ pub use config::{
 pub use framework::num_feasible_nodes_to_find;
 /// The name of the plugin that runs CEL expressions as filter and score: `CELScheduler`.
 pub const CEL_SCHEDULER: &str = plugins::celsched::NAME;
+pub use preemption::Preemption;
 pub use record::{
     Attempt, DecisionRecord, FitError, FILTER_RESULT_ANNOTATION, FINAL_SCORE_RESULT_ANNOTATION,
     PASSED, POST_FILTER_RESULT_ANNOTATION, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
 };
 pub use snapshot::{NodeInfo, NodeSums, OwnerSelector, PreparedSnapshot, Snapshot};
+
+/// Whether a pod may run on a node as far as NodeAffinity (nodeSelector and required affinity)
+/// and TaintToleration (NoSchedule and NoExecute taints) say: the DaemonSet controller's
+/// `NodeShouldRunDaemonPod`, which uses these two plugins' filters.
+pub fn node_admits(pod: &Pod, node: &kubeplay_api::Node) -> bool {
+    plugins::basic::matches_required_node_affinity(pod, node)
+        && plugins::basic::untolerated_taint(&node.spec.taints, &pod.spec.tolerations).is_none()
+}
 
 /// The scheduler: one profile per schedulerName it serves.
 pub struct Scheduler {

@@ -182,16 +182,22 @@ fn requests(pod: &Pod) -> (i64, i64, bool) {
 }
 
 fn owner_names(cluster: &Cluster) -> BTreeMap<String, (String, Option<i64>)> {
-    // ReplicaSet uid → (Deployment name or RS name, revision)
+    // Controller uid → (the workload people name: the Deployment of a ReplicaSet, the CronJob of
+    // a Job, else the controller itself; the ReplicaSet's revision). A DaemonSet's or a Job's
+    // pods take its colour.
     let mut m = BTreeMap::new();
-    for o in cluster.list(Kind::ReplicaSet, None, None) {
-        if let Object::ReplicaSet(rs) = o {
-            let owner = rs
-                .metadata
+    for kind in [Kind::ReplicaSet, Kind::Job, Kind::DaemonSet] {
+        for o in cluster.list(kind, None, None) {
+            let meta = o.meta();
+            let owner = meta
                 .controller()
                 .map(|r| r.name.clone())
-                .unwrap_or_else(|| rs.metadata.name.clone());
-            m.insert(rs.metadata.uid.clone(), (owner, Some(rs.revision())));
+                .unwrap_or_else(|| meta.name.clone());
+            let revision = match o {
+                Object::ReplicaSet(rs) => Some(rs.revision()),
+                _ => None,
+            };
+            m.insert(meta.uid.clone(), (owner, revision));
         }
     }
     m
@@ -218,6 +224,7 @@ fn pod_view(
         .metadata
         .labels
         .get(POD_TEMPLATE_HASH_LABEL)
+        .or_else(|| pod.metadata.labels.get("controller-revision-hash"))
         .cloned()
         .unwrap_or_else(|| image.clone());
     let (serving, cert_not_after) = cluster.pod_serving(pod);

@@ -1,6 +1,6 @@
-//! `kubectl create` (deployment, service, secret, configmap, namespace, `-f`), `kubectl run` and
-//! `kubectl expose`: the objects they generate in Go struct field order (so `--dry-run=client -o
-//! json` matches the real kubectl), and sending them to the cluster.
+//! `kubectl create` (deployment, service, secret, configmap, namespace, job, cronjob, `-f`),
+//! `kubectl run` and `kubectl expose`: the objects they generate in Go struct field order (so
+//! `--dry-run=client -o json` matches the real kubectl), and sending them to the cluster.
 
 use std::collections::BTreeMap;
 
@@ -239,10 +239,13 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         "secret" => secret(s, &rest, io),
         "configmap" | "cm" => configmap(s, &rest, io),
         "namespace" | "ns" => namespace_cmd(s, &rest, io),
-        "job" | "cronjob" | "cj" | "serviceaccount" | "sa" | "ingress" | "ing" | "quota"
-        | "resourcequota" | "poddisruptionbudget" | "pdb" | "priorityclass" | "pc" | "role"
-        | "rolebinding" | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
-            "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps and namespaces"
+        "job" => job(s, &rest, io),
+        "priorityclass" | "pc" => priority_class(s, &rest, io),
+        "cronjob" | "cj" => cron_job(s, &rest, io),
+        "serviceaccount" | "sa" | "ingress" | "ing" | "quota" | "resourcequota"
+        | "poddisruptionbudget" | "pdb" | "role" | "rolebinding"
+        | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
+            "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs and priorityclasses"
         )),
         _ => create_from_file(s, args, io),
     }
@@ -422,6 +425,255 @@ fn container_name(image: &str) -> String {
     } else {
         last.to_string()
     }
+}
+
+// ----- job and cronjob ----------------------------------------------------------------------------
+
+/// The one container `create job` and `create cronjob` put in their pod template: named after
+/// the object, with the words after `--` as its command.
+fn job_pod_template(name: &str, image: &str, command: &[String], restart: &str) -> Doc {
+    let mut c = Doc::map()
+        .with("name", Doc::str(name))
+        .with("image", Doc::str(image));
+    if !command.is_empty() {
+        c.push(
+            "command",
+            Doc::Seq(command.iter().map(|a| Doc::str(a.clone())).collect()),
+        );
+    }
+    c.push("resources", Doc::map());
+    Doc::map().with("metadata", Doc::map()).with(
+        "spec",
+        Doc::map()
+            .with("containers", Doc::Seq(vec![c]))
+            .with("restartPolicy", Doc::str(restart)),
+    )
+}
+
+/// `kubectl create job NAME --image=IMAGE [-- COMMAND...]` or `--from=cronjob/NAME`. Models
+/// kubernetes/staging/src/k8s.io/kubectl/pkg/cmd/create CreateJobOptions (createJob,
+/// createJobFromCronJob).
+fn job(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create job";
+    let flags = with_common(&[
+        flag("image", FlagKind::String),
+        flag("from", FlagKind::String),
+    ]);
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let image = p.get("image").unwrap_or("");
+    let from = p.get("from").unwrap_or("");
+    if image.is_empty() == from.is_empty() {
+        return io.error("either --image or --from must be specified");
+    }
+    let command = p.after_dash.clone().unwrap_or_default();
+    if !command.is_empty() && !from.is_empty() {
+        return io.error("cannot specify --from and command");
+    }
+    let doc = if image.is_empty() {
+        match job_from_cron_job(s, &p, &name, from) {
+            Ok(d) => d,
+            Err(e) => return io.fail(e),
+        }
+    } else {
+        Doc::map()
+            .with("kind", Doc::str("Job"))
+            .with("apiVersion", Doc::str("batch/v1"))
+            .with("metadata", meta(&name, &p, None))
+            .with(
+                "spec",
+                Doc::map().with(
+                    "template",
+                    job_pod_template(&name, image, &command, "Never"),
+                ),
+            )
+            .with("status", Doc::map())
+    };
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Job,
+            name,
+            doc,
+            failure_prefix: Some("failed to create job: ".into()),
+        },
+        "created",
+    )
+}
+
+/// The Job `--from=cronjob/NAME` makes: the CronJob's job template, marked as started by
+/// hand, owned by the CronJob. The error is kubectl's whole message.
+fn job_from_cron_job(s: &Session, p: &Parsed, name: &str, from: &str) -> Result<Doc, String> {
+    let ns = namespace(p);
+    let Some((type_, source)) = from.split_once('/') else {
+        // A bare word is a resource type to the resource builder, which needs a name.
+        super::resolve_kind(from).map_err(|e| format!("error: {e}"))?;
+        return Err("error: resource(s) were provided, but no name was specified".into());
+    };
+    let kind = super::resolve_kind(type_).map_err(|e| format!("error: {e}"))?;
+    let cj = match s.cluster().get(kind, &ns, source) {
+        Ok(Object::CronJob(cj)) => cj,
+        // Go's type name for the object the builder decoded (`*v1.Deployment`).
+        Ok(other) => {
+            return Err(format!(
+                "error: unknown object type *v1.{}",
+                other.kind().name()
+            ))
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let template = &cj.spec.job_template;
+    // The template's annotations are copied over the mark (a template may even set its own);
+    // a BTreeMap writes them sorted, as encoding/json writes a map.
+    let mut annotations = BTreeMap::from([(
+        "cronjob.kubernetes.io/instantiate".to_string(),
+        "manual".to_string(),
+    )]);
+    annotations.extend(template.metadata.annotations.clone());
+    let mut m = Doc::map().with("name", Doc::str(name));
+    if let Some(ns) = p.namespace() {
+        m.push("namespace", Doc::str(ns));
+    }
+    if !template.metadata.labels.is_empty() {
+        m.push("labels", Doc::string_map(&template.metadata.labels));
+    }
+    m.push("annotations", Doc::string_map(&annotations));
+    m.push(
+        "ownerReferences",
+        Doc::Seq(vec![Doc::map()
+            .with("apiVersion", Doc::str("batch/v1"))
+            .with("kind", Doc::str("CronJob"))
+            .with("name", Doc::str(cj.metadata.name.clone()))
+            .with("uid", Doc::str(cj.metadata.uid.clone()))
+            .with("controller", Doc::Bool(true))]),
+    );
+    let spec = serde_json::to_value(&template.spec).unwrap_or_default();
+    Ok(Doc::map()
+        .with("kind", Doc::str("Job"))
+        .with("apiVersion", Doc::str("batch/v1"))
+        .with("metadata", m)
+        .with("spec", Doc::from_value(&spec))
+        .with("status", Doc::map()))
+}
+
+/// `kubectl create cronjob NAME --image=IMAGE --schedule=SCHEDULE [--restart=POLICY] [--
+/// COMMAND...]`. Models kubernetes/staging/src/k8s.io/kubectl/pkg/cmd/create
+/// CreateCronJobOptions.createCronJob.
+fn cron_job(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create cronjob";
+    let flags = with_common(&[
+        flag("image", FlagKind::String),
+        flag("schedule", FlagKind::String),
+        flag("restart", FlagKind::String),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    // cobra checks required flags before the command runs, so before the NAME.
+    let missing: Vec<String> = ["image", "schedule"]
+        .iter()
+        .filter(|f| !p.has(f))
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    if !missing.is_empty() {
+        return io.error(format!("required flag(s) {} not set", missing.join(", ")));
+    }
+    let name = match one_name(io, PATH, &p) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    let image = p.get("image").unwrap_or("");
+    let restart = p
+        .get("restart")
+        .filter(|r| !r.is_empty())
+        .unwrap_or("OnFailure");
+    let command = p.after_dash.clone().unwrap_or_default();
+    let doc = Doc::map()
+        .with("kind", Doc::str("CronJob"))
+        .with("apiVersion", Doc::str("batch/v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with(
+            "spec",
+            Doc::map()
+                .with("schedule", Doc::str(p.get("schedule").unwrap_or("")))
+                .with(
+                    "jobTemplate",
+                    Doc::map()
+                        .with("metadata", Doc::map().with("name", Doc::str(name.clone())))
+                        .with(
+                            "spec",
+                            Doc::map().with(
+                                "template",
+                                job_pod_template(&name, image, &command, restart),
+                            ),
+                        ),
+                ),
+        )
+        .with("status", Doc::map());
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::CronJob,
+            name,
+            doc,
+            failure_prefix: Some("failed to create cronjob: ".into()),
+        },
+        "created",
+    )
+}
+
+/// `kubectl create priorityclass NAME [--value=N] [--global-default] [--description=TEXT]
+/// [--preemption-policy=POLICY]`.
+fn priority_class(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create priorityclass";
+    let flags = with_common(&[
+        flag("value", FlagKind::Int32),
+        flag("global-default", FlagKind::Bool),
+        flag("description", FlagKind::String),
+        flag("preemption-policy", FlagKind::String),
+    ]);
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let mut doc = Doc::map()
+        .with("kind", Doc::str("PriorityClass"))
+        .with("apiVersion", Doc::str("scheduling.k8s.io/v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with("value", Doc::int(p.int("value").unwrap_or(0)));
+    if p.bool("global-default") {
+        doc = doc.with("globalDefault", Doc::Bool(true));
+    }
+    if let Some(d) = p.get("description").filter(|d| !d.is_empty()) {
+        doc = doc.with("description", Doc::str(d));
+    }
+    let policy = p
+        .get("preemption-policy")
+        .filter(|v| !v.is_empty())
+        .unwrap_or("PreemptLowerPriority");
+    doc = doc.with("preemptionPolicy", Doc::str(policy));
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::PriorityClass,
+            name,
+            doc,
+            failure_prefix: Some("failed to create priorityclass: ".into()),
+        },
+        "created",
+    )
 }
 
 // ----- service ------------------------------------------------------------------------------------

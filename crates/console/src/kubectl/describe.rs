@@ -115,6 +115,22 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         Object::Deployment(d) => deployment(cluster, d, &mut w),
         Object::ReplicaSet(rs) => replica_set(cluster, rs, &mut w),
         Object::Service(svc) => service(cluster, svc, &mut w),
+        Object::Job(j) => job(j, &mut w),
+        Object::DaemonSet(ds) => daemon_set(cluster, ds, &mut w),
+        Object::PriorityClass(pc) => {
+            w.line(&format!("Name:\t{}", pc.metadata.name));
+            w.line(&format!("Value:\t{}", pc.value));
+            w.line(&format!("GlobalDefault:\t{}", pc.global_default));
+            w.line(&format!(
+                "PreemptionPolicy:\t{}",
+                pc.preemption_policy
+                    .as_deref()
+                    .unwrap_or("PreemptLowerPriority")
+            ));
+            w.line(&format!("Description:\t{}", pc.description));
+            annotations(&mut w, "Annotations", &pc.metadata.annotations);
+        }
+        Object::CronJob(cj) => cron_job(cj, &mut w),
         Object::ConfigMap(cm) => {
             common_meta(&mut w, o, true);
             w.line("");
@@ -572,6 +588,7 @@ fn pod_template(w: &mut Writer, t: &PodTemplateSpec) {
         let (ports, host) = ports_of(c);
         w.line(&format!("    Port:\t{ports}"));
         w.line(&format!("    Host Port:\t{host}"));
+        command_and_args(w, c);
         resources(w, "    ", c);
         probe(w, "    ", "Liveness", &c.liveness_probe, c);
         probe(w, "    ", "Readiness", &c.readiness_probe, c);
@@ -705,6 +722,25 @@ fn state_lines(w: &mut Writer, title: &str, st: &kubeplay_api::core::ContainerSt
     }
 }
 
+/// `describeContainerCommand`: each word of the command and args on its own line (and each
+/// line of a word that has several).
+fn command_and_args(w: &mut Writer, c: &Container) {
+    for (field, title) in [("command", "Command"), ("args", "Args")] {
+        let Some(words) = c.extra.get(field).and_then(|v| v.as_array()) else {
+            continue;
+        };
+        if words.is_empty() {
+            continue;
+        }
+        w.line(&format!("    {title}:"));
+        for word in words {
+            for l in word.as_str().unwrap_or("").split('\n') {
+                w.line(&format!("      {l}"));
+            }
+        }
+    }
+}
+
 fn container(w: &mut Writer, c: &Container, st: Option<&kubeplay_api::core::ContainerStatus>) {
     w.line(&format!("  {}:", c.name));
     if let Some(st) = st {
@@ -719,19 +755,7 @@ fn container(w: &mut Writer, c: &Container, st: Option<&kubeplay_api::core::Cont
     let (ports, host) = ports_of(c);
     w.line(&format!("    Port:\t{ports}"));
     w.line(&format!("    Host Port:\t{host}"));
-    let command = c.extra.get("command").and_then(|v| v.as_array());
-    if let Some(cmd) = command {
-        w.line("    Command:");
-        for a in cmd {
-            w.line(&format!("      {}", a.as_str().unwrap_or("")));
-        }
-    }
-    if let Some(args) = c.extra.get("args").and_then(|v| v.as_array()) {
-        w.line("    Args:");
-        for a in args {
-            w.line(&format!("      {}", a.as_str().unwrap_or("")));
-        }
-    }
+    command_and_args(w, c);
     // A container the kubelet has not reported yet (the pod is not scheduled) has no State,
     // Ready or Restart Count lines, as in kubectl.
     if let Some(st) = st {
@@ -1115,6 +1139,222 @@ fn replica_set(cluster: &Cluster, rs: &kubeplay_api::ReplicaSet, w: &mut Writer)
     }
 }
 
+/// Models kubectl's describeDaemonSet.
+fn daemon_set(cluster: &Cluster, ds: &kubeplay_api::DaemonSet, w: &mut Writer) {
+    let st = &ds.status;
+    w.line(&format!("Name:\t{}", ds.metadata.name));
+    w.line(&format!("Namespace:\t{}", ds.metadata.namespace));
+    w.line(&format!(
+        "Selector:\t{}",
+        ds.spec.selector.to_selector_string()
+    ));
+    let node_selector = &ds.spec.template.spec.node_selector;
+    w.line(&format!(
+        "Node-Selector:\t{}",
+        if node_selector.is_empty() {
+            "<none>".to_string()
+        } else {
+            node_selector
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    ));
+    labels(w, "Labels", &ds.metadata.labels);
+    annotations(w, "Annotations", &ds.metadata.annotations);
+    w.line(&format!(
+        "Desired Number of Nodes Scheduled: {}",
+        st.desired_number_scheduled
+    ));
+    w.line(&format!(
+        "Current Number of Nodes Scheduled: {}",
+        st.current_number_scheduled
+    ));
+    w.line(&format!(
+        "Number of Nodes Scheduled with Up-to-date Pods: {}",
+        st.updated_number_scheduled
+    ));
+    w.line(&format!(
+        "Number of Nodes Scheduled with Available Pods: {}",
+        st.number_available
+    ));
+    w.line(&format!(
+        "Number of Nodes Misscheduled: {}",
+        st.number_misscheduled
+    ));
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for o in cluster.list(Kind::Pod, Some(&ds.metadata.namespace), None) {
+        if let Object::Pod(p) = o {
+            if p.metadata
+                .controller()
+                .is_some_and(|c| c.uid == ds.metadata.uid)
+            {
+                match p.status.phase.as_str() {
+                    "Running" => running += 1,
+                    "Pending" => waiting += 1,
+                    "Succeeded" => succeeded += 1,
+                    "Failed" => failed += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    w.line(&format!(
+        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
+    ));
+    pod_template(w, &ds.spec.template);
+}
+
+// ----- job and cronjob --------------------------------------------------------------------------
+
+/// Models kubernetes/staging/src/k8s.io/kubectl/pkg/describe describeJob.
+fn job(j: &kubeplay_api::Job, w: &mut Writer) {
+    let (spec, st) = (&j.spec, &j.status);
+    w.line(&format!("Name:\t{}", j.metadata.name));
+    w.line(&format!("Namespace:\t{}", j.metadata.namespace));
+    let selector = spec
+        .selector
+        .as_ref()
+        .map(|s| s.to_selector_string())
+        .unwrap_or_default();
+    w.line(&format!("Selector:\t{selector}"));
+    labels(w, "Labels", &j.metadata.labels);
+    annotations(w, "Annotations", &j.metadata.annotations);
+    controlled_by(w, &j.metadata);
+    if let Some(p) = spec.parallelism {
+        w.line(&format!("Parallelism:\t{p}"));
+    }
+    match spec.completions {
+        Some(c) => w.line(&format!("Completions:\t{c}")),
+        None => w.line("Completions:\t<unset>"),
+    }
+    if let Some(m) = &spec.completion_mode {
+        w.line(&format!("Completion Mode:\t{m}"));
+    }
+    if let Some(s) = spec.suspend {
+        w.line(&format!("Suspend:\t{s}"));
+    }
+    if let Some(b) = spec.backoff_limit {
+        w.line(&format!("Backoff Limit:\t{b}"));
+    }
+    if let Some(ttl) = spec.ttl_seconds_after_finished {
+        w.line(&format!("TTL Seconds After Finished:\t{ttl}"));
+    }
+    if let Some(t) = st.start_time {
+        w.line(&format!("Start Time:\t{}", rfc1123z(t)));
+    }
+    if let Some(t) = st.completion_time {
+        w.line(&format!("Completed At:\t{}", rfc1123z(t)));
+    }
+    if let (Some(start), Some(done)) = (st.start_time, st.completion_time) {
+        w.line(&format!(
+            "Duration:\t{}",
+            human(done.millis() - start.millis())
+        ));
+    }
+    if let Some(d) = spec.active_deadline_seconds {
+        w.line(&format!("Active Deadline Seconds:\t{d}s"));
+    }
+    let active = match st.ready {
+        Some(ready) => format!("{} Active ({ready} Ready)", st.active),
+        None => format!("{} Active", st.active),
+    };
+    w.line(&format!(
+        "Pods Statuses:\t{active} / {} Succeeded / {} Failed",
+        st.succeeded, st.failed
+    ));
+    if spec.indexed() {
+        w.line(&format!(
+            "Completed Indexes:\t{}",
+            cap_indexes(&st.completed_indexes, 50)
+        ));
+    }
+    pod_template(w, &spec.template);
+}
+
+/// `capIndexesListOrNone`: the interval list, cut at the first comma at or after `soft_limit`.
+fn cap_indexes(indexes: &str, soft_limit: usize) -> String {
+    if indexes.is_empty() {
+        return "<none>".into();
+    }
+    match indexes.get(soft_limit..).and_then(|rest| rest.find(',')) {
+        Some(i) => format!("{}...", &indexes[..soft_limit + i + 1]),
+        None => indexes.to_string(),
+    }
+}
+
+/// Models kubernetes/staging/src/k8s.io/kubectl/pkg/describe describeCronJob (and
+/// describeJobTemplate, printActiveJobs).
+fn cron_job(cj: &kubeplay_api::CronJob, w: &mut Writer) {
+    let spec = &cj.spec;
+    let or_unset = |v: Option<i64>, unit: &str| match v {
+        Some(v) => format!("{v}{unit}"),
+        None => "<unset>".into(),
+    };
+    w.line(&format!("Name:\t{}", cj.metadata.name));
+    w.line(&format!("Namespace:\t{}", cj.metadata.namespace));
+    labels(w, "Labels", &cj.metadata.labels);
+    annotations(w, "Annotations", &cj.metadata.annotations);
+    w.line(&format!("Schedule:\t{}", spec.schedule));
+    w.line(&format!("Concurrency Policy:\t{}", spec.concurrency_policy));
+    let suspend = match spec.suspend {
+        Some(true) => "True",
+        Some(false) => "False",
+        None => "<unset>",
+    };
+    w.line(&format!("Suspend:\t{suspend}"));
+    w.line(&format!(
+        "Successful Job History Limit:\t{}",
+        or_unset(spec.successful_jobs_history_limit.map(i64::from), "")
+    ));
+    w.line(&format!(
+        "Failed Job History Limit:\t{}",
+        or_unset(spec.failed_jobs_history_limit.map(i64::from), "")
+    ));
+    w.line(&format!(
+        "Starting Deadline Seconds:\t{}",
+        or_unset(spec.starting_deadline_seconds, "s")
+    ));
+    let template = &spec.job_template.spec;
+    w.line(&format!(
+        "Selector:\t{}",
+        template
+            .selector
+            .as_ref()
+            .map(|s| s.to_selector_string())
+            .unwrap_or_else(|| "<unset>".into())
+    ));
+    w.line(&format!(
+        "Parallelism:\t{}",
+        or_unset(template.parallelism.map(i64::from), "")
+    ));
+    w.line(&format!(
+        "Completions:\t{}",
+        or_unset(template.completions.map(i64::from), "")
+    ));
+    if let Some(d) = template.active_deadline_seconds {
+        w.line(&format!("Active Deadline Seconds:\t{d}s"));
+    }
+    pod_template(w, &template.template);
+    w.line(&format!(
+        "Last Schedule Time:\t{}",
+        cj.status
+            .last_schedule_time
+            .map(rfc1123z)
+            .unwrap_or_else(|| "<unset>".into())
+    ));
+    let active: Vec<&str> = cj.status.active.iter().map(|r| r.name.as_str()).collect();
+    w.line(&format!(
+        "Active Jobs:\t{}",
+        if active.is_empty() {
+            "<none>".to_string()
+        } else {
+            active.join(", ")
+        }
+    ));
+}
+
 // ----- service -----------------------------------------------------------------------------------
 
 fn service(cluster: &Cluster, svc: &kubeplay_api::Service, w: &mut Writer) {
@@ -1293,5 +1533,233 @@ fn events(cluster: &Cluster, o: &Object, w: &mut Writer) {
             e.reason,
             e.message.trim()
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+    use kubeplay_engine::{Cluster, ClusterConfig};
+    use serde_json::json;
+
+    use super::*;
+
+    /// `kubectl describe` of an object given as the API server would hold it (not stored, so it
+    /// has no events).
+    fn check(v: serde_json::Value, want: Expect) {
+        let o = Object::from_value(v).expect("object");
+        let cluster = Cluster::new(ClusterConfig::default());
+        want.assert_eq(&describe(&cluster, &o, true));
+    }
+
+    #[test]
+    fn a_job_as_describe_job_shows_it() {
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"name": "tick-29000000", "namespace": "default",
+                    "labels": {"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "tick-29000000"},
+                    "annotations": {"batch.kubernetes.io/cronjob-scheduled-timestamp": "2026-01-01T00:01:00Z"},
+                    "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "tick", "uid": "9a0b", "controller": true}]},
+                "spec": {"parallelism": 1, "completions": 1, "completionMode": "NonIndexed", "suspend": false,
+                    "backoffLimit": 6, "ttlSecondsAfterFinished": 100, "activeDeadlineSeconds": 60,
+                    "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "5f1c"}},
+                    "template": {"metadata": {"labels": {"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "tick-29000000"}},
+                        "spec": {"restartPolicy": "OnFailure", "containers": [
+                            {"name": "tick", "image": "busybox", "command": ["sh", "-c", "date\necho done"]}]}}},
+                "status": {"startTime": "2026-01-01T00:01:00Z", "completionTime": "2026-01-01T00:01:07Z",
+                    "succeeded": 1, "ready": 0, "terminating": 0,
+                    "conditions": [{"type": "Complete", "status": "True"}]}
+            }),
+            expect![[r#"
+                Name:                        tick-29000000
+                Namespace:                   default
+                Selector:                    batch.kubernetes.io/controller-uid=5f1c
+                Labels:                      batch.kubernetes.io/controller-uid=5f1c
+                                             batch.kubernetes.io/job-name=tick-29000000
+                Annotations:                 batch.kubernetes.io/cronjob-scheduled-timestamp: 2026-01-01T00:01:00Z
+                Controlled By:               CronJob/tick
+                Parallelism:                 1
+                Completions:                 1
+                Completion Mode:             NonIndexed
+                Suspend:                     false
+                Backoff Limit:               6
+                TTL Seconds After Finished:  100
+                Start Time:                  Thu, 01 Jan 2026 00:01:00 +0000
+                Completed At:                Thu, 01 Jan 2026 00:01:07 +0000
+                Duration:                    7s
+                Active Deadline Seconds:     60s
+                Pods Statuses:               0 Active (0 Ready) / 1 Succeeded / 0 Failed
+                Pod Template:
+                  Labels:  batch.kubernetes.io/controller-uid=5f1c
+                           batch.kubernetes.io/job-name=tick-29000000
+                  Containers:
+                   tick:
+                    Image:      busybox
+                    Port:       <none>
+                    Host Port:  <none>
+                    Command:
+                      sh
+                      -c
+                      date
+                      echo done
+                    Environment:   <none>
+                    Mounts:        <none>
+                  Volumes:         <none>
+                  Node-Selectors:  <none>
+                  Tolerations:     <none>
+                Events:            <none>
+            "#]],
+        );
+        // Indexed, not started, no `ready` count yet; a manifest's unset fields stay unset.
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"name": "indexed", "namespace": "default"},
+                "spec": {"completionMode": "Indexed", "parallelism": 3,
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "w", "image": "busybox"}]}}},
+                "status": {"active": 3}
+            }),
+            expect![[r#"
+                Name:               indexed
+                Namespace:          default
+                Selector:           
+                Labels:             <none>
+                Annotations:        <none>
+                Parallelism:        3
+                Completions:        <unset>
+                Completion Mode:    Indexed
+                Pods Statuses:      3 Active / 0 Succeeded / 0 Failed
+                Completed Indexes:  <none>
+                Pod Template:
+                  Labels:  <none>
+                  Containers:
+                   w:
+                    Image:         busybox
+                    Port:          <none>
+                    Host Port:     <none>
+                    Environment:   <none>
+                    Mounts:        <none>
+                  Volumes:         <none>
+                  Node-Selectors:  <none>
+                  Tolerations:     <none>
+                Events:            <none>
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completed_indexes_are_capped_as_kubectl_caps_them() {
+        for (indexes, want) in [
+            ("", "<none>"),
+            ("0-2,4", "0-2,4"),
+            // 50 characters: shown whole.
+            (
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37",
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37",
+            ),
+            (
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39",
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,...",
+            ),
+            (
+                "0-99999999999999999999999999999999999999999999999999999,100000",
+                "0-99999999999999999999999999999999999999999999999999999,...",
+            ),
+        ] {
+            assert_eq!(cap_indexes(indexes, 50), want, "{indexes}");
+        }
+    }
+
+    #[test]
+    fn a_cronjob_as_describe_cronjob_shows_it() {
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "CronJob",
+                "metadata": {"name": "tick", "namespace": "default"},
+                "spec": {"schedule": "*/1 * * * *", "concurrencyPolicy": "Allow", "suspend": false,
+                    "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
+                    "jobTemplate": {"metadata": {"name": "tick"}, "spec": {
+                        "template": {"spec": {"restartPolicy": "OnFailure", "containers": [
+                            {"name": "tick", "image": "busybox", "command": ["date"]}]}}}}},
+                "status": {"lastScheduleTime": "2026-01-01T00:03:00Z",
+                    "active": [{"apiVersion": "batch/v1", "kind": "Job", "name": "tick-29000003", "namespace": "default"},
+                               {"apiVersion": "batch/v1", "kind": "Job", "name": "tick-29000004", "namespace": "default"}]}
+            }),
+            expect![[r#"
+                Name:                          tick
+                Namespace:                     default
+                Labels:                        <none>
+                Annotations:                   <none>
+                Schedule:                      */1 * * * *
+                Concurrency Policy:            Allow
+                Suspend:                       False
+                Successful Job History Limit:  3
+                Failed Job History Limit:      1
+                Starting Deadline Seconds:     <unset>
+                Selector:                      <unset>
+                Parallelism:                   <unset>
+                Completions:                   <unset>
+                Pod Template:
+                  Labels:  <none>
+                  Containers:
+                   tick:
+                    Image:      busybox
+                    Port:       <none>
+                    Host Port:  <none>
+                    Command:
+                      date
+                    Environment:     <none>
+                    Mounts:          <none>
+                  Volumes:           <none>
+                  Node-Selectors:    <none>
+                  Tolerations:       <none>
+                Last Schedule Time:  Thu, 01 Jan 2026 00:03:00 +0000
+                Active Jobs:         tick-29000003, tick-29000004
+                Events:              <none>
+            "#]],
+        );
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "CronJob",
+                "metadata": {"name": "nightly", "namespace": "ops", "labels": {"team": "ops"}},
+                "spec": {"schedule": "0 3 * * *", "suspend": true, "startingDeadlineSeconds": 200,
+                    "jobTemplate": {"spec": {"parallelism": 2, "completions": 4, "activeDeadlineSeconds": 600,
+                        "selector": {"matchLabels": {"app": "nightly"}},
+                        "template": {"metadata": {"labels": {"app": "nightly"}},
+                            "spec": {"restartPolicy": "Never", "containers": [{"name": "backup", "image": "restic:0.16"}]}}}}}
+            }),
+            expect![[r#"
+                Name:                          nightly
+                Namespace:                     ops
+                Labels:                        team=ops
+                Annotations:                   <none>
+                Schedule:                      0 3 * * *
+                Concurrency Policy:            
+                Suspend:                       True
+                Successful Job History Limit:  <unset>
+                Failed Job History Limit:      <unset>
+                Starting Deadline Seconds:     200s
+                Selector:                      app=nightly
+                Parallelism:                   2
+                Completions:                   4
+                Active Deadline Seconds:       600s
+                Pod Template:
+                  Labels:  app=nightly
+                  Containers:
+                   backup:
+                    Image:           restic:0.16
+                    Port:            <none>
+                    Host Port:       <none>
+                    Environment:     <none>
+                    Mounts:          <none>
+                  Volumes:           <none>
+                  Node-Selectors:    <none>
+                  Tolerations:       <none>
+                Last Schedule Time:  <unset>
+                Active Jobs:         <none>
+                Events:              <none>
+            "#]],
+        );
     }
 }

@@ -44,7 +44,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         _ => return io.error("you must specify at least one command for the container"),
     };
     let ns = namespace(&p);
-    let pod = match super::pod_for(s, &ns, target, "attach to") {
+    let pod = match super::pod_for(s, &ns, target, "attach to", super::PodOrder::Listed) {
         Ok((pod, _)) => pod,
         Err(e) => return io.fail(e),
     };

@@ -69,6 +69,46 @@ const FIELDS: &[(Kind, &str, &str, &str)] = &[
     (Kind::ReplicaSet, "spec.replicas", "integer", "Replicas is the number of desired pods. Defaults to 1."),
     (Kind::ReplicaSet, "spec.selector", "LabelSelector -required-", "Selector is a label query over pods that should match the replica count."),
     (Kind::ReplicaSet, "spec.template", "PodTemplateSpec", "Template is the object that describes the pod that will be created if insufficient replicas are detected."),
+    (Kind::Job, "", "Job", "Job represents the configuration of a single job."),
+    (Kind::Job, "spec", "JobSpec", "Specification of the desired behavior of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+    (Kind::Job, "status", "JobStatus", "Current status of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+    (Kind::Job, "spec.parallelism", "integer", "Specifies the maximum desired number of pods the job should run at any given time. The actual number of pods running in steady state will be less than this number when ((.spec.completions - .status.successful) < .spec.parallelism), i.e. when the work left to do is less than max parallelism. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/"),
+    (Kind::Job, "spec.completions", "integer", "Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/"),
+    (Kind::Job, "spec.activeDeadlineSeconds", "integer", "Specifies the duration in seconds relative to the startTime that the job may be continuously active before the system tries to terminate it; value must be positive integer. If a Job is suspended (at creation or through an update), this timer will effectively be stopped and reset when the Job is resumed again."),
+    (Kind::Job, "spec.backoffLimit", "integer", "Specifies the number of retries before marking this job failed. Defaults to 6, unless backoffLimitPerIndex (only Indexed Job) is specified. When backoffLimitPerIndex is specified, backoffLimit defaults to 2147483647."),
+    (Kind::Job, "spec.selector", "LabelSelector", "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"),
+    (Kind::Job, "spec.manualSelector", "boolean", "manualSelector controls generation of pod labels and pod selectors. Leave `manualSelector` unset unless you are certain what you are doing. When false or unset, the system pick labels unique to this job and appends those labels to the pod template.  When true, the user is responsible for picking unique labels and specifying the selector.  Failure to pick a unique label may cause this and other jobs to not function correctly.  However, You may see `manualSelector=true` in jobs that were created with the old `extensions/v1beta1` API. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector"),
+    (Kind::Job, "spec.template", "PodTemplateSpec -required-", "Describes the pod that will be created when executing a job. The only allowed template.spec.restartPolicy values are \"Never\" or \"OnFailure\". More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/"),
+    (Kind::Job, "spec.ttlSecondsAfterFinished", "integer", "ttlSecondsAfterFinished limits the lifetime of a Job that has finished execution (either Complete or Failed). If this field is set, ttlSecondsAfterFinished after the Job finishes, it is eligible to be automatically deleted. When the Job is being deleted, its lifecycle guarantees (e.g. finalizers) will be honored. If this field is unset, the Job won't be automatically deleted. If this field is set to zero, the Job becomes eligible to be deleted immediately after it finishes."),
+    (Kind::Job, "spec.completionMode", "string", "completionMode specifies how Pod completions are tracked. It can be `NonIndexed` (default) or `Indexed`. `NonIndexed` means that the Job is considered complete when there have been .spec.completions successfully completed Pods. Each Pod completion is homologous to each other. `Indexed` means that the Pods of a Job get an associated completion index from 0 to (.spec.completions - 1), available in the annotation batch.kubernetes.io/job-completion-index. The Job is considered complete when there is one successfully completed Pod for each index."),
+    (Kind::Job, "spec.suspend", "boolean", "suspend specifies whether the Job controller should create Pods or not. If a Job is created with suspend set to true, no Pods are created by the Job controller. If a Job is suspended after creation (i.e. the flag goes from false to true), the Job controller will delete all active Pods associated with this Job. Users must design their workload to gracefully handle this. Suspending a Job will reset the StartTime field of the Job, effectively resetting the ActiveDeadlineSeconds timer too. Defaults to false."),
+    (Kind::Job, "spec.podFailurePolicy", "PodFailurePolicy", "Specifies the policy of handling failed pods. In particular, it allows to specify the set of actions and conditions which need to be satisfied to take the associated action. If empty, the default behaviour applies - the counter of failed pods, represented by the jobs's .status.failed field, is incremented and it is checked against the backoffLimit. This field cannot be used in combination with restartPolicy=OnFailure."),
+    (Kind::Job, "spec.podReplacementPolicy", "string", "podReplacementPolicy specifies when to create replacement Pods. Possible values are: - TerminatingOrFailed means that we recreate pods when they are terminating (has a metadata.deletionTimestamp) or failed. - Failed means to wait until a previously created Pod is fully terminated (has phase Failed or Succeeded) before creating a replacement Pod. When using podFailurePolicy, Failed is the the only allowed value. TerminatingOrFailed and Failed are allowed values when podFailurePolicy is not in use."),
+    (Kind::Job, "status.conditions", "[]JobCondition", "The latest available observations of an object's current state. When a Job fails, one of the conditions will have type \"Failed\" and status true. When a Job is suspended, one of the conditions will have type \"Suspended\" and status true; when the Job is resumed, the status of this condition will become false. When a Job is completed, one of the conditions will have type \"Complete\" and status true. A job is considered finished when it is in a terminal condition, either \"Complete\" or \"Failed\"."),
+    (Kind::Job, "status.startTime", "string", "Represents time when the job controller started processing a job. When a Job is created in the suspended state, this field is not set until the first time it is resumed. This field is reset every time a Job is resumed from suspension. It is represented in RFC3339 form and is in UTC."),
+    (Kind::Job, "status.completionTime", "string", "Represents time when the job was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC. The completion time is set when the job finishes successfully, and only then. The value cannot be updated or removed. The value indicates the same or later point in time as the startTime field."),
+    (Kind::Job, "status.active", "integer", "The number of pending and running pods which are not terminating (without a deletionTimestamp). The value is zero for finished jobs."),
+    (Kind::Job, "status.ready", "integer", "The number of active pods which have a Ready condition and are not terminating (without a deletionTimestamp)."),
+    (Kind::Job, "status.succeeded", "integer", "The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs."),
+    (Kind::Job, "status.failed", "integer", "The number of pods which reached phase Failed. The value increases monotonically."),
+    (Kind::Job, "status.terminating", "integer", "The number of pods which are terminating (in phase Pending or Running and have a deletionTimestamp)."),
+    (Kind::Job, "status.completedIndexes", "string", "completedIndexes holds the completed indexes when .spec.completionMode = \"Indexed\" in a text format. The indexes are represented as decimal integers separated by commas. The numbers are listed in increasing order. Three or more consecutive numbers are compressed and represented by the first and last element of the series, separated by a hyphen. For example, if the completed indexes are 1, 3, 4, 5 and 7, they are represented as \"1,3-5,7\"."),
+    (Kind::CronJob, "", "CronJob", "CronJob represents the configuration of a single cron job."),
+    (Kind::CronJob, "spec", "CronJobSpec", "Specification of the desired behavior of a cron job, including the schedule. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+    (Kind::CronJob, "status", "CronJobStatus", "Current status of a cron job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+    (Kind::CronJob, "spec.schedule", "string -required-", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
+    (Kind::CronJob, "spec.timeZone", "string", "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones"),
+    (Kind::CronJob, "spec.startingDeadlineSeconds", "integer", "Optional deadline in seconds for starting the job if it misses scheduled time for any reason.  Missed jobs executions will be counted as failed ones."),
+    (Kind::CronJob, "spec.concurrencyPolicy", "string", "Specifies how to treat concurrent executions of a Job. Valid values are: - \"Allow\" (default): allows CronJobs to run concurrently; - \"Forbid\": forbids concurrent runs, skipping next run if previous run hasn't finished yet; - \"Replace\": cancels currently running job and replaces it with a new one"),
+    (Kind::CronJob, "spec.suspend", "boolean", "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false."),
+    (Kind::CronJob, "spec.jobTemplate", "JobTemplateSpec -required-", "Specifies the job that will be created when executing a CronJob."),
+    (Kind::CronJob, "spec.successfulJobsHistoryLimit", "integer", "The number of successful finished jobs to retain. Value must be non-negative integer. Defaults to 3."),
+    (Kind::CronJob, "spec.failedJobsHistoryLimit", "integer", "The number of failed finished jobs to retain. Value must be non-negative integer. Defaults to 1."),
+    (Kind::CronJob, "spec.jobTemplate.metadata", "ObjectMeta", "Standard object's metadata of the jobs created from this template. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"),
+    (Kind::CronJob, "spec.jobTemplate.spec", "JobSpec", "Specification of the desired behavior of the job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status"),
+    (Kind::CronJob, "status.active", "[]ObjectReference", "A list of pointers to currently running jobs."),
+    (Kind::CronJob, "status.lastScheduleTime", "string", "Information when was the last time the job was successfully scheduled."),
+    (Kind::CronJob, "status.lastSuccessfulTime", "string", "Information when was the last time the job successfully completed."),
     (Kind::Service, "", "Service", "Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy."),
     (Kind::Service, "spec", "ServiceSpec", "Spec defines the behavior of a service."),
     (Kind::Service, "status", "ServiceStatus", "Most recently observed status of the service. Populated by the system. Read-only."),
@@ -156,15 +196,7 @@ pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Ok(k) => k,
         Err(e) => return io.error(e),
     };
-    // A workload's pod template holds a PodSpec: its fields are the Pod's.
-    let (fields_kind, fields_path) = match kind {
-        Kind::Deployment | Kind::ReplicaSet
-            if path == "spec.template.spec" || path.starts_with("spec.template.spec.") =>
-        {
-            (Kind::Pod, path.replacen("spec.template.spec", "spec", 1))
-        }
-        _ => (kind, path.clone()),
-    };
+    let (fields_kind, fields_path) = schema_of(kind, &path);
     let entry = FIELDS
         .iter()
         .find(|(k, p, _, _)| *k == fields_kind && *p == fields_path)
@@ -227,6 +259,22 @@ pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     out.push('\n');
     io.out.push_str(&out);
     0
+}
+
+/// Where a field's schema is in the table: a workload's pod template holds a PodSpec (its
+/// fields are the Pod's), a CronJob's job template a JobSpec.
+fn schema_of(kind: Kind, path: &str) -> (Kind, String) {
+    let below = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}."));
+    match kind {
+        Kind::CronJob if below("spec.jobTemplate.spec") => schema_of(
+            Kind::Job,
+            &path.replacen("spec.jobTemplate.spec", "spec", 1),
+        ),
+        Kind::Deployment | Kind::ReplicaSet | Kind::Job if below("spec.template.spec") => {
+            (Kind::Pod, path.replacen("spec.template.spec", "spec", 1))
+        }
+        _ => (kind, path.to_string()),
+    }
 }
 
 fn short_output() -> crate::flags::Flag {

@@ -13,11 +13,15 @@ const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public"
 pub fn export(cluster: &Cluster) -> String {
     let order = [
         Kind::Namespace,
+        Kind::PriorityClass,
         Kind::ConfigMap,
         Kind::Secret,
         Kind::Service,
+        Kind::DaemonSet,
         Kind::Deployment,
         Kind::ReplicaSet,
+        Kind::CronJob,
+        Kind::Job,
         Kind::Pod,
     ];
     let mut docs = Vec::new();
@@ -86,6 +90,27 @@ fn clean(o: &Object) -> Value {
                 }
             }
         }
+        if o.kind() == Kind::DaemonSet {
+            if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                a.remove("deprecated.daemonset.template.generation");
+                if a.is_empty() {
+                    meta.remove("annotations");
+                }
+            }
+        }
+        // A Job's own labels, when the API server copied the generated ones from its template.
+        let generated_job_labels =
+            matches!(o, Object::Job(j) if j.spec.manual_selector != Some(true));
+        if generated_job_labels {
+            if let Some(l) = meta.get_mut("labels").and_then(Value::as_object_mut) {
+                for k in GENERATED_JOB_LABELS {
+                    l.remove(k);
+                }
+                if l.is_empty() {
+                    meta.remove("labels");
+                }
+            }
+        }
     }
     if let Some(spec) = map.get_mut("spec").and_then(Value::as_object_mut) {
         match o.kind() {
@@ -99,6 +124,7 @@ fn clean(o: &Object) -> Value {
             Kind::Namespace => {
                 spec.remove("finalizers");
             }
+            Kind::Job => unset_generated_selector(spec),
             _ => {}
         }
         if spec.is_empty() && o.kind() == Kind::Namespace {
@@ -106,4 +132,169 @@ fn clean(o: &Object) -> Value {
         }
     }
     v
+}
+
+/// The API server generates a Job's selector and its pods' labels from the Job's uid unless
+/// `manualSelector` is true, and refuses a selector it did not generate: a manifest leaves both
+/// out.
+/// The labels the API server generates for a Job (its selector's and its pods').
+const GENERATED_JOB_LABELS: [&str; 4] = [
+    kubeplay_api::batch::CONTROLLER_UID_LABEL,
+    kubeplay_api::batch::JOB_NAME_LABEL,
+    kubeplay_api::batch::LEGACY_CONTROLLER_UID_LABEL,
+    kubeplay_api::batch::LEGACY_JOB_NAME_LABEL,
+];
+
+fn unset_generated_selector(spec: &mut serde_json::Map<String, Value>) {
+    if spec.get("manualSelector") == Some(&Value::Bool(true)) {
+        return;
+    }
+    spec.remove("selector");
+    let labels = spec
+        .get_mut("template")
+        .and_then(|t| t.get_mut("metadata"))
+        .and_then(Value::as_object_mut);
+    if let Some(meta) = labels {
+        if let Some(l) = meta.get_mut("labels").and_then(Value::as_object_mut) {
+            for k in GENERATED_JOB_LABELS {
+                l.remove(k);
+            }
+            if l.is_empty() {
+                meta.remove("labels");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+    use kubeplay_engine::ClusterConfig;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn jobs_export_without_what_the_server_generated() {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let generated = json!({"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "pi",
+                               "controller-uid": "5f1c", "job-name": "pi"});
+        let pod_spec =
+            json!({"restartPolicy": "Never", "containers": [{"name": "pi", "image": "perl:5.34"}]});
+        for v in [
+            json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "tick", "namespace": "default"},
+                   "spec": {"schedule": "*/1 * * * *", "jobTemplate": {"spec": {"template": {"spec": pod_spec}}}}}),
+            // As the API server stores a Job it gave a selector.
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pi", "namespace": "default"},
+                   "spec": {"selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "5f1c"}},
+                            "template": {"metadata": {"labels": generated}, "spec": pod_spec}}}),
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "mine", "namespace": "default"},
+                   "spec": {"manualSelector": true, "selector": {"matchLabels": {"app": "mine"}},
+                            "template": {"metadata": {"labels": {"app": "mine"}}, "spec": pod_spec}}}),
+            // Started by the CronJob: the CronJob stands for it.
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "tick-1", "namespace": "default",
+                       "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "tick", "uid": "1", "controller": true}]},
+                   "spec": {"template": {"spec": pod_spec}}}),
+        ] {
+            cluster
+                .create(Object::from_value(v).expect("object"))
+                .expect("created");
+        }
+        expect![[r#"
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: tick
+              namespace: default
+            spec:
+              concurrencyPolicy: Allow
+              failedJobsHistoryLimit: 1
+              jobTemplate:
+                metadata: {}
+                spec:
+                  template:
+                    metadata: {}
+                    spec:
+                      containers:
+                      - image: perl:5.34
+                        imagePullPolicy: IfNotPresent
+                        name: pi
+                        resources: {}
+                        terminationMessagePath: /dev/termination-log
+                        terminationMessagePolicy: File
+                      dnsPolicy: ClusterFirst
+                      restartPolicy: Never
+                      schedulerName: default-scheduler
+                      securityContext: {}
+                      terminationGracePeriodSeconds: 30
+              schedule: '*/1 * * * *'
+              successfulJobsHistoryLimit: 3
+              suspend: false
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              labels:
+                app: mine
+              name: mine
+              namespace: default
+            spec:
+              backoffLimit: 6
+              completionMode: NonIndexed
+              completions: 1
+              manualSelector: true
+              parallelism: 1
+              podReplacementPolicy: TerminatingOrFailed
+              selector:
+                matchLabels:
+                  app: mine
+              suspend: false
+              template:
+                metadata:
+                  labels:
+                    app: mine
+                spec:
+                  containers:
+                  - image: perl:5.34
+                    imagePullPolicy: IfNotPresent
+                    name: pi
+                    resources: {}
+                    terminationMessagePath: /dev/termination-log
+                    terminationMessagePolicy: File
+                  dnsPolicy: ClusterFirst
+                  restartPolicy: Never
+                  schedulerName: default-scheduler
+                  securityContext: {}
+                  terminationGracePeriodSeconds: 30
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: pi
+              namespace: default
+            spec:
+              backoffLimit: 6
+              completionMode: NonIndexed
+              completions: 1
+              parallelism: 1
+              podReplacementPolicy: TerminatingOrFailed
+              suspend: false
+              template:
+                metadata: {}
+                spec:
+                  containers:
+                  - image: perl:5.34
+                    imagePullPolicy: IfNotPresent
+                    name: pi
+                    resources: {}
+                    terminationMessagePath: /dev/termination-log
+                    terminationMessagePolicy: File
+                  dnsPolicy: ClusterFirst
+                  restartPolicy: Never
+                  schedulerName: default-scheduler
+                  securityContext: {}
+                  terminationGracePeriodSeconds: 30
+        "#]]
+        .assert_eq(&export(&cluster));
+    }
 }

@@ -453,6 +453,23 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
             &["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
+        Kind::DaemonSet => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Kind::PriorityClass => (
+            &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+            &[],
+        ),
         Kind::Service => (
             &[
                 "NAME",
@@ -469,6 +486,22 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
+        Kind::Job => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Kind::CronJob => (
+            &[
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
     };
     let mut h: Vec<String> = Vec::new();
     if opts.namespace_column && kind.namespaced() {
@@ -585,7 +618,10 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                 created,
             ]);
             if opts.wide {
-                cells.extend(pod_template_cells(&d.spec.template.spec, &d.spec.selector));
+                cells.extend(pod_template_cells(
+                    &d.spec.template.spec,
+                    Some(&d.spec.selector),
+                ));
             }
         }
         Object::ReplicaSet(rs) => {
@@ -599,9 +635,44 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
             if opts.wide {
                 cells.extend(pod_template_cells(
                     &rs.spec.template.spec,
-                    &rs.spec.selector,
+                    Some(&rs.spec.selector),
                 ));
             }
+        }
+        Object::DaemonSet(ds) => {
+            let st = &ds.status;
+            let selector = &ds.spec.template.spec.node_selector;
+            cells.extend([
+                name,
+                st.desired_number_scheduled.to_string(),
+                st.current_number_scheduled.to_string(),
+                st.number_ready.to_string(),
+                st.updated_number_scheduled.to_string(),
+                st.number_available.to_string(),
+                if selector.is_empty() {
+                    "<none>".into()
+                } else {
+                    join_labels(selector)
+                },
+                created,
+            ]);
+            if opts.wide {
+                cells.extend(pod_template_cells(
+                    &ds.spec.template.spec,
+                    Some(&ds.spec.selector),
+                ));
+            }
+        }
+        Object::PriorityClass(pc) => {
+            cells.extend([
+                name,
+                pc.value.to_string(),
+                pc.global_default.to_string(),
+                created,
+                pc.preemption_policy
+                    .clone()
+                    .unwrap_or_else(|| "PreemptLowerPriority".into()),
+            ]);
         }
         Object::Service(svc) => {
             let type_ = if svc.spec.type_.is_empty() {
@@ -632,6 +703,28 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
         }
         Object::Endpoints(ep) => {
             cells.extend([name, format_endpoints(ep), created]);
+        }
+        Object::Job(j) => {
+            let [status, completions, duration] = job_cells(j, now);
+            cells.extend([name, status, completions, duration, created]);
+            if opts.wide {
+                cells.extend(pod_template_cells(
+                    &j.spec.template.spec,
+                    j.spec.selector.as_ref(),
+                ));
+            }
+        }
+        Object::CronJob(cj) => {
+            cells.push(name);
+            cells.extend(cron_job_cells(cj, now));
+            cells.push(created);
+            if opts.wide {
+                let template = &cj.spec.job_template.spec;
+                cells.extend(pod_template_cells(
+                    &template.template.spec,
+                    template.selector.as_ref(),
+                ));
+            }
         }
         Object::Secret(sec) => {
             cells.extend([
@@ -725,10 +818,17 @@ pub(crate) fn join_labels(l: &BTreeMap<String, String>) -> String {
         .join(",")
 }
 
-fn pod_template_cells(spec: &kubeplay_api::core::PodSpec, sel: &LabelSelector) -> [String; 3] {
+/// The wide CONTAINERS, IMAGES and SELECTOR cells (`layoutContainerCells` and
+/// `metav1.FormatLabelSelector`, which prints a missing or empty selector as `<none>`).
+fn pod_template_cells(
+    spec: &kubeplay_api::core::PodSpec,
+    sel: Option<&LabelSelector>,
+) -> [String; 3] {
     let names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
     let images: Vec<&str> = spec.containers.iter().map(|c| c.image.as_str()).collect();
-    let selector = sel.to_selector_string();
+    let selector = sel
+        .map(LabelSelector::to_selector_string)
+        .unwrap_or_default();
     [
         names.join(","),
         images.join(","),
@@ -737,6 +837,61 @@ fn pod_template_cells(spec: &kubeplay_api::core::PodSpec, sel: &LabelSelector) -
         } else {
             selector
         },
+    ]
+}
+
+/// A Job's STATUS, COMPLETIONS and DURATION cells. Models
+/// kubernetes/pkg/printers/internalversion printJob.
+pub(crate) fn job_cells(j: &kubeplay_api::Job, now: Time) -> [String; 3] {
+    let is = |t: &str| j.condition(t).is_some();
+    let status = if is("Complete") {
+        "Complete"
+    } else if is("Failed") {
+        "Failed"
+    } else if j.metadata.deletion_timestamp.is_some() {
+        "Terminating"
+    } else if is("SuccessCriteriaMet") {
+        "SuccessCriteriaMet"
+    } else if is("FailureTarget") {
+        "FailureTarget"
+    } else if is("Suspended") {
+        "Suspended"
+    } else {
+        "Running"
+    };
+    let succeeded = j.status.succeeded;
+    let completions = match j.spec.completions {
+        Some(c) => format!("{succeeded}/{c}"),
+        None => match j.spec.parallelism.unwrap_or(0) {
+            p if p > 1 => format!("{succeeded}/1 of {p}"),
+            _ => format!("{succeeded}/1"),
+        },
+    };
+    let duration = match (j.status.start_time, j.status.completion_time) {
+        (None, _) => String::new(),
+        (Some(start), None) => human(now.millis() - start.millis()),
+        (Some(start), Some(done)) => human(done.millis() - start.millis()),
+    };
+    [status.to_string(), completions, duration]
+}
+
+/// A CronJob's SCHEDULE, TIMEZONE, SUSPEND, ACTIVE and LAST SCHEDULE cells. Models
+/// kubernetes/pkg/printers/internalversion printCronJob.
+pub(crate) fn cron_job_cells(cj: &kubeplay_api::CronJob, now: Time) -> [String; 5] {
+    let suspend = match cj.spec.suspend {
+        Some(true) => "True",
+        Some(false) => "False",
+        None => "<unset>",
+    };
+    [
+        cj.spec.schedule.clone(),
+        cj.spec.time_zone.clone().unwrap_or_else(|| "<none>".into()),
+        suspend.to_string(),
+        cj.status.active.len().to_string(),
+        cj.status
+            .last_schedule_time
+            .map(|t| human(now.millis() - t.millis()))
+            .unwrap_or_else(|| "<none>".into()),
     ]
 }
 
@@ -1106,5 +1261,145 @@ impl Watch {
         }
         self.print(&changed, cluster.now(), io);
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+    use serde_json::json;
+
+    use super::*;
+
+    /// `kubectl get` of the objects (JSON as an API server would hold them) at 00:10:00.
+    fn check(kind: Kind, objects: &[serde_json::Value], wide: bool, want: Expect) {
+        let mut objs: Vec<Object> = Vec::new();
+        for v in objects {
+            let mut v = v.clone();
+            v["kind"] = json!(kind.name());
+            v["apiVersion"] = json!(kind.api_version());
+            v["metadata"]["namespace"] = json!("default");
+            v["metadata"]["creationTimestamp"] = json!("2026-01-01T00:00:00Z");
+            objs.push(Object::from_value(v).expect("object"));
+        }
+        let refs: Vec<&Object> = objs.iter().collect();
+        let now = Time::parse_rfc3339("2026-01-01T00:10:00Z").expect("time");
+        let opts = TableOptions {
+            wide,
+            ..Default::default()
+        };
+        want.assert_eq(&table(kind, &refs, now, &opts));
+    }
+
+    fn cond(type_: &str) -> serde_json::Value {
+        json!({"type": type_, "status": "True"})
+    }
+
+    #[test]
+    fn jobs_as_print_job_shows_them() {
+        let template = json!({"spec": {"containers": [
+            {"name": "pi", "image": "perl:5.34"},
+            {"name": "log", "image": "busybox"}
+        ]}});
+        check(
+            Kind::Job,
+            &[
+                // Not started: no DURATION.
+                json!({"metadata": {"name": "pending"}, "spec": {"completions": 1, "parallelism": 1, "template": template}}),
+                // Running for 4m.
+                json!({"metadata": {"name": "running"}, "spec": {"completions": 3, "template": template},
+                       "status": {"startTime": "2026-01-01T00:06:00Z", "active": 1, "succeeded": 1}}),
+                // Done in 1m5s.
+                json!({"metadata": {"name": "done"}, "spec": {"completions": 1, "template": template},
+                       "status": {"startTime": "2026-01-01T00:01:00Z", "completionTime": "2026-01-01T00:02:05Z",
+                                  "succeeded": 1, "conditions": [cond("SuccessCriteriaMet"), cond("Complete")]}}),
+                // A work queue: no completions, parallelism 3.
+                json!({"metadata": {"name": "queue"}, "spec": {"parallelism": 3, "template": template},
+                       "status": {"startTime": "2026-01-01T00:09:58Z", "active": 3}}),
+                json!({"metadata": {"name": "single"}, "spec": {"parallelism": 1, "template": template}}),
+                json!({"metadata": {"name": "failed"}, "spec": {"completions": 1, "template": template},
+                       "status": {"startTime": "2026-01-01T00:00:00Z", "failed": 7,
+                                  "conditions": [cond("FailureTarget"), cond("Failed")]}}),
+                json!({"metadata": {"name": "failing"}, "spec": {"completions": 1, "template": template},
+                       "status": {"conditions": [cond("FailureTarget")]}}),
+                json!({"metadata": {"name": "meets"}, "spec": {"completions": 1, "template": template},
+                       "status": {"conditions": [cond("SuccessCriteriaMet")]}}),
+                json!({"metadata": {"name": "paused"}, "spec": {"completions": 1, "suspend": true, "template": template},
+                       "status": {"conditions": [cond("Suspended")]}}),
+                json!({"metadata": {"name": "resumed"}, "spec": {"completions": 1, "template": template},
+                       "status": {"conditions": [{"type": "Suspended", "status": "False"}]}}),
+                json!({"metadata": {"name": "deleted", "deletionTimestamp": "2026-01-01T00:09:00Z"},
+                       "spec": {"completions": 1, "template": template}}),
+            ],
+            false,
+            expect![[r#"
+                NAME      STATUS               COMPLETIONS   DURATION   AGE
+                pending   Running              0/1                      10m
+                running   Running              1/3           4m         10m
+                done      Complete             1/1           65s        10m
+                queue     Running              0/1 of 3      2s         10m
+                single    Running              0/1                      10m
+                failed    Failed               0/1           10m        10m
+                failing   FailureTarget        0/1                      10m
+                meets     SuccessCriteriaMet   0/1                      10m
+                paused    Suspended            0/1                      10m
+                resumed   Running              0/1                      10m
+                deleted   Terminating          0/1                      10m
+            "#]],
+        );
+        check(
+            Kind::Job,
+            &[
+                json!({"metadata": {"name": "pi"}, "spec": {"completions": 1, "template": template,
+                       "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "5f1c"}}}}),
+                json!({"metadata": {"name": "no-selector"}, "spec": {"template": template}}),
+            ],
+            true,
+            expect![[r#"
+                NAME          STATUS    COMPLETIONS   DURATION   AGE   CONTAINERS   IMAGES              SELECTOR
+                pi            Running   0/1                      10m   pi,log       perl:5.34,busybox   batch.kubernetes.io/controller-uid=5f1c
+                no-selector   Running   0/1                      10m   pi,log       perl:5.34,busybox   <none>
+            "#]],
+        );
+    }
+
+    #[test]
+    fn cronjobs_as_print_cron_job_shows_them() {
+        let job_template = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "tick", "image": "busybox"}
+        ]}}}});
+        let cronjobs = [
+            json!({"metadata": {"name": "tick"}, "spec": {"schedule": "*/1 * * * *", "suspend": false,
+                   "jobTemplate": job_template}}),
+            json!({"metadata": {"name": "nightly"}, "spec": {"schedule": "0 3 * * *", "timeZone": "Etc/UTC",
+                   "suspend": true, "jobTemplate": {"spec": {
+                       "selector": {"matchLabels": {"app": "nightly"}},
+                       "template": {"spec": {"containers": [{"name": "backup", "image": "restic:0.16"}]}}}}},
+                   "status": {"lastScheduleTime": "2026-01-01T00:07:00Z",
+                              "active": [{"kind": "Job", "name": "nightly-1", "namespace": "default"},
+                                         {"kind": "Job", "name": "nightly-2", "namespace": "default"}]}}),
+            json!({"metadata": {"name": "unset"}, "spec": {"schedule": "@hourly", "jobTemplate": job_template}}),
+        ];
+        check(
+            Kind::CronJob,
+            &cronjobs,
+            false,
+            expect![[r#"
+                NAME      SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE
+                tick      */1 * * * *   <none>     False     0        <none>          10m
+                nightly   0 3 * * *     Etc/UTC    True      2        3m              10m
+                unset     @hourly       <none>     <unset>   0        <none>          10m
+            "#]],
+        );
+        check(
+            Kind::CronJob,
+            &cronjobs[..2],
+            true,
+            expect![[r#"
+                NAME      SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE   CONTAINERS   IMAGES        SELECTOR
+                tick      */1 * * * *   <none>     False     0        <none>          10m   tick         busybox       <none>
+                nightly   0 3 * * *     Etc/UTC    True      2        3m              10m   backup       restic:0.16   app=nightly
+            "#]],
+        );
     }
 }

@@ -59,6 +59,18 @@ const TEXTS: &[(&str, &str)] = &[
         "create namespace",
         include_str!("../../help/kubectl-create-namespace.txt"),
     ),
+    (
+        "create job",
+        include_str!("../../help/kubectl-create-job.txt"),
+    ),
+    (
+        "create cronjob",
+        include_str!("../../help/kubectl-create-cronjob.txt"),
+    ),
+    (
+        "create priorityclass",
+        include_str!("../../help/kubectl-create-priorityclass.txt"),
+    ),
     ("run", include_str!("../../help/kubectl-run.txt")),
     ("expose", include_str!("../../help/kubectl-expose.txt")),
     ("apply", include_str!("../../help/kubectl-apply.txt")),

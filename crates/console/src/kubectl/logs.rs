@@ -1,6 +1,7 @@
-//! `kubectl logs`: no container really runs, so the playground prints what the image would
-//! log: a start-up line when the container starts, then one access-log line per request the
-//! traffic generator sent to it (its share of the Service's successful requests).
+//! `kubectl logs`: what a container's simulated process printed (`echo hello` in a Job), or for
+//! a server that prints nothing of its own, what the image would log: a start-up line when the
+//! container starts, then one access-log line per request the traffic generator sent to it (its
+//! share of the Service's successful requests).
 
 use kubeplay_api::{Kind, Object, Time};
 
@@ -34,35 +35,46 @@ fn ngx_time(t: Time) -> String {
     )
 }
 
-/// The simulated log of one container.
-fn container_log(s: &Session, pod: &kubeplay_api::Pod, container: &str) -> Vec<String> {
+/// `2026-01-01T00:00:05.000000000Z`: the kubelet's `--timestamps` prefix (RFC 3339 with nine
+/// fractional digits; simulated time has milliseconds).
+fn log_timestamp(t: Time) -> String {
+    let s = t.rfc3339();
+    format!(
+        "{}.{:03}000000Z",
+        s.trim_end_matches('Z'),
+        t.millis().rem_euclid(1000)
+    )
+}
+
+/// The log of a server that prints nothing of its own, running since `started`: its start-up
+/// lines, then its access lines.
+fn server_log(
+    s: &Session,
+    pod: &kubeplay_api::Pod,
+    container: &str,
+    started: Time,
+) -> Vec<(Time, String)> {
     let cluster = s.cluster();
     let Some(c) = pod.spec.containers.iter().find(|c| c.name == container) else {
-        return Vec::new();
-    };
-    let started = pod
-        .status
-        .container_statuses
-        .iter()
-        .find(|st| st.name == container)
-        .and_then(|st| st.state.running.as_ref())
-        .and_then(|r| r.started_at);
-    let Some(started) = started else {
         return Vec::new();
     };
     let mut lines = Vec::new();
     let nginx = c.image.contains("nginx");
     if nginx {
         let t = ngx_time(started);
-        lines.push(format!(
-            "{t} [notice] 1#1: using the \"epoll\" event method"
+        lines.push((
+            started,
+            format!("{t} [notice] 1#1: using the \"epoll\" event method"),
         ));
-        lines.push(format!("{t} [notice] 1#1: start worker processes"));
+        lines.push((started, format!("{t} [notice] 1#1: start worker processes")));
     } else {
-        lines.push(format!(
-            "{} listening on :{}",
-            started.rfc3339(),
-            c.ports.first().map(|p| p.container_port).unwrap_or(8080)
+        lines.push((
+            started,
+            format!(
+                "{} listening on :{}",
+                started.rfc3339(),
+                c.ports.first().map(|p| p.container_port).unwrap_or(8080)
+            ),
         ));
     }
     // Access lines: this pod's share of each second's successful requests to Services that
@@ -99,7 +111,6 @@ fn container_log(s: &Session, pod: &kubeplay_api::Pod, container: &str) -> Vec<S
             _ => 1,
         }
     };
-    let me = pod.status.pod_ip.clone();
     let mut seq = 0u64;
     for sample in cluster.traffic_samples() {
         if !services.contains(&sample.service) || sample.time < started {
@@ -111,13 +122,12 @@ fn container_log(s: &Session, pod: &kubeplay_api::Pod, container: &str) -> Vec<S
         let mine = served / n + usize::from((seq as usize % n) < served % n);
         seq += 1;
         for _ in 0..mine {
-            lines.push(format!(
+            lines.push((sample.time, format!(
                 "10.244.0.1 - - [{}] \"GET / HTTP/1.1\" 200 615 \"-\" \"kubeplay-traffic/1.0\" \"-\"",
                 clf_time(sample.time)
-            ));
+            )));
         }
     }
-    let _ = me;
     lines
 }
 
@@ -175,6 +185,11 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         },
     };
     let prefix = p.bool("prefix");
+    let timestamps = p.bool("timestamps");
+    let since = p
+        .duration("since")
+        .filter(|d| *d > 0)
+        .map(|d| s.cluster().now().plus_millis(-d));
     for pod in &pods {
         let containers = match containers(&p, pod, io) {
             Ok(c) => c,
@@ -185,13 +200,21 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 Ok(lines) => lines,
                 Err(code) => return code,
             };
+            if let Some(since) = since {
+                lines.retain(|(t, _)| *t >= since);
+            }
             if let Some(t) = tail.filter(|t| *t >= 0) {
                 let t = t as usize;
                 if lines.len() > t {
                     lines.drain(..lines.len() - t);
                 }
             }
-            for l in lines {
+            for (t, l) in lines {
+                let l = if timestamps {
+                    format!("{} {l}", log_timestamp(t))
+                } else {
+                    l
+                };
                 if prefix {
                     io.println(format!("[pod/{}/{container}] {l}", pod.metadata.name));
                 } else {
@@ -213,7 +236,13 @@ fn one_pod(
     let Some(target) = p.args.first() else {
         return Err(io.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"));
     };
-    match super::pod_for(s, ns, target, "get the logs from") {
+    match super::pod_for(
+        s,
+        ns,
+        target,
+        "get the logs from",
+        super::PodOrder::ByLogging,
+    ) {
         Ok((pod, found)) => {
             if found > 1 {
                 io.err.push_str(&format!(
@@ -266,39 +295,63 @@ fn containers(
     }])
 }
 
-/// The container's simulated log, or kubectl's error for a container that is not running.
+/// The container's log, or the kubelet's error when it has none (`validateContainerLogStatus`):
+/// the running or terminated container's, else the last terminated one's (a container waiting
+/// to restart); `--previous`, the last terminated one's.
 fn log_of(
     s: &Session,
     p: &crate::flags::Parsed,
     pod: &kubeplay_api::Pod,
     container: &str,
     io: &mut Io,
-) -> Result<Vec<String>, i32> {
+) -> Result<Vec<(Time, String)>, i32> {
+    let pod_name = &pod.metadata.name;
     let st = pod
         .status
         .container_statuses
         .iter()
         .find(|s| s.name == container);
-    if p.bool("previous") {
-        if st.is_none_or(|s| s.restart_count == 0) {
+    let runtime = s
+        .cluster()
+        .pod_runtime(&pod.metadata.namespace, pod_name)
+        .and_then(|rt| rt.containers.into_iter().find(|c| c.name == container));
+    // The runtime keeps the output of the latest start and of the one before. A container
+    // waiting to restart has not started again: its last terminated run is the latest.
+    let (latest, before) = runtime
+        .map(|c| (c.output, c.previous_output))
+        .unwrap_or_default();
+    let last_terminated = st.and_then(|s| s.last_state.terminated.as_ref());
+    // (when the run started if it is still running, what it printed)
+    let (running_since, output) = if p.bool("previous") {
+        if last_terminated.is_none() {
             return Err(io.fail(format!(
-                "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{}\" not found",
-                pod.metadata.name
+                "Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
             )));
         }
-        return Ok(Vec::new());
-    }
-    let running = st.is_some_and(|s| s.state.running.is_some());
-    if !running {
+        let waiting = st.is_some_and(|s| s.state.running.is_none() && s.state.terminated.is_none());
+        (None, if waiting { latest } else { before })
+    } else if let Some(r) = st.and_then(|s| s.state.running.as_ref()) {
+        (r.started_at, latest)
+    } else if st.is_some_and(|s| s.state.terminated.is_some()) || last_terminated.is_some() {
+        (None, latest)
+    } else {
         let reason = st
             .and_then(|s| s.state.waiting.as_ref())
-            .map(|w| w.reason.clone())
+            .map(|w| w.reason.as_str())
             .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| "ContainerCreating".into());
+            .unwrap_or("ContainerCreating");
+        let why = match reason {
+            "ErrImagePull" => "image can't be pulled",
+            "ImagePullBackOff" => "trying and failing to pull image",
+            other => other,
+        };
         return Err(io.fail(format!(
-            "Error from server (BadRequest): container \"{container}\" in pod \"{}\" is waiting to start: {reason}",
-            pod.metadata.name
+            "Error from server (BadRequest): container \"{container}\" in pod \"{pod_name}\" is waiting to start: {why}"
         )));
-    }
-    Ok(container_log(s, pod, container))
+    };
+    // A running process that printed nothing serves: its log is what its image would write.
+    Ok(match running_since {
+        Some(started) if output.is_empty() => server_log(s, pod, container, started),
+        _ => output,
+    })
 }

@@ -159,16 +159,25 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
     (code, None)
 }
 
-/// The index of the subcommand in `args`, skipping global flags and their values as cobra's
-/// `stripFlags` does.
+/// Which of a workload's pods `pod_for` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PodOrder {
+    /// The first listed (by name).
+    Listed,
+    /// The first by kubectl's `podutils.ByLogging`, as `kubectl logs` sorts them.
+    ByLogging,
+}
+
 /// The pod `POD` or `TYPE/NAME` names for `logs` and `exec`: a workload's first pod, with how
-/// many it has (kubectl's `AttachablePodForObject`). The error is kubectl's whole line.
-/// `doing` words the error for a kind without pods (`get the logs from`, `attach to`).
+/// many it has (kubectl's `AttachablePodForObject`, `logsForObject`). The error is kubectl's
+/// whole line. `doing` words the error for a kind without pods (`get the logs from`, `attach
+/// to`).
 pub(crate) fn pod_for(
     s: &Session,
     ns: &str,
     target: &str,
     doing: &str,
+    order: PodOrder,
 ) -> Result<(kubeplay_api::Pod, usize), String> {
     let cluster = s.cluster();
     let (kind, name) = match target.split_once('/') {
@@ -184,9 +193,34 @@ pub(crate) fn pod_for(
             match_labels: svc.spec.selector.clone(),
             ..Default::default()
         },
-        _ => return Err(format!("error: cannot {doing} {}", kind.qualified_plural())),
+        Object::Job(j) => match j.spec.selector.clone().filter(|s| !s.is_empty()) {
+            Some(sel) => sel,
+            // The API server gives every Job a selector; without one, its pods are those it
+            // controls (an empty selector would take every pod).
+            None => {
+                let uid = j.metadata.uid.clone();
+                let mut pods: Vec<&kubeplay_api::Pod> = cluster
+                    .list(Kind::Pod, Some(ns), None)
+                    .into_iter()
+                    .filter_map(|o| match o {
+                        Object::Pod(p) if p.metadata.controller().is_some_and(|c| c.uid == uid) => {
+                            Some(p)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                return first_pod(&mut pods, order);
+            }
+        },
+        // `SelectorsForObject`, with Go's name for the object's type.
+        other => {
+            let go_type = format!("*v1.{}", other.kind().name());
+            return Err(format!(
+                "error: cannot {doing} {go_type}: selector for {go_type} not implemented"
+            ));
+        }
     };
-    let pods: Vec<&kubeplay_api::Pod> = cluster
+    let mut pods: Vec<&kubeplay_api::Pod> = cluster
         .list(Kind::Pod, Some(ns), Some(&selector))
         .into_iter()
         .filter_map(|o| match o {
@@ -194,10 +228,65 @@ pub(crate) fn pod_for(
             _ => None,
         })
         .collect();
+    first_pod(&mut pods, order)
+}
+
+fn first_pod(
+    pods: &mut [&kubeplay_api::Pod],
+    order: PodOrder,
+) -> Result<(kubeplay_api::Pod, usize), String> {
+    if order == PodOrder::ByLogging {
+        pods.sort_by(|a, b| by_logging(a, b));
+    }
     match pods.first() {
         Some(first) => Ok(((*first).clone(), pods.len())),
         None => Err("error: timed out waiting for the condition".into()),
     }
+}
+
+/// Models kubernetes/staging/src/k8s.io/kubectl/pkg/util/podutils ByLogging: scheduled pods
+/// first, then Running (and the phases upstream's table leaves out, Succeeded and Failed), Unknown,
+/// Pending; ready before not ready, ready for longer first; more restarts first; older first.
+fn by_logging(a: &kubeplay_api::Pod, b: &kubeplay_api::Pod) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    // Earlier first, a missing time last (`afterOrZero`).
+    let earlier = |x: Option<kubeplay_api::Time>, y: Option<kubeplay_api::Time>| match (x, y) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let (an, bn) = (&a.spec.node_name, &b.spec.node_name);
+    if an != bn && (an.is_empty() || bn.is_empty()) {
+        return an.is_empty().cmp(&bn.is_empty());
+    }
+    let phase = |p: &kubeplay_api::Pod| match p.status.phase.as_str() {
+        "Unknown" => 1,
+        "Pending" => 2,
+        _ => 0,
+    };
+    let ready_since =
+        |p: &kubeplay_api::Pod| p.condition("Ready").and_then(|c| c.last_transition_time);
+    let restarts = |p: &kubeplay_api::Pod| {
+        p.status
+            .container_statuses
+            .iter()
+            .map(|c| c.restart_count)
+            .max()
+            .unwrap_or(0)
+    };
+    phase(a)
+        .cmp(&phase(b))
+        .then_with(|| b.is_ready().cmp(&a.is_ready()))
+        .then_with(|| {
+            if a.is_ready() && b.is_ready() {
+                earlier(ready_since(a), ready_since(b))
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then_with(|| restarts(b).cmp(&restarts(a)))
+        .then_with(|| earlier(a.metadata.creation_timestamp, b.metadata.creation_timestamp))
 }
 
 /// Runs the simulated clock until every deleted object (kind, namespace, name, uid) is gone or
@@ -395,7 +484,16 @@ pub(crate) fn parse_targets(args: &[String]) -> Result<Targets, String> {
     let mut kinds = Vec::new();
     for t in first.split(',') {
         if t == "all" {
-            for k in [Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet] {
+            // The `all` category, in discovery's order.
+            for k in [
+                Kind::Pod,
+                Kind::Service,
+                Kind::DaemonSet,
+                Kind::Deployment,
+                Kind::ReplicaSet,
+                Kind::CronJob,
+                Kind::Job,
+            ] {
                 if !kinds.contains(&k) {
                     kinds.push(k);
                 }

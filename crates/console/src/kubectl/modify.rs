@@ -258,12 +258,17 @@ fn split_changes(args: &[String]) -> (&[String], &[String]) {
     args.split_at(at)
 }
 
-/// The pod spec of a workload `set` changes, or kubectl's error for an object without one.
+/// The pod spec of a workload `set` changes, or kubectl's error for an object without one
+/// (`polymorphichelpers.UpdatePodSpecForObject`). A Job's template is immutable once created:
+/// the API server refuses the change, as it refuses it from kubectl.
 fn pod_spec_mut(obj: &mut Object) -> Option<&mut kubeplay_api::core::PodSpec> {
     match obj {
         Object::Deployment(d) => Some(&mut d.spec.template.spec),
         Object::ReplicaSet(rs) => Some(&mut rs.spec.template.spec),
         Object::Pod(pod) => Some(&mut pod.spec),
+        Object::Job(j) => Some(&mut j.spec.template.spec),
+        Object::CronJob(cj) => Some(&mut cj.spec.job_template.spec.template.spec),
+        Object::DaemonSet(ds) => Some(&mut ds.spec.template.spec),
         _ => None,
     }
 }
@@ -349,7 +354,7 @@ fn set_resources(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 (&requests, &mut c.resources.requests),
             ] {
                 if let Some(list) = list {
-                    target.extend(list.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    target.extend(list.iter().map(|(k, v)| (k.clone(), *v)));
                 }
             }
         }

@@ -1,11 +1,12 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments. As in the real
-//! kubectl, `undo`, `pause`, `resume` and `restart` are client-side updates of the Deployment, and
-//! `status` watches it, printing kubectl's progress lines.
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and `status` and
+//! `restart` for DaemonSets. As in the real kubectl, `undo`, `pause`, `resume` and `restart` are
+//! client-side updates of the workload, and `status` watches it, printing kubectl's progress
+//! lines.
 
 use kubeplay_api::apps::{
     CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL, RESTARTED_AT_ANNOTATION,
 };
-use kubeplay_api::{Deployment, Kind, Object, ReplicaSet, Time};
+use kubeplay_api::{DaemonSet, Deployment, Kind, Object, ReplicaSet, Time};
 use kubeplay_engine::Cluster;
 
 use super::{namespace, parse_flags, parse_targets, wants_help, Targets};
@@ -74,6 +75,63 @@ fn deployments(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec<Deployment>, 
     Ok(out)
 }
 
+/// The DaemonSets the arguments name, when they name DaemonSets only (`daemonset/x`, `ds x`).
+fn daemon_sets(s: &Session, p: &Parsed, io: &mut Io) -> Option<Result<Vec<DaemonSet>, i32>> {
+    let Ok(Targets::Named(named)) = parse_targets(&p.args) else {
+        return None;
+    };
+    if named.is_empty() || named.iter().any(|(k, _)| *k != Kind::DaemonSet) {
+        return None;
+    }
+    let ns = namespace(p);
+    let mut out = Vec::new();
+    for (k, name) in named {
+        match s.cluster().get(k, &ns, &name) {
+            Ok(Object::DaemonSet(d)) => out.push((**d).clone()),
+            Ok(_) => {}
+            Err(e) => return Some(Err(io.fail(e.to_string()))),
+        }
+    }
+    Some(Ok(out))
+}
+
+/// `DaemonSetStatusViewer.Status`.
+pub(crate) fn daemon_set_status_line(d: &DaemonSet) -> Result<(String, bool), String> {
+    if d.spec.update_strategy.type_ != "RollingUpdate" {
+        return Err("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let name = &d.metadata.name;
+    let st = &d.status;
+    if d.metadata.generation > st.observed_generation {
+        return Ok((
+            "Waiting for daemon set spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    if st.updated_number_scheduled < st.desired_number_scheduled {
+        return Ok((
+            format!(
+                "Waiting for daemon set {name:?} rollout to finish: {} out of {} new pods have been updated...\n",
+                st.updated_number_scheduled, st.desired_number_scheduled
+            ),
+            false,
+        ));
+    }
+    if st.number_available < st.desired_number_scheduled {
+        return Ok((
+            format!(
+                "Waiting for daemon set {name:?} rollout to finish: {} of {} updated pods are available...\n",
+                st.number_available, st.desired_number_scheduled
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!("daemon set {name:?} successfully rolled out\n"),
+        true,
+    ))
+}
+
 /// ReplicaSets a Deployment controls, by revision.
 fn owned_replica_sets(cluster: &Cluster, d: &Deployment) -> Vec<ReplicaSet> {
     let mut v: Vec<ReplicaSet> = cluster
@@ -100,6 +158,8 @@ fn owned_replica_sets(cluster: &Cluster, d: &Deployment) -> Vec<ReplicaSet> {
 /// `rollout status`: prints the status line each time the Deployment changes, until it is done.
 #[derive(Debug)]
 pub struct RolloutStatus {
+    /// Deployment or DaemonSet.
+    kind: Kind,
     namespace: String,
     name: String,
     revision: i64,
@@ -175,16 +235,20 @@ pub(crate) fn status_line(d: &Deployment, revision: i64) -> Result<(String, bool
 
 impl RolloutStatus {
     pub(crate) fn step(&mut self, cluster: &Cluster, io: &mut Io) -> Option<i32> {
-        let d = match cluster.get(Kind::Deployment, &self.namespace, &self.name) {
-            Ok(Object::Deployment(d)) => d,
-            Ok(_) => return Some(1),
+        let o = match cluster.get(self.kind, &self.namespace, &self.name) {
+            Ok(o) => o,
             Err(e) => return Some(io.fail(e.to_string())),
         };
-        if self.last_rv.as_deref() == Some(d.metadata.resource_version.as_str()) {
+        if self.last_rv.as_deref() == Some(o.meta().resource_version.as_str()) {
             return None;
         }
-        self.last_rv = Some(d.metadata.resource_version.clone());
-        match status_line(d, self.revision) {
+        self.last_rv = Some(o.meta().resource_version.clone());
+        let line = match o {
+            Object::Deployment(d) => status_line(d, self.revision),
+            Object::DaemonSet(d) => daemon_set_status_line(d),
+            _ => return Some(1),
+        };
+        match line {
             Err(e) => Some(io.error(e)),
             Ok((line, done)) => {
                 io.out.push_str(&line);
@@ -213,17 +277,28 @@ fn status(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i3
     if wants_help(&p, "rollout status", io) {
         return (0, None);
     }
-    let ds = match deployments(s, &p, io) {
-        Ok(d) => d,
-        Err(c) => return (c, None),
-    };
-    let Some(d) = ds.into_iter().next() else {
-        return (io.error("no resources found"), None);
+    let (kind, meta) = match daemon_sets(s, &p, io) {
+        Some(Ok(ds)) => match ds.into_iter().next() {
+            Some(d) => (Kind::DaemonSet, d.metadata),
+            None => return (io.error("no resources found"), None),
+        },
+        Some(Err(c)) => return (c, None),
+        None => {
+            let ds = match deployments(s, &p, io) {
+                Ok(d) => d,
+                Err(c) => return (c, None),
+            };
+            let Some(d) = ds.into_iter().next() else {
+                return (io.error("no resources found"), None);
+            };
+            (Kind::Deployment, d.metadata)
+        }
     };
     let now = s.cluster().now();
     let job = Job::RolloutStatus(RolloutStatus {
-        namespace: d.metadata.namespace.clone(),
-        name: d.metadata.name.clone(),
+        kind,
+        namespace: meta.namespace.clone(),
+        name: meta.name.clone(),
         revision: p.int("revision").unwrap_or(0),
         watch: p.get("watch").is_none_or(|w| w == "true"),
         last_rv: None,
@@ -453,6 +528,24 @@ fn restart(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     };
     if wants_help(&p, "rollout restart", io) {
         return 0;
+    }
+    if let Some(found) = daemon_sets(s, &p, io) {
+        let Ok(found) = found else { return 1 };
+        let now = s.cluster().now();
+        let mut code = 0;
+        for mut d in found {
+            let name = d.metadata.name.clone();
+            d.spec
+                .template
+                .metadata
+                .annotations
+                .insert(RESTARTED_AT_ANNOTATION.into(), now.rfc3339());
+            match s.cluster_mut().update(Object::DaemonSet(Box::new(d))) {
+                Ok(_) => io.println(format!("daemonset.apps/{name} restarted")),
+                Err(e) => code = io.fail(e.to_string()),
+            }
+        }
+        return code;
     }
     let ds = match deployments(s, &p, io) {
         Ok(d) => d,

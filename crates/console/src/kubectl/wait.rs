@@ -31,11 +31,7 @@ impl WaitFor {
         let obj = cluster.get(kind, ns, name).ok();
         match &self.condition {
             Condition::Delete => obj.is_none_or(|o| o.meta().uid != uid),
-            Condition::Status(c, want) => obj.is_some_and(|o| {
-                conditions(o)
-                    .iter()
-                    .any(|(t, st)| t.eq_ignore_ascii_case(c) && st.eq_ignore_ascii_case(want))
-            }),
+            Condition::Status(c, want) => obj.is_some_and(|o| condition_is(o, c, want)),
             Condition::JsonPath(t, want) => obj.is_some_and(|o| {
                 let vals = t.values(&o.to_value());
                 match want {
@@ -79,6 +75,14 @@ impl WaitFor {
         }
         1
     }
+}
+
+/// Whether one of the object's `.status.conditions` (any kind's) has this type and status, both
+/// compared without case, as `kubectl wait --for=condition=TYPE[=STATUS]` compares them.
+fn condition_is(o: &Object, type_: &str, want: &str) -> bool {
+    conditions(o)
+        .iter()
+        .any(|(t, st)| t.eq_ignore_ascii_case(type_) && st.eq_ignore_ascii_case(want))
 }
 
 /// `(type, status)` of an object's conditions.
@@ -215,4 +219,35 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         return (0, Some(job));
     }
     (crate::jobs::drive(s.cluster_mut(), job, io), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn conditions_of_any_kind_are_waited_for() {
+        let job = Object::from_value(json!({
+            "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pi", "namespace": "default"},
+            "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "pi", "image": "perl"}]}}},
+            "status": {"conditions": [
+                {"type": "SuccessCriteriaMet", "status": "True"},
+                {"type": "Complete", "status": "True"},
+                {"type": "Suspended", "status": "False"}
+            ]}
+        }))
+        .expect("job");
+        for (type_, want, met) in [
+            ("complete", "true", true),
+            ("Complete", "True", true),
+            ("successcriteriamet", "true", true),
+            ("failed", "true", false),
+            ("suspended", "false", true),
+            ("suspended", "true", false),
+        ] {
+            assert_eq!(condition_is(&job, type_, want), met, "{type_}={want}");
+        }
+    }
 }

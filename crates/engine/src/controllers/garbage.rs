@@ -1,5 +1,6 @@
 //! The garbage collector: removes objects whose controller owner is gone (background cascading
-//! deletion), so deleting a Deployment removes its ReplicaSets and then their Pods.
+//! deletion), so deleting a Deployment removes its ReplicaSets and then their Pods (a CronJob its Jobs,
+//! then theirs).
 
 use std::collections::BTreeSet;
 
@@ -8,7 +9,13 @@ use kubeplay_api::{Kind, Object};
 use crate::store::Key;
 use crate::Cluster;
 
-const OWNED_KINDS: [Kind; 4] = [Kind::ReplicaSet, Kind::Pod, Kind::Endpoints, Kind::Event];
+const OWNED_KINDS: [Kind; 5] = [
+    Kind::ReplicaSet,
+    Kind::Job,
+    Kind::Pod,
+    Kind::Endpoints,
+    Kind::Event,
+];
 
 impl Cluster {
     pub(crate) fn collect_garbage(&mut self) {
@@ -41,7 +48,7 @@ impl Cluster {
                     self.delete_pod_gracefully(&key, None);
                 }
                 _ => {
-                    if let Some(Object::ReplicaSet(_)) =
+                    if let Some(Object::ReplicaSet(_) | Object::Job(_)) =
                         self.store.remove(&key, self.now).as_deref()
                     {
                         // Its pods are collected on the next pass.

@@ -1,8 +1,11 @@
 //! The controllers of kube-controller-manager, each a level-triggered sync over the store.
 
+mod cronjob;
+mod daemonset;
 mod deployment;
 mod deployment_util;
 mod endpoints;
 mod garbage;
+pub(crate) mod job;
 pub(crate) mod node_lifecycle;
 mod replicaset;

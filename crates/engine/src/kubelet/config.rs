@@ -152,7 +152,19 @@ pub(crate) fn resolve_env(
                 "spec.serviceAccountName" => "default".into(),
                 "status.podIP" => pod_ip.to_string(),
                 "status.hostIP" => pod.status.host_ip.clone(),
-                _ => String::new(),
+                p => {
+                    let key = |prefix: &str| {
+                        p.strip_prefix(prefix)
+                            .and_then(|k| k.strip_suffix("']"))
+                            .map(str::to_string)
+                    };
+                    match (key("metadata.annotations['"), key("metadata.labels['")) {
+                        (Some(k), _) => pod.metadata.annotations.get(&k).cloned(),
+                        (_, Some(k)) => pod.metadata.labels.get(&k).cloned(),
+                        _ => None,
+                    }
+                    .unwrap_or_default()
+                }
             };
             env.insert(e.name.clone(), v);
         }

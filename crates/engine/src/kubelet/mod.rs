@@ -13,6 +13,7 @@
 mod config;
 mod node;
 mod probes;
+mod process;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -91,6 +92,9 @@ enum Step {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Exit {
+    /// The process ended on its own with this code (its command finished, or
+    /// `kubeplay.dev/exit-after-seconds`).
+    Finished(i32),
     Crash,
     Liveness,
     Startup,
@@ -151,6 +155,10 @@ struct Ctr {
     pull_attempts: u32,
     /// The environment of the running process, fixed at its start.
     env: BTreeMap<String, String>,
+    /// What the process of the current start prints, and when (see `process`).
+    output: Rc<Vec<(Time, String)>>,
+    /// The previous start's output (`kubectl logs --previous`).
+    previous_output: Rc<Vec<(Time, String)>>,
 }
 
 #[derive(Clone, Debug)]
@@ -190,7 +198,7 @@ pub(crate) struct Kubelet {
 /// What the UI may show about a pod beyond its API object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRuntimeView {
-    /// `Mounting`, `Pulling`, `PullBackOff`, `Creating`, `ConfigError`, `Running`, `Error`,
+    /// `Mounting`, `Pulling`, `PullBackOff`, `Creating`, `ConfigError`, `Running`, `Completed`, `Error`,
     /// `CrashLoopBackOff` or `Terminating`: where the app container is.
     pub stage: &'static str,
     /// Whether the app in the pod answers requests now.
@@ -209,6 +217,19 @@ pub struct ContainerRuntimeView {
     /// The environment, fixed when the process started.
     pub env: BTreeMap<String, String>,
     pub restarts: i32,
+    /// What the current process has printed so far, with when (`kubectl logs`).
+    pub output: Vec<(Time, String)>,
+    /// What the previous process printed (`kubectl logs --previous`).
+    pub previous_output: Vec<(Time, String)>,
+}
+
+/// The lines a process has printed by `now`.
+fn visible(output: &[(Time, String)], now: Time) -> Vec<(Time, String)> {
+    output
+        .iter()
+        .take_while(|(t, _)| *t <= now)
+        .cloned()
+        .collect()
 }
 
 fn annotation_seconds(pod: &Pod, key: &str) -> Option<f64> {
@@ -300,6 +321,8 @@ impl Cluster {
                         crash_backoff: None,
                         pull_attempts: 0,
                         env: BTreeMap::new(),
+                        output: Rc::default(),
+                        previous_output: Rc::default(),
                     })
                     .collect();
                 self.kubelet.pods.insert(
@@ -804,9 +827,27 @@ impl Cluster {
         };
         let serving_at = now.plus_millis(startup);
         let mut exits: Vec<(Time, Exit)> = Vec::new();
+        let hostname = pod
+            .spec
+            .extra
+            .get("hostname")
+            .and_then(|h| h.as_str())
+            .unwrap_or(&pod.metadata.name);
+        let process = process::plan(&spec, now, hostname, &env);
+        if let Some((after, code)) = process.exit {
+            exits.push((now.plus_millis(after.max(1)), Exit::Finished(code)));
+        }
         if app {
             if let Some(s) = annotation_seconds(pod, "kubeplay.dev/crash-after-seconds") {
                 exits.push((now.plus_millis(ms(s).max(1)), Exit::Crash));
+            }
+            if let Some(s) = annotation_seconds(pod, "kubeplay.dev/exit-after-seconds") {
+                let code = pod
+                    .metadata
+                    .annotation("kubeplay.dev/exit-code")
+                    .and_then(|c| c.trim().parse::<i32>().ok())
+                    .map_or(0, |c| c.clamp(0, 255));
+                exits.push((now.plus_millis(ms(s).max(1)), Exit::Finished(code)));
             }
             // A TLS app loads its certificate from a mounted kubernetes.io/tls Secret.
             rt.cert_not_after = None;
@@ -878,9 +919,19 @@ impl Cluster {
             if c.ran {
                 c.restarts += 1;
             }
+            if c.ran {
+                c.previous_output = std::mem::take(&mut c.output);
+            }
             c.ran = true;
             c.launched = true;
             c.env = env;
+            c.output = Rc::new(
+                process
+                    .output
+                    .into_iter()
+                    .map(|(after, line)| (now.plus_millis(after), line))
+                    .collect(),
+            );
             c.state = CState::Running(Run {
                 started_at: now,
                 serving_at,
@@ -921,6 +972,8 @@ impl Cluster {
             .map(|c| c.name.clone())
             .unwrap_or_default();
         let (code, reason) = match why {
+            Exit::Finished(0) => (0, "Completed"),
+            Exit::Finished(code) => (code, "Error"),
             Exit::Crash | Exit::BadCertificate => (1, "Error"),
             Exit::Liveness | Exit::Startup => {
                 let kind = if why == Exit::Liveness {
@@ -941,6 +994,7 @@ impl Cluster {
             self.traffic.serving_stopped(&pod.status.pod_ip, at);
         }
         let cause = match why {
+            Exit::Finished(_) => "its process ended",
             Exit::Crash => "the app crashed (kubeplay.dev/crash-after-seconds)",
             Exit::BadCertificate => "the app cannot load its TLS certificate",
             Exit::Liveness => "the liveness probe failed",
@@ -1257,6 +1311,7 @@ impl Cluster {
             (PodStage::Terminating { .. }, _) => "Terminating",
             (PodStage::Mounting { .. }, _) => "Mounting",
             (_, Some(CState::Running(_))) => "Running",
+            (_, Some(CState::Terminated { term, .. })) if term.exit_code == 0 => "Completed",
             (_, Some(CState::Terminated { .. })) => "Error",
             (_, Some(CState::Waiting { reason, step, .. })) => match (reason.as_str(), step) {
                 ("CrashLoopBackOff", _) => "CrashLoopBackOff",
@@ -1276,6 +1331,8 @@ impl Cluster {
                 .map(|c| ContainerRuntimeView {
                     name: c.name.clone(),
                     env: c.env.clone(),
+                    output: visible(&c.output, self.now),
+                    previous_output: visible(&c.previous_output, self.now),
                     restarts: c.restarts,
                 })
                 .collect(),
