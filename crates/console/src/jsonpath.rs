@@ -213,11 +213,16 @@ fn parse_path(s: &str) -> Result<Vec<Step>, String> {
                     continue;
                 }
                 i += 1;
-                let start = i;
+                // `\.` is a dot inside the name (`annotations.kubernetes\.io/x`), as kubectl's
+                // JSONPath reads it.
+                let mut name = String::new();
                 while i < chars.len() && !matches!(chars[i], '.' | '[') {
+                    if chars[i] == '\\' && chars.get(i + 1) == Some(&'.') {
+                        i += 1;
+                    }
+                    name.push(chars[i]);
                     i += 1;
                 }
-                let name: String = chars[start..i].iter().collect();
                 if name == "*" {
                     steps.push(Step::Wildcard);
                 } else if !name.is_empty() {
@@ -532,7 +537,7 @@ mod tests {
         let list = json!({
             "kind": "List",
             "items": [
-                {"metadata": {"name": "a", "labels": {"app": "x"}}, "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}, "spec": {"replicas": 3}},
+                {"metadata": {"name": "a", "labels": {"app": "x", "kubernetes.io/os": "linux"}}, "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}, "spec": {"replicas": 3}},
                 {"metadata": {"name": "b"}, "status": {"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}]}},
             ]
         });
@@ -552,7 +557,8 @@ mod tests {
                 "{.items[0].status.conditions[?(@.type=='Ready')].status}",
                 "True",
             ),
-            ("{.items[0].metadata.labels}", "{\"app\":\"x\"}"),
+            ("{.items[0].metadata.labels}", "{\"app\":\"x\",\"kubernetes.io/os\":\"linux\"}"),
+            ("{.items[0].metadata.labels.kubernetes\\.io/os}", "linux"),
             ("{.items[*].missing}", ""),
             ("{..phase}", "Running Pending"),
             ("{.items[0:1].metadata.name}", "a"),
