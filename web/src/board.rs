@@ -326,6 +326,7 @@ pub fn board_view(props: &BoardProps) -> Html {
                     <span class="swatch st-terminating"></span>{"terminating "}<span class="swatch st-crash"></span>{"crash-looping "}<span class="swatch st-pullerr"></span>{"image pull failing"}</li>
                 <li>{"Keys: "}{ for crate::presenter::SHORTCUTS.iter().map(|(k, what)| html! { <><kbd>{*k}</kbd>{format!(" {what}  ")}</> }) }</li>
                 <li>{"A red rim: the well is full for the pods waiting (none fits). Hatched red space: room left that no pending pod fits in (fragmentation). A cracked grey well: the machine failed, and its kubelet stopped; the node turns NotReady 40 s later. Dashed pieces set no requests: they are drawn at the scheduler's default size (100m CPU, 200 MiB)."}</li>
+                <li>{"A finished pod (a Job's, Completed or Failed) takes no room any more: its piece leaves the stack, the pieces above it fall, and it hangs one cell high and grey from the top of its well until the pod is deleted."}</li>
             </ul>
         </details>
         </div>

@@ -112,6 +112,13 @@ pub struct PodView {
     pub hue: u16,
 }
 
+impl PodView {
+    /// Succeeded or Failed: the pod no longer takes room on its node.
+    pub fn finished(&self) -> bool {
+        self.phase == "Succeeded" || self.phase == "Failed"
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeploymentView {
     pub name: String,
@@ -339,10 +346,7 @@ pub fn board(cluster: &Cluster) -> Board {
         let cpu_alloc = alloc("cpu").map_or(0, |q| q.milli_value());
         let mem_alloc = alloc("memory").map_or(0, |q| q.value());
         let pods_alloc = alloc("pods").map_or(110, |q| q.value());
-        let active: Vec<&Rc<PodView>> = pods
-            .iter()
-            .filter(|p| p.phase != "Succeeded" && p.phase != "Failed")
-            .collect();
+        let active: Vec<&Rc<PodView>> = pods.iter().filter(|p| !p.finished()).collect();
         let cpu_req: i64 = active
             .iter()
             .map(|p| if p.best_effort { 0 } else { p.cpu_millis })

@@ -161,23 +161,38 @@ pub struct PieceBox {
 
 /// The pieces of a well, bottom up in the node's order (oldest first). Each is as high as its
 /// CPU request (at least one cell) and as wide as its memory (at least one cell), and rests on
-/// the one below it.
+/// the one below it. A finished pod (a Job's Completed or Failed pod) takes no room on the node:
+/// its piece leaves the stack, as a completed line does, and hangs from the top of the well one
+/// cell high, newest lowest, until the pod is deleted.
 pub fn stack(node: &NodeView, scale: CellScale) -> Vec<PieceBox> {
     let cpu = node.cpu_allocatable_millis.max(1) as f64;
     let mem = node.memory_allocatable_bytes.max(1) as f64;
+    let one_row = (100.0 * scale.cpu_millis as f64 / cpu).min(100.0);
     let mut floor = 0.0;
+    let mut ceiling = 100.0;
     node.pods
         .iter()
         .map(|p| {
             let (rows, columns) = scale.cells(p.cpu_millis, p.memory_bytes);
-            let height_pct = 100.0 * rows * scale.cpu_millis as f64 / cpu;
             let width_pct = (100.0 * columns * scale.memory_bytes as f64 / mem).min(100.0);
+            let columns = columns.min(100.0 * columns / width_pct.max(1e-9));
+            if p.finished() {
+                ceiling = (ceiling - one_row).max(0.0);
+                return PieceBox {
+                    bottom_pct: ceiling,
+                    height_pct: one_row,
+                    width_pct,
+                    rows: 1.0,
+                    columns,
+                };
+            }
+            let height_pct = 100.0 * rows * scale.cpu_millis as f64 / cpu;
             let b = PieceBox {
                 bottom_pct: floor,
                 height_pct,
                 width_pct,
                 rows,
-                columns: columns.min(100.0 * columns / width_pct.max(1e-9)),
+                columns,
             };
             floor += height_pct;
             b
@@ -325,8 +340,26 @@ mod tests {
             ]
         );
         // b leaves: c falls onto a.
-        let after = stack(&node(vec![a, c]), scale);
+        let after = stack(&node(vec![a.clone(), c.clone()]), scale);
         assert_eq!(after[1].bottom_pct, 25.0);
+        // b finishes (a Job's pod): it leaves the stack and hangs from the top, one cell high,
+        // and c falls onto a; a second finished pod hangs below the first.
+        let done = |p: &std::rc::Rc<PodView>| {
+            std::rc::Rc::new(PodView {
+                phase: "Succeeded".into(),
+                ..(**p).clone()
+            })
+        };
+        let d = pod("d", 250, 256);
+        let boxes = stack(&node(vec![a, done(&b), c, done(&d)]), scale);
+        let got: Vec<(f64, f64, f64)> = boxes
+            .iter()
+            .map(|x| (x.bottom_pct, x.height_pct, x.rows))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(0.0, 25.0, 4.0), (93.75, 6.25, 1.0), (25.0, 6.25, 1.0), (87.5, 6.25, 1.0)]
+        );
     }
 
     #[test]
