@@ -22,6 +22,25 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::ReplicaSet(rs) => default_replica_set(rs),
         Object::Job(j) => default_job(j),
         Object::DaemonSet(ds) => default_daemon_set(ds),
+        Object::NetworkPolicy(np) => {
+            // `SetDefaults_NetworkPolicy`: Ingress always, Egress when egress rules exist;
+            // ports default to TCP.
+            let s = &mut np.spec;
+            if s.policy_types.is_empty() {
+                s.policy_types.push("Ingress".into());
+                if !s.egress.is_empty() {
+                    s.policy_types.push("Egress".into());
+                }
+            }
+            let ports = s
+                .ingress
+                .iter_mut()
+                .flat_map(|r| r.ports.iter_mut())
+                .chain(s.egress.iter_mut().flat_map(|r| r.ports.iter_mut()));
+            for p in ports {
+                p.protocol.get_or_insert_with(|| "TCP".into());
+            }
+        }
         Object::PriorityClass(pc) => {
             pc.preemption_policy
                 .get_or_insert_with(|| "PreemptLowerPriority".into());

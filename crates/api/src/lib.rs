@@ -10,6 +10,7 @@ pub mod cron;
 pub mod defaults;
 pub mod error;
 pub mod meta;
+pub mod networking;
 pub mod object;
 pub mod patch;
 pub mod quantity;

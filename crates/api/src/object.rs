@@ -10,6 +10,7 @@ use crate::core::{
 };
 use crate::error::ApiError;
 use crate::meta::ObjectMeta;
+use crate::networking::NetworkPolicy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -27,6 +28,7 @@ pub enum Kind {
     CronJob,
     DaemonSet,
     PriorityClass,
+    NetworkPolicy,
 }
 
 /// One row of `kubectl api-resources`.
@@ -42,7 +44,8 @@ pub struct ResourceType {
 }
 
 /// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
-/// discovery's order (apps, batch, scheduling.k8s.io), by name within a group.
+/// discovery's order (apps, batch, networking.k8s.io, scheduling.k8s.io), by name within a
+/// group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
         kind: Kind::ConfigMap,
@@ -162,6 +165,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::NetworkPolicy,
+        plural: "networkpolicies",
+        singular: "networkpolicy",
+        short_names: &["netpol"],
+        api_version: "networking.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::PriorityClass,
         plural: "priorityclasses",
         singular: "priorityclass",
@@ -195,6 +207,7 @@ impl Kind {
             Kind::CronJob => "CronJob",
             Kind::DaemonSet => "DaemonSet",
             Kind::PriorityClass => "PriorityClass",
+            Kind::NetworkPolicy => "NetworkPolicy",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -276,6 +289,7 @@ pub enum Object {
     CronJob(Box<CronJob>),
     DaemonSet(Box<DaemonSet>),
     PriorityClass(PriorityClass),
+    NetworkPolicy(NetworkPolicy),
 }
 
 macro_rules! each_kind {
@@ -295,6 +309,7 @@ macro_rules! each_kind {
             Object::CronJob($o) => $body,
             Object::DaemonSet($o) => $body,
             Object::PriorityClass($o) => $body,
+            Object::NetworkPolicy($o) => $body,
         }
     };
 }
@@ -316,6 +331,7 @@ impl Object {
             Object::CronJob(_) => Kind::CronJob,
             Object::DaemonSet(_) => Kind::DaemonSet,
             Object::PriorityClass(_) => Kind::PriorityClass,
+            Object::NetworkPolicy(_) => Kind::NetworkPolicy,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -402,6 +418,9 @@ impl Object {
             Kind::DaemonSet => Object::DaemonSet(serde_json::from_value(body).map_err(decode)?),
             Kind::PriorityClass => {
                 Object::PriorityClass(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::NetworkPolicy => {
+                Object::NetworkPolicy(serde_json::from_value(body).map_err(decode)?)
             }
         })
     }

@@ -1,6 +1,8 @@
 //! Validation with the API server's field paths and messages (`apps/validation`,
 //! `core/validation`). Returns the list of field errors; the caller wraps them in `ApiError::invalid`.
 
+use std::collections::BTreeMap;
+
 use crate::apps::{DaemonSet, Deployment};
 use crate::batch::{CronJob, JobSpec};
 use crate::core::{PodSpec, Service};
@@ -100,6 +102,53 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Object::Service(s) => validate_service(s, &mut errs),
         Object::Job(j) => validate_job_spec(&j.spec, "spec", &mut errs),
         Object::DaemonSet(ds) => validate_daemon_set(ds, &mut errs),
+        Object::NetworkPolicy(np) => {
+            for (i, t) in np.spec.policy_types.iter().enumerate() {
+                if t != "Ingress" && t != "Egress" {
+                    errs.push(format!(
+                        "spec.policyTypes[{i}]: Unsupported value: {}: supported values: \"Ingress\", \"Egress\"",
+                        quote(t)
+                    ));
+                }
+            }
+            let rules = np
+                .spec
+                .ingress
+                .iter()
+                .map(|r| ("ingress", "from", &r.from, &r.ports))
+                .chain(
+                    np.spec
+                        .egress
+                        .iter()
+                        .map(|r| ("egress", "to", &r.to, &r.ports)),
+                );
+            let mut n = BTreeMap::new();
+            for (dir, peers_name, peers, ports) in rules {
+                let i = n.entry(dir).or_insert(0usize);
+                for (j, p) in ports.iter().enumerate() {
+                    if let Some(proto) = p
+                        .protocol
+                        .as_deref()
+                        .filter(|p| !["TCP", "UDP", "SCTP"].contains(p))
+                    {
+                        errs.push(format!("spec.{dir}[{i}].ports[{j}].protocol: Unsupported value: {}: supported values: \"SCTP\", \"TCP\", \"UDP\"", quote(proto)));
+                    }
+                }
+                for (j, peer) in peers.iter().enumerate() {
+                    let set = [
+                        peer.pod_selector.is_some(),
+                        peer.namespace_selector.is_some(),
+                        peer.ip_block.is_some(),
+                    ];
+                    if peer.ip_block.is_some() && set.iter().filter(|s| **s).count() > 1 {
+                        errs.push(format!("spec.{dir}[{i}].{peers_name}[{j}]: Forbidden: may not specify more than 1 peer type"));
+                    } else if !set.iter().any(|s| *s) {
+                        errs.push(format!("spec.{dir}[{i}].{peers_name}[{j}]: Required value: must specify a peer"));
+                    }
+                }
+                *i += 1;
+            }
+        }
         Object::PriorityClass(pc) => {
             // User classes stay below the system range (upstream: HighestUserDefinablePriority).
             if pc.value > 1_000_000_000 {

@@ -557,7 +557,10 @@ mod tests {
                 "{.items[0].status.conditions[?(@.type=='Ready')].status}",
                 "True",
             ),
-            ("{.items[0].metadata.labels}", "{\"app\":\"x\",\"kubernetes.io/os\":\"linux\"}"),
+            (
+                "{.items[0].metadata.labels}",
+                "{\"app\":\"x\",\"kubernetes.io/os\":\"linux\"}",
+            ),
             ("{.items[0].metadata.labels.kubernetes\\.io/os}", "linux"),
             ("{.items[*].missing}", ""),
             ("{..phase}", "Running Pending"),

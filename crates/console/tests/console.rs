@@ -1652,6 +1652,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
             $ kubectl api-versions
             apps/v1
             batch/v1
+            networking.k8s.io/v1
             scheduling.k8s.io/v1
             v1
             $ kubectl cluster-info
@@ -1749,6 +1750,7 @@ fn informational_commands() {
             replicasets       rs           apps/v1                true         ReplicaSet
             cronjobs          cj           batch/v1               true         CronJob
             jobs                           batch/v1               true         Job
+            networkpolicies   netpol       networking.k8s.io/v1   true         NetworkPolicy
             priorityclasses   pc           scheduling.k8s.io/v1   false        PriorityClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
@@ -2446,6 +2448,99 @@ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-header
             1
             $ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-headers | wc -l
             1
+        "#]],
+    );
+}
+
+#[test]
+fn network_policies_get_describe_and_curl() {
+    check(
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2
+kubectl expose deployment web --port=80
+kubectl run client --image=busybox:1.36 --labels=role=client -- sleep 3600
+kubectl run intruder --image=busybox:1.36 -- sleep 3600
+kubectl rollout status deployment/web
+kubectl wait --for=condition=Ready pod/client pod/intruder --timeout=60s
+sleep 2
+kubectl exec intruder -- wget -qO- -T 2 web | head -4
+kubectl apply -f - <<EOF
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-clients
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          role: client
+    ports:
+    - protocol: TCP
+      port: 80
+EOF
+kubectl get networkpolicies
+kubectl describe netpol web-from-clients
+kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\\n' web
+kubectl exec intruder -- curl -s -m 2 web
+kubectl exec intruder -- wget -qO- -T 2 web",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=2
+            deployment.apps/web created
+            $ kubectl expose deployment web --port=80
+            service/web exposed
+            $ kubectl run client --image=busybox:1.36 --labels=role=client -- sleep 3600
+            pod/client created
+            $ kubectl run intruder --image=busybox:1.36 -- sleep 3600
+            pod/intruder created
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl wait --for=condition=Ready pod/client pod/intruder --timeout=60s
+            pod/client condition met
+            pod/intruder condition met
+            $ sleep 2
+            $ kubectl exec intruder -- wget -qO- -T 2 web | head -4
+            <!DOCTYPE html>
+            <html>
+            <head>
+            <title>Welcome to nginx!</title>
+            $ kubectl apply -f - <<EOF
+            networkpolicy.networking.k8s.io/web-from-clients created
+            $ kubectl get networkpolicies
+            NAME               POD-SELECTOR   AGE
+            web-from-clients   app=web        0s
+            $ kubectl describe netpol web-from-clients
+            Name:         web-from-clients
+            Namespace:    default
+            Created on:   2026-01-01 00:00:07 +0000 UTC
+            Labels:       <none>
+            Annotations:  <none>
+            Spec:
+              PodSelector:     app=web
+              Allowing ingress traffic:
+                To Port: 80/TCP
+                From:
+                  PodSelector: role=client
+              Not affecting egress traffic
+              Policy Types: Ingress
+            Events:  <none>
+            $ kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\n' web
+            200
+            $ kubectl exec intruder -- curl -s -m 2 web
+            ! curl: (28) Failed to connect to web port 80 after 2001 ms: Timeout was reached
+            ! command terminated with exit code 28
+            [exit 28]
+            $ kubectl exec intruder -- wget -qO- -T 2 web
+            ! wget: download timed out
+            ! command terminated with exit code 1
+            [exit 1]
         "#]],
     );
 }

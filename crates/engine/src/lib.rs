@@ -13,6 +13,7 @@
 mod controllers;
 pub mod images;
 mod kubelet;
+pub mod netpol;
 mod scheduling;
 pub mod store;
 pub mod tls;

@@ -46,25 +46,30 @@ pub enum FailureCause {
     NodeDown,
     /// The app serves, but the certificate it loaded at start is past its notAfter.
     CertificateExpired,
+    /// A NetworkPolicy isolates the pod kube-proxy routed to (or the client pod, for egress) and
+    /// no rule allows the connection: its packets are dropped and the client times out.
+    BlockedByPolicy,
 }
 
 impl FailureCause {
     /// Every cause, in the order the page stacks and lists them.
-    pub const ALL: [FailureCause; 4] = [
+    pub const ALL: [FailureCause; 5] = [
         FailureCause::NoEndpoint,
         FailureCause::ConnectionRefused,
         FailureCause::NodeDown,
         FailureCause::CertificateExpired,
+        FailureCause::BlockedByPolicy,
     ];
 
     /// A stable identifier: `no-endpoint`, `connection-refused`, `node-down`,
-    /// `certificate-expired` (the page's `data-cause`).
+    /// `certificate-expired`, `blocked-by-policy` (the page's `data-cause`).
     pub fn id(self) -> &'static str {
         match self {
             FailureCause::NoEndpoint => "no-endpoint",
             FailureCause::ConnectionRefused => "connection-refused",
             FailureCause::NodeDown => "node-down",
             FailureCause::CertificateExpired => "certificate-expired",
+            FailureCause::BlockedByPolicy => "blocked-by-policy",
         }
     }
 
@@ -75,13 +80,14 @@ impl FailureCause {
             FailureCause::ConnectionRefused => "connection refused",
             FailureCause::NodeDown => "node down",
             FailureCause::CertificateExpired => "certificate expired",
+            FailureCause::BlockedByPolicy => "blocked by a NetworkPolicy",
         }
     }
 }
 
 /// Failed requests by cause, one count per `FailureCause`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FailureCounts([u32; 4]);
+pub struct FailureCounts([u32; 5]);
 
 impl FailureCounts {
     pub fn get(&self, cause: FailureCause) -> u32 {
@@ -435,8 +441,12 @@ impl Cluster {
             self.traffic.ticking = false;
             return;
         }
+        let policies = crate::netpol::any(&self.store);
         for (service, rps) in gens {
             self.work += u64::from(rps);
+            // With NetworkPolicies: whether each routed pod lets the outside client in, asked
+            // once per pod per second.
+            let mut blocked: BTreeMap<String, bool> = BTreeMap::new();
             let mut sample = TrafficSample {
                 time: end,
                 service: service.clone(),
@@ -457,7 +467,16 @@ impl Cluster {
                 } else {
                     let idx = (self.rng.next_u32() as usize) % routes.len();
                     let ip = &routes[idx];
-                    match self.traffic.answer(ip, t) {
+                    let dropped = policies
+                        && *blocked.entry(ip.clone()).or_insert_with(|| {
+                            !connection_allowed(&self.store, None, &service, None, ip)
+                        });
+                    let answer = if dropped {
+                        Err(FailureCause::BlockedByPolicy)
+                    } else {
+                        self.traffic.answer(ip, t)
+                    };
+                    match answer {
                         Ok(image) => {
                             sample.ok += 1;
                             *sample.versions.entry(image.to_string()).or_default() += 1;
@@ -524,6 +543,19 @@ impl Cluster {
     /// no endpoint answers (none ready, or the chosen one not serving). It counts in the
     /// Service's traffic: in the generator's next second if one runs, else as a sample now.
     pub fn request(&mut self, namespace: &str, service: &str) -> Result<Option<String>, ApiError> {
+        self.request_from(None, namespace, service, None)
+            .map(|r| r.ok())
+    }
+
+    /// A request from the pod `from` (namespace, name), or from outside the cluster, to a
+    /// Service's `port` (its first port when `None`): the image that answered, or why none did.
+    pub fn request_from(
+        &mut self,
+        from: Option<(&str, &str)>,
+        namespace: &str,
+        service: &str,
+        port: Option<i32>,
+    ) -> Result<Result<String, FailureCause>, ApiError> {
         self.get(Kind::Service, namespace, service)?;
         let key = format!("{namespace}/{service}");
         let now = self.now;
@@ -543,7 +575,13 @@ impl Cluster {
             (None, Err(FailureCause::NoEndpoint))
         } else {
             let ip = routes[(self.rng.next_u32() as usize) % routes.len()].clone();
-            let answer = self.traffic.answer(&ip, now).map(str::to_string);
+            let answer = if crate::netpol::any(&self.store)
+                && !connection_allowed(&self.store, from, &key, port, &ip)
+            {
+                Err(FailureCause::BlockedByPolicy)
+            } else {
+                self.traffic.answer(&ip, now).map(str::to_string)
+            };
             (Some(ip), answer)
         };
         self.traffic
@@ -552,7 +590,7 @@ impl Cluster {
         if let Err(cause) = answer {
             failures.add(cause, 1);
         }
-        let image = answer.ok();
+        let image = answer.as_ref().ok().cloned();
         let (ok, failed) = if image.is_some() { (1, 0) } else { (0, 1) };
         let versions: BTreeMap<String, u32> = image.iter().map(|i| (i.clone(), 1)).collect();
         if self.traffic.generators.contains_key(&key) {
@@ -573,6 +611,55 @@ impl Cluster {
                 failures,
             });
         }
-        Ok(image)
+        Ok(answer)
     }
+}
+
+/// Whether NetworkPolicies let a connection through from `from` (a pod, by namespace and name;
+/// `None`: a client outside the cluster) to the pod at `ip` behind `service` (`ns/name`), on the
+/// pod port the Service's `port` (its first, when `None`) targets.
+fn connection_allowed(
+    store: &crate::store::Store,
+    from: Option<(&str, &str)>,
+    service: &str,
+    port: Option<i32>,
+    ip: &str,
+) -> bool {
+    let (ns, name) = service.split_once('/').unwrap_or(("default", service));
+    let Some(dst) = store.list(Kind::Pod, Some(ns)).find_map(|o| match o {
+        Object::Pod(p) if p.status.pod_ip == ip && !p.spec.node_name.is_empty() => Some(p),
+        _ => None,
+    }) else {
+        return true;
+    };
+    let svc = match store.get(&crate::store::Key::new(Kind::Service, ns, name)) {
+        Some(Object::Service(s)) => Some(s),
+        _ => None,
+    };
+    let sp = svc.and_then(|s| match port {
+        Some(p) => s.spec.ports.iter().find(|sp| sp.port == p),
+        None => s.spec.ports.first(),
+    });
+    let target = match sp.and_then(|sp| sp.target_port.clone()) {
+        Some(kubeplay_api::IntOrString::Int(n)) => n as i32,
+        Some(kubeplay_api::IntOrString::String(name)) => dst
+            .spec
+            .containers
+            .iter()
+            .flat_map(|c| &c.ports)
+            .find(|cp| cp.name == name)
+            .map_or(0, |cp| cp.container_port),
+        None => sp.map_or(80, |sp| sp.port),
+    };
+    let src_pod = from.and_then(|(sns, sname)| {
+        match store.get(&crate::store::Key::new(Kind::Pod, sns, sname)) {
+            Some(Object::Pod(p)) => Some(p),
+            _ => None,
+        }
+    });
+    let src = match src_pod {
+        Some(p) => crate::netpol::Source::Pod(p),
+        None => crate::netpol::Source::External,
+    };
+    crate::netpol::allows(store, src, dst, target)
 }

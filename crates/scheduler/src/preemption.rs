@@ -21,6 +21,11 @@ pub struct Preemption<'a> {
     pub victims: Vec<&'a Pod>,
 }
 
+/// What choosing a node costs (`pickOneNodeForPreemption`'s criteria, lowest first): the highest
+/// victim priority, the sum of priorities, the number of victims, the latest start of the most
+/// important victims (reversed: later is cheaper).
+type Cost = (i32, i64, usize, Reverse<Option<Time>>);
+
 fn priority(p: &Pod) -> i32 {
     p.spec.priority.unwrap_or(0)
 }
@@ -70,7 +75,7 @@ impl Scheduler {
         let record = self.record;
         let start_index = self.next_start_node_index;
         self.record = false;
-        let mut best: Option<((i32, i64, usize, Reverse<Option<Time>>), Preemption<'a>)> = None;
+        let mut best: Option<(Cost, Preemption<'a>)> = None;
         for info in &snapshot.nodes {
             let name = info.node.metadata.name.as_str();
             let mut lower: Vec<&'a Pod> = info

@@ -117,6 +117,7 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         Object::Service(svc) => service(cluster, svc, &mut w),
         Object::Job(j) => job(j, &mut w),
         Object::DaemonSet(ds) => daemon_set(cluster, ds, &mut w),
+        Object::NetworkPolicy(np) => network_policy(np, &mut w),
         Object::PriorityClass(pc) => {
             w.line(&format!("Name:\t{}", pc.metadata.name));
             w.line(&format!("Value:\t{}", pc.value));
@@ -1137,6 +1138,111 @@ fn replica_set(cluster: &Cluster, rs: &kubeplay_api::ReplicaSet, w: &mut Writer)
             w.line(&format!("  {} \t{}\t{}", c.type_, c.status, c.reason));
         }
     }
+}
+
+/// Models kubectl's describeNetworkPolicy.
+fn network_policy(np: &kubeplay_api::networking::NetworkPolicy, w: &mut Writer) {
+    use kubeplay_api::networking::{Peer, PolicyPort};
+    w.line(&format!("Name:\t{}", np.metadata.name));
+    w.line(&format!("Namespace:\t{}", np.metadata.namespace));
+    if let Some(t) = np.metadata.creation_timestamp {
+        let [y, mo, d, h, mi, se, _] = t.civil();
+        w.line(&format!(
+            "Created on:\t{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{se:02} +0000 UTC"
+        ));
+    }
+    labels(w, "Labels", &np.metadata.labels);
+    annotations(w, "Annotations", &np.metadata.annotations);
+    w.line("Spec:");
+    let sel = np.spec.pod_selector.to_selector_string();
+    if sel.is_empty() {
+        w.line("  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)");
+    } else {
+        w.line(&format!("  PodSelector:     {sel}"));
+    }
+    let ports = |w: &mut Writer, ports: &[PolicyPort], label: &str| {
+        if ports.is_empty() {
+            w.line(&format!(
+                "    {label}: <any> (traffic allowed to all ports)"
+            ));
+        }
+        for p in ports {
+            let port = p
+                .port
+                .as_ref()
+                .map_or("<any>".to_string(), |p| p.to_string());
+            let proto = p.protocol.as_deref().unwrap_or("TCP");
+            match p.end_port {
+                Some(end) => w.line(&format!("    {label}: {port}-{end}/{proto}")),
+                None => w.line(&format!("    {label}: {port}/{proto}")),
+            }
+        }
+    };
+    let peers = |w: &mut Writer, peers: &[Peer], label: &str, any: &str| {
+        if peers.is_empty() {
+            w.line(&format!("    {label}: <any> ({any})"));
+            return;
+        }
+        w.line(&format!("    {label}:"));
+        for p in peers {
+            match (&p.pod_selector, &p.namespace_selector, &p.ip_block) {
+                (_, _, Some(b)) => {
+                    w.line("      IPBlock:");
+                    w.line(&format!("        CIDR: {}", b.cidr));
+                    w.line(&format!("        Except: {}", b.except.join(", ")));
+                }
+                (Some(ps), Some(ns), None) => {
+                    w.line(&format!(
+                        "      NamespaceSelector: {}",
+                        ns.to_selector_string()
+                    ));
+                    w.line(&format!("      PodSelector: {}", ps.to_selector_string()));
+                }
+                (Some(ps), None, None) => {
+                    w.line(&format!("      PodSelector: {}", ps.to_selector_string()))
+                }
+                (None, Some(ns), None) => w.line(&format!(
+                    "      NamespaceSelector: {}",
+                    ns.to_selector_string()
+                )),
+                (None, None, None) => {}
+            }
+        }
+    };
+    if np.applies_to_ingress() {
+        w.line("  Allowing ingress traffic:");
+        if np.spec.ingress.is_empty() {
+            w.line("    <none> (Selected pods are isolated for ingress connectivity)");
+        }
+        for (i, r) in np.spec.ingress.iter().enumerate() {
+            if i > 0 {
+                w.line("    ----------");
+            }
+            ports(w, &r.ports, "To Port");
+            peers(w, &r.from, "From", "traffic not restricted by source");
+        }
+    } else {
+        w.line("  Not affecting ingress traffic");
+    }
+    if np.applies_to_egress() {
+        w.line("  Allowing egress traffic:");
+        if np.spec.egress.is_empty() {
+            w.line("    <none> (Selected pods are isolated for egress connectivity)");
+        }
+        for (i, r) in np.spec.egress.iter().enumerate() {
+            if i > 0 {
+                w.line("    ----------");
+            }
+            ports(w, &r.ports, "To Port");
+            peers(w, &r.to, "To", "traffic not restricted by destination");
+        }
+    } else {
+        w.line("  Not affecting egress traffic");
+    }
+    w.line(&format!(
+        "  Policy Types: {}",
+        np.spec.policy_types.join(", ")
+    ));
 }
 
 /// Models kubectl's describeDaemonSet.

@@ -107,6 +107,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         net: Network {
             cluster: s.cluster_mut(),
             namespace: ns.clone(),
+            pod: pod.metadata.name.clone(),
         },
     };
     let status = host.exec(&command, io);
@@ -397,6 +398,8 @@ struct Network<'a> {
     cluster: &'a mut kubeplay_engine::Cluster,
     /// The pod's namespace, where a bare Service name resolves.
     namespace: String,
+    /// The pod the request comes from (NetworkPolicies look at it).
+    pod: String,
 }
 
 /// A Service a host name or IP names: (namespace, name, ClusterIP, ports).
@@ -471,6 +474,8 @@ enum Fetch {
     NoHost,
     /// (ClusterIP) nothing answers on that IP and port.
     Refused(String),
+    /// A NetworkPolicy drops the packets: the client waits until it gives up.
+    TimedOut,
 }
 
 impl Network<'_> {
@@ -481,8 +486,10 @@ impl Network<'_> {
         if !ports.contains(&port) {
             return Fetch::Refused(ip);
         }
-        match self.cluster.request(&ns, &name) {
-            Ok(Some(image)) => Fetch::Answered(image),
+        let from = Some((self.namespace.as_str(), self.pod.as_str()));
+        match self.cluster.request_from(from, &ns, &name, Some(port)) {
+            Ok(Ok(image)) => Fetch::Answered(image),
+            Ok(Err(kubeplay_engine::FailureCause::BlockedByPolicy)) => Fetch::TimedOut,
             _ => Fetch::Refused(ip),
         }
     }
@@ -491,6 +498,7 @@ impl Network<'_> {
 fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
     let mut url = None;
     let (mut head, mut discard, mut write_out) = (false, false, None::<String>);
+    let mut max_time: Option<f64> = None;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -504,8 +512,11 @@ fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
                 i += 1;
                 write_out = args.get(i).cloned();
             }
-            "-m" | "--max-time" | "--connect-timeout" | "-H" | "--header" | "-X" | "--request"
-            | "-A" | "--user-agent" => i += 1,
+            "-m" | "--max-time" | "--connect-timeout" => {
+                i += 1;
+                max_time = args.get(i).and_then(|t| t.parse::<f64>().ok());
+            }
+            "-H" | "--header" | "-X" | "--request" | "-A" | "--user-agent" => i += 1,
             _ if a.starts_with('-') => {}
             _ => url = Some(a.to_string()),
         }
@@ -545,6 +556,19 @@ fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
                 "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"
             ));
             7
+        }
+        Fetch::TimedOut => {
+            if let Some(w) = write_out {
+                io.out
+                    .push_str(&w.replace("%{http_code}", "000").replace("\\n", "\n"));
+            }
+            // Dropped packets: curl gives up after --max-time, or the kernel's SYN retries
+            // (about 130 s). The simulated clock does not wait.
+            let ms = max_time.map_or(130_000, |t| (t * 1000.0) as i64 + 1);
+            io.err.push_str(&format!(
+                "curl: (28) Failed to connect to {host} port {port} after {ms} ms: Timeout was reached\n"
+            ));
+            28
         }
     }
 }
@@ -609,6 +633,10 @@ fn wget(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
             io.err.push_str(&format!(
                 "wget: can't connect to remote host ({ip}): Connection refused\n"
             ));
+            1
+        }
+        Fetch::TimedOut => {
+            io.err.push_str("wget: download timed out\n");
             1
         }
     }

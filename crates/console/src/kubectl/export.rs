@@ -17,6 +17,7 @@ pub fn export(cluster: &Cluster) -> String {
         Kind::ConfigMap,
         Kind::Secret,
         Kind::Service,
+        Kind::NetworkPolicy,
         Kind::DaemonSet,
         Kind::Deployment,
         Kind::ReplicaSet,

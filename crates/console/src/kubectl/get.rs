@@ -470,6 +470,7 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
             &[],
         ),
+        Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         Kind::Service => (
             &[
                 "NAME",
@@ -662,6 +663,14 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                     Some(&ds.spec.selector),
                 ));
             }
+        }
+        Object::NetworkPolicy(np) => {
+            let sel = np.spec.pod_selector.to_selector_string();
+            cells.extend([
+                name,
+                if sel.is_empty() { "<none>".into() } else { sel },
+                created,
+            ]);
         }
         Object::PriorityClass(pc) => {
             cells.extend([
