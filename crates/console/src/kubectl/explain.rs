@@ -140,6 +140,31 @@ const FIELDS: &[(Kind, &str, &str, &str)] = &[
     (Kind::Event, "involvedObject", "ObjectReference -required-", "The object that this event is about."),
     (Kind::Event, "reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
     (Kind::Event, "message", "string", "A human-readable description of the status of this operation."),
+    (Kind::DaemonSet, "", "DaemonSet", "DaemonSet represents the configuration of a daemon set."),
+    (Kind::DaemonSet, "spec", "DaemonSetSpec", "The desired behavior of this daemon set."),
+    (Kind::DaemonSet, "status", "DaemonSetStatus", "The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only."),
+    (Kind::DaemonSet, "spec.selector", "LabelSelector -required-", "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels."),
+    (Kind::DaemonSet, "spec.template", "PodTemplateSpec -required-", "An object that describes the pod that will be created. The DaemonSet will create exactly one copy of this pod on every node that matches the template's node selector (or on every node if no node selector is specified). The only allowed template.spec.restartPolicy value is \"Always\"."),
+    (Kind::DaemonSet, "spec.updateStrategy", "DaemonSetUpdateStrategy", "An update strategy to replace existing DaemonSet pods with new pods."),
+    (Kind::DaemonSet, "spec.minReadySeconds", "integer", "The minimum number of seconds for which a newly created DaemonSet pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)."),
+    (Kind::DaemonSet, "spec.revisionHistoryLimit", "integer", "The number of old history to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10."),
+    (Kind::DaemonSet, "spec.updateStrategy.type", "string", "Type of daemon set update. Can be \"RollingUpdate\" or \"OnDelete\". Default is RollingUpdate."),
+    (Kind::DaemonSet, "spec.updateStrategy.rollingUpdate", "RollingUpdateDaemonSet", "Rolling update config params. Present only if type = \"RollingUpdate\"."),
+    (Kind::PriorityClass, "", "PriorityClass", "PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer."),
+    (Kind::PriorityClass, "value", "integer -required-", "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec."),
+    (Kind::PriorityClass, "globalDefault", "boolean", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`."),
+    (Kind::PriorityClass, "description", "string", "description is an arbitrary string that usually provides guidelines on when this priority class should be used."),
+    (Kind::PriorityClass, "preemptionPolicy", "string", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset."),
+    (Kind::NetworkPolicy, "", "NetworkPolicy", "NetworkPolicy describes what network traffic is allowed for a set of Pods"),
+    (Kind::NetworkPolicy, "spec", "NetworkPolicySpec", "spec represents the specification of the desired behavior for this NetworkPolicy."),
+    (Kind::NetworkPolicy, "spec.podSelector", "LabelSelector", "podSelector selects the pods to which this NetworkPolicy object applies. The array of rules is applied to any pods selected by this field. An empty selector matches all pods in this namespace."),
+    (Kind::NetworkPolicy, "spec.ingress", "[]NetworkPolicyIngressRule", "ingress is a list of ingress rules to be applied to the selected pods. Traffic is allowed to a pod if there are no NetworkPolicies selecting the pod (and cluster policy otherwise allows the traffic), OR if the traffic source is the pod's local node, OR if the traffic matches at least one ingress rule across all of the NetworkPolicy objects whose podSelector matches the pod."),
+    (Kind::NetworkPolicy, "spec.egress", "[]NetworkPolicyEgressRule", "egress is a list of egress rules to be applied to the selected pods. Outgoing traffic is allowed if there are no NetworkPolicies selecting the pod (and cluster policy otherwise allows the traffic), OR if the traffic matches at least one egress rule across all of the NetworkPolicy objects whose podSelector matches the pod."),
+    (Kind::NetworkPolicy, "spec.policyTypes", "[]string", "policyTypes is a list of rule types that the NetworkPolicy relates to. Valid options are [\"Ingress\"], [\"Egress\"], or [\"Ingress\", \"Egress\"]. If this field is not specified, it will default based on the existence of ingress or egress rules."),
+    (Kind::NetworkPolicy, "spec.ingress.from", "[]NetworkPolicyPeer", "from is a list of sources which should be able to access the pods selected for this rule. Items in this list are combined using a logical OR operation. If this field is empty or missing, this rule matches all sources (traffic not restricted by source)."),
+    (Kind::NetworkPolicy, "spec.ingress.ports", "[]NetworkPolicyPort", "ports is a list of ports which should be made accessible on the pods selected for this rule. Each item in this list is combined using a logical OR. If this field is empty or missing, this rule matches all ports (traffic not restricted by port)."),
+    (Kind::NetworkPolicy, "spec.egress.to", "[]NetworkPolicyPeer", "to is a list of destinations for outgoing traffic of pods selected for this rule. Items in this list are combined using a logical OR operation. If this field is empty or missing, this rule matches all destinations (traffic not restricted by destination)."),
+    (Kind::NetworkPolicy, "spec.egress.ports", "[]NetworkPolicyPort", "ports is a list of destination ports for outgoing traffic. Each item in this list is combined using a logical OR. If this field is empty or missing, this rule matches all ports (traffic not restricted by port)."),
 ];
 
 const COMMON: &[(&str, &str, &str)] = &[
@@ -270,7 +295,9 @@ fn schema_of(kind: Kind, path: &str) -> (Kind, String) {
             Kind::Job,
             &path.replacen("spec.jobTemplate.spec", "spec", 1),
         ),
-        Kind::Deployment | Kind::ReplicaSet | Kind::Job if below("spec.template.spec") => {
+        Kind::Deployment | Kind::ReplicaSet | Kind::Job | Kind::DaemonSet
+            if below("spec.template.spec") =>
+        {
             (Kind::Pod, path.replacen("spec.template.spec", "spec", 1))
         }
         _ => (kind, path.to_string()),
