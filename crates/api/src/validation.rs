@@ -150,8 +150,22 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
             }
         }
         Object::PriorityClass(pc) => {
-            // User classes stay below the system range (upstream: HighestUserDefinablePriority).
-            if pc.value > 1_000_000_000 {
+            // User classes stay below the system range (upstream: HighestUserDefinablePriority);
+            // the two system classes have their fixed values.
+            let system = [
+                ("system-cluster-critical", 2_000_000_000),
+                ("system-node-critical", 2_000_001_000),
+            ];
+            if let Some((_, v)) = system.iter().find(|(n, _)| *n == pc.metadata.name) {
+                if pc.value != *v {
+                    errs.push(format!(
+                        "value: Invalid value: {}: value of {} must be {v}",
+                        pc.value, pc.metadata.name
+                    ));
+                }
+            } else if pc.metadata.name.starts_with("system-") {
+                errs.push(format!("metadata.name: Invalid value: {}: priority class names with 'system-' prefix are reserved", quote(&pc.metadata.name)));
+            } else if pc.value > 1_000_000_000 {
                 errs.push(format!(
                     "value: Invalid value: {}: maximum allowed value of a user defined priority is 1000000000",
                     pc.value

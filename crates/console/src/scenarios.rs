@@ -1,5 +1,6 @@
 //! The scenarios shipped with the playground, embedded so that the web app and the CLI load the
-//! same ones: `default` (three Ready nodes), `empty`, and `scale` (a thousand nodes and ten
+//! same ones: `default` (three Ready nodes), `empty`, `kubeadm` (Killercoda's two-node kubeadm
+//! cluster: controlplane and node01, the control plane's pods in kube-system), and `scale` (a thousand nodes and ten
 //! thousand pods, generated: as YAML it would be 30,000 lines nobody reads).
 
 use serde_json::{json, Value};
@@ -13,6 +14,10 @@ const FILES: &[(&str, &str)] = &[
     (
         "empty",
         include_str!("../../../static/scenarios/empty.yaml"),
+    ),
+    (
+        "kubeadm",
+        include_str!("../../../static/scenarios/kubeadm.yaml"),
     ),
 ];
 

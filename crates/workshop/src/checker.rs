@@ -189,7 +189,7 @@ impl ImportReport {
 /// Reads a Killercoda scenario as it is (each step's `verify.sh` its check; solutions from its
 /// `<details>` Solution block or a `solution.sh`/`solution.md` beside its text) and says, per
 /// step, whether the playground can run its scripts or which command it cannot do. Killercoda
-/// backends (`kubernetes-kubeadm-2nodes`...) map to the `default` scenario.
+/// backends (`kubernetes-kubeadm-2nodes`...) start on the `kubeadm` scenario.
 pub fn import_killercoda(src: &dyn Source) -> Result<(Workshop, ImportReport), LoadError> {
     let w = load(src)?;
     let mut scratch = Session::new(SessionConfig::default());

@@ -35,6 +35,14 @@ struct Index {
     description: String,
     details: Details,
     kubeplay: Option<KubeplayIndex>,
+    backend: Option<Backend>,
+}
+
+/// Killercoda's `backend`: the image its scenario runs on.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Backend {
+    imageid: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -132,6 +140,16 @@ pub fn load(src: &dyn Source) -> Result<Workshop, LoadError> {
     let plain_killercoda = index.kubeplay.is_none();
     let kp = index.kubeplay.unwrap_or_default();
     let mut start = Start::default();
+    // A plain Killercoda scenario on a kubeadm backend starts on the cluster it was written
+    // for: controlplane and node01.
+    if plain_killercoda
+        && index
+            .backend
+            .as_ref()
+            .is_some_and(|b| b.imageid.starts_with("kubernetes-kubeadm"))
+    {
+        start.scenario = "kubeadm".into();
+    }
     if let Some(s) = kp.scenario {
         start.scenario = s;
     }
