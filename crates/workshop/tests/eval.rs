@@ -266,7 +266,7 @@ fn killercoda_import() {
             lab step 2 "Look inside": kubeplay can run it
             lab step 3 "Install helm": cannot run `helm` (verify), `curl` (solution), `bash` (solution)"#]],
     );
-    assert_eq!(w.start.scenario, "default");
+    assert_eq!(w.start.scenario, "kubeadm");
 }
 
 #[test]

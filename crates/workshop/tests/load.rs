@@ -125,7 +125,7 @@ fn killercoda_layout() {
             ("step2/solution.sh", "kubectl delete pod p\n"),
         ],
         expect![[r##"
-            "Pods" scenario=default seed=1 setup=[] background=Some("kubectl create ns lab")
+            "Pods" scenario=kubeadm seed=1 setup=[] background=Some("kubectl create ns lab")
             step 1 "Step 1"
               check "verify": "#!/bin/bash\nkubectl get pod p\n" -> success
               solution "kubectl run p --image=nginx"
