@@ -11,6 +11,8 @@ pub enum Reason {
     BadRequest,
     Conflict,
     Forbidden,
+    /// 429: an eviction a PodDisruptionBudget refuses for now.
+    TooManyRequests,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +37,12 @@ impl ApiError {
     pub fn bad_request(message: String) -> ApiError {
         ApiError {
             reason: Reason::BadRequest,
+            message,
+        }
+    }
+    pub fn too_many_requests(message: String) -> ApiError {
+        ApiError {
+            reason: Reason::TooManyRequests,
             message,
         }
     }

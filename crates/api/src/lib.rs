@@ -13,6 +13,7 @@ pub mod meta;
 pub mod networking;
 pub mod object;
 pub mod patch;
+pub mod policy;
 pub mod quantity;
 pub mod summary;
 pub mod validation;

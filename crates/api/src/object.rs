@@ -11,6 +11,7 @@ use crate::core::{
 use crate::error::ApiError;
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
+use crate::policy::PodDisruptionBudget;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -29,6 +30,7 @@ pub enum Kind {
     DaemonSet,
     PriorityClass,
     NetworkPolicy,
+    PodDisruptionBudget,
 }
 
 /// One row of `kubectl api-resources`.
@@ -44,8 +46,8 @@ pub struct ResourceType {
 }
 
 /// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
-/// discovery's order (apps, batch, networking.k8s.io, scheduling.k8s.io), by name within a
-/// group.
+/// discovery's order (apps, batch, networking.k8s.io, policy, scheduling.k8s.io), by name
+/// within a group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
         kind: Kind::ConfigMap,
@@ -174,6 +176,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::PodDisruptionBudget,
+        plural: "poddisruptionbudgets",
+        singular: "poddisruptionbudget",
+        short_names: &["pdb"],
+        api_version: "policy/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::PriorityClass,
         plural: "priorityclasses",
         singular: "priorityclass",
@@ -208,6 +219,7 @@ impl Kind {
             Kind::DaemonSet => "DaemonSet",
             Kind::PriorityClass => "PriorityClass",
             Kind::NetworkPolicy => "NetworkPolicy",
+            Kind::PodDisruptionBudget => "PodDisruptionBudget",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -290,6 +302,7 @@ pub enum Object {
     DaemonSet(Box<DaemonSet>),
     PriorityClass(PriorityClass),
     NetworkPolicy(NetworkPolicy),
+    PodDisruptionBudget(PodDisruptionBudget),
 }
 
 macro_rules! each_kind {
@@ -310,6 +323,7 @@ macro_rules! each_kind {
             Object::DaemonSet($o) => $body,
             Object::PriorityClass($o) => $body,
             Object::NetworkPolicy($o) => $body,
+            Object::PodDisruptionBudget($o) => $body,
         }
     };
 }
@@ -332,6 +346,7 @@ impl Object {
             Object::DaemonSet(_) => Kind::DaemonSet,
             Object::PriorityClass(_) => Kind::PriorityClass,
             Object::NetworkPolicy(_) => Kind::NetworkPolicy,
+            Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -421,6 +436,9 @@ impl Object {
             }
             Kind::NetworkPolicy => {
                 Object::NetworkPolicy(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::PodDisruptionBudget => {
+                Object::PodDisruptionBudget(serde_json::from_value(body).map_err(decode)?)
             }
         })
     }

@@ -149,6 +149,36 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
                 *i += 1;
             }
         }
+        Object::PodDisruptionBudget(pdb) => {
+            let s = &pdb.spec;
+            if s.min_available.is_some() && s.max_unavailable.is_some() {
+                errs.push("spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set".into());
+            }
+            for (name, v) in [
+                ("minAvailable", &s.min_available),
+                ("maxUnavailable", &s.max_unavailable),
+            ] {
+                if let Some(v) = v {
+                    match is_valid_int_or_percent(v) {
+                        Err(msg) => errs.push(format!(
+                            "spec.{name}: Invalid value: {}: {msg}",
+                            quote(&v.to_string())
+                        )),
+                        Ok(n) if n < 0 => errs.push(format!(
+                            "spec.{name}: Invalid value: {n}: must be greater than or equal to 0"
+                        )),
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(p) = s
+                .unhealthy_pod_eviction_policy
+                .as_deref()
+                .filter(|p| !["IfHealthyBudget", "AlwaysAllow"].contains(p))
+            {
+                errs.push(format!("spec.unhealthyPodEvictionPolicy: Unsupported value: {}: supported values: \"AlwaysAllow\", \"IfHealthyBudget\"", quote(p)));
+            }
+        }
         Object::PriorityClass(pc) => {
             // User classes stay below the system range (upstream: HighestUserDefinablePriority);
             // the two system classes have their fixed values.

@@ -29,6 +29,7 @@ create secret
 create secret generic
 create secret tls
 create priorityclass
+create poddisruptionbudget
 create configmap
 create namespace
 create job

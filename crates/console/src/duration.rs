@@ -57,6 +57,29 @@ pub fn human(millis: i64) -> String {
 
 /// Go's `time.ParseDuration`, in milliseconds (sub-millisecond parts are dropped). The error is
 /// Go's: `time: invalid duration "abc"`.
+/// Go's `time.Duration.String()` for whole milliseconds: `1h0m0s`, `10m0s`, `5s`, `500ms`.
+pub fn go(millis: i64) -> String {
+    if millis.abs() < 1_000 {
+        return format!("{millis}ms");
+    }
+    let total = millis / 1000;
+    let frac = millis % 1000;
+    let (h, m, sec) = (total / 3600, total % 3600 / 60, total % 60);
+    let secs = if frac == 0 {
+        format!("{sec}s")
+    } else {
+        format!(
+            "{sec}.{}s",
+            format!("{:03}", frac.abs()).trim_end_matches('0')
+        )
+    };
+    match (h, m) {
+        (0, 0) => secs,
+        (0, m) => format!("{m}m{secs}"),
+        (h, m) => format!("{h}h{m}m{secs}"),
+    }
+}
+
 pub fn parse_go(s: &str) -> Result<i64, String> {
     let err = || format!("time: invalid duration {}", go_quote(s));
     let mut rest = s;

@@ -1653,6 +1653,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
             apps/v1
             batch/v1
             networking.k8s.io/v1
+            policy/v1
             scheduling.k8s.io/v1
             v1
             $ kubectl cluster-info
@@ -1736,22 +1737,23 @@ fn informational_commands() {
             Kustomize Version: v5.8.1
             Server Version: v1.37.1
             $ kubectl api-resources
-            NAME              SHORTNAMES   APIVERSION             NAMESPACED   KIND
-            configmaps        cm           v1                     true         ConfigMap
-            endpoints         ep           v1                     true         Endpoints
-            events            ev           v1                     true         Event
-            namespaces        ns           v1                     false        Namespace
-            nodes             no           v1                     false        Node
-            pods              po           v1                     true         Pod
-            secrets                        v1                     true         Secret
-            services          svc          v1                     true         Service
-            daemonsets        ds           apps/v1                true         DaemonSet
-            deployments       deploy       apps/v1                true         Deployment
-            replicasets       rs           apps/v1                true         ReplicaSet
-            cronjobs          cj           batch/v1               true         CronJob
-            jobs                           batch/v1               true         Job
-            networkpolicies   netpol       networking.k8s.io/v1   true         NetworkPolicy
-            priorityclasses   pc           scheduling.k8s.io/v1   false        PriorityClass
+            NAME                   SHORTNAMES   APIVERSION             NAMESPACED   KIND
+            configmaps             cm           v1                     true         ConfigMap
+            endpoints              ep           v1                     true         Endpoints
+            events                 ev           v1                     true         Event
+            namespaces             ns           v1                     false        Namespace
+            nodes                  no           v1                     false        Node
+            pods                   po           v1                     true         Pod
+            secrets                             v1                     true         Secret
+            services               svc          v1                     true         Service
+            daemonsets             ds           apps/v1                true         DaemonSet
+            deployments            deploy       apps/v1                true         Deployment
+            replicasets            rs           apps/v1                true         ReplicaSet
+            cronjobs               cj           batch/v1               true         CronJob
+            jobs                                batch/v1               true         Job
+            networkpolicies        netpol       networking.k8s.io/v1   true         NetworkPolicy
+            poddisruptionbudgets   pdb          policy/v1              true         PodDisruptionBudget
+            priorityclasses        pc           scheduling.k8s.io/v1   false        PriorityClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
             GROUP:      apps
@@ -1951,7 +1953,7 @@ kubectl create serviceaccount builder",
             ! error: the server doesn't have a resource type "crons"
             [exit 1]
             $ kubectl create serviceaccount builder
-            ! error: the playground does not serve "serviceaccount" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs and priorityclasses
+            ! error: the playground does not serve "serviceaccount" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets
             [exit 1]
         "#]],
     );
@@ -2541,6 +2543,116 @@ kubectl exec intruder -- wget -qO- -T 2 web",
             ! wget: download timed out
             ! command terminated with exit code 1
             [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn disruption_budgets_hold_a_drain() {
+    check(
+        "kubectl create deployment web --image=nginx:1.25 --replicas=3
+kubectl rollout status deployment/web
+kubectl create pdb web --selector=app=web --min-available=3
+kubectl create pdb bad --selector=app=web
+sleep 1
+kubectl get pdb
+kubectl describe pdb web
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      containers:
+      - name: agent
+        image: busybox:1.36
+        command: [\"sleep\", \"infinity\"]
+EOF
+sleep 5
+kubectl drain node-1
+kubectl drain node-1 --ignore-daemonsets --timeout=12s
+kubectl patch pdb web -p '{\"spec\":{\"minAvailable\":2}}'
+sleep 1
+kubectl get pdb web
+kubectl drain node-1 --ignore-daemonsets
+sleep 5
+kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=3
+            deployment.apps/web created
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 3 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 3 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl create pdb web --selector=app=web --min-available=3
+            poddisruptionbudget.policy/web created
+            $ kubectl create pdb bad --selector=app=web
+            ! error: one of min-available or max-unavailable must be specified
+            [exit 1]
+            $ sleep 1
+            $ kubectl get pdb
+            NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE
+            web    3               N/A               0                     1s
+            $ kubectl describe pdb web
+            Name:           web
+            Namespace:      default
+            Min available:  3
+            Selector:       app=web
+            Status:
+                Allowed disruptions:  0
+                Current:              3
+                Desired:              3
+                Total:                3
+            Events:                   <none>
+            $ kubectl apply -f - <<EOF
+            daemonset.apps/agent created
+            $ sleep 5
+            $ kubectl drain node-1
+            node/node-1 cordoned
+            ! error: unable to drain node "node-1" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-sjrxn, continuing command...
+            ! There are pending nodes to be drained:
+            !  node-1
+            ! error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-sjrxn
+            [exit 1]
+            $ kubectl drain node-1 --ignore-daemonsets --timeout=12s
+            node/node-1 already cordoned
+            evicting pod default/web-6df7ccfbbd-xl7lp
+            ! Warning: ignoring DaemonSet-managed Pods: default/agent-sjrxn
+            ! error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
+            ! error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
+            ! error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
+            ! error: unable to drain node "node-1" due to error: error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default": global timeout reached: 12s, continuing command...
+            ! There are pending nodes to be drained:
+            !  node-1
+            [exit 1]
+            $ kubectl patch pdb web -p '{"spec":{"minAvailable":2}}'
+            poddisruptionbudget.policy/web patched
+            $ sleep 1
+            $ kubectl get pdb web
+            NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE
+            web    2               N/A               1                     17s
+            $ kubectl drain node-1 --ignore-daemonsets
+            node/node-1 already cordoned
+            evicting pod default/web-6df7ccfbbd-xl7lp
+            pod/web-6df7ccfbbd-xl7lp evicted
+            node/node-1 drained
+            ! Warning: ignoring DaemonSet-managed Pods: default/agent-sjrxn
+            $ sleep 5
+            $ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort
+            Running node-2
+            Running node-2
+            Running node-3
         "#]],
     );
 }

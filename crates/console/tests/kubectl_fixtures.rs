@@ -28,10 +28,6 @@ const SKIPPED: &[(&str, &str)] = &[
         "create-quota-yaml",
         "ResourceQuotas are not served by the playground",
     ),
-    (
-        "create-pdb-yaml",
-        "PodDisruptionBudgets are not served by the playground",
-    ),
 ];
 
 fn fixtures() -> PathBuf {

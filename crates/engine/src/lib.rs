@@ -86,6 +86,7 @@ pub(crate) enum Task {
     SyncEndpoints(String, String),
     SyncJob(String, String),
     SyncDaemonSet(String, String),
+    SyncDisruptionBudget(String, String),
     SyncCronJob(String, String),
     Schedule,
     Kubelet(String, String),
@@ -227,7 +228,12 @@ impl Cluster {
         meta.deletion_timestamp = None;
         if matches!(
             kind,
-            Kind::Deployment | Kind::ReplicaSet | Kind::Job | Kind::CronJob | Kind::DaemonSet
+            Kind::Deployment
+                | Kind::ReplicaSet
+                | Kind::Job
+                | Kind::CronJob
+                | Kind::DaemonSet
+                | Kind::PodDisruptionBudget
         ) {
             meta.generation = 1;
         }
@@ -428,6 +434,7 @@ impl Cluster {
             Task::SyncEndpoints(ns, name) => self.sync_endpoints(&ns, &name),
             Task::SyncJob(ns, name) => self.sync_job(&ns, &name),
             Task::SyncDaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
+            Task::SyncDisruptionBudget(ns, name) => self.sync_disruption_budget(&ns, &name),
             Task::SyncCronJob(ns, name) => self.sync_cron_job(&ns, &name),
             Task::Schedule => self.schedule_pending(),
             Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
@@ -513,6 +520,10 @@ impl Cluster {
                     );
                 }
             }
+            Object::PodDisruptionBudget(b) if ev.type_ != WatchType::Deleted => self.schedule_in(
+                delays::CONTROLLER,
+                Task::SyncDisruptionBudget(ns, b.metadata.name.clone()),
+            ),
             Object::DaemonSet(ds) if ev.type_ != WatchType::Deleted => self.schedule_in(
                 delays::CONTROLLER,
                 Task::SyncDaemonSet(ns, ds.metadata.name.clone()),
@@ -536,6 +547,12 @@ impl Cluster {
                         Task::SyncDaemonSet(ns.clone(), owner.name.clone()),
                     ),
                     _ => {}
+                }
+                for b in self.budgets_selecting(p) {
+                    self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncDisruptionBudget(ns.clone(), b),
+                    );
                 }
                 let services: Vec<String> = self
                     .store
@@ -1036,6 +1053,10 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
             b.status = a.status.clone();
             a.spec != b.spec
         }
+        (Object::PodDisruptionBudget(a), Object::PodDisruptionBudget(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
         (Object::DaemonSet(a), Object::DaemonSet(b)) => {
             b.status = a.status.clone();
             // The API server counts template changes in this annotation.
@@ -1086,7 +1107,12 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
     if spec_changed
         && matches!(
             new.kind(),
-            Kind::Deployment | Kind::ReplicaSet | Kind::Job | Kind::CronJob | Kind::DaemonSet
+            Kind::Deployment
+                | Kind::ReplicaSet
+                | Kind::Job
+                | Kind::CronJob
+                | Kind::DaemonSet
+                | Kind::PodDisruptionBudget
         )
     {
         new.meta_mut().generation += 1;

@@ -241,11 +241,12 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         "namespace" | "ns" => namespace_cmd(s, &rest, io),
         "job" => job(s, &rest, io),
         "priorityclass" | "pc" => priority_class(s, &rest, io),
+        "poddisruptionbudget" | "pdb" => pod_disruption_budget(s, &rest, io),
         "cronjob" | "cj" => cron_job(s, &rest, io),
         "serviceaccount" | "sa" | "ingress" | "ing" | "quota" | "resourcequota"
-        | "poddisruptionbudget" | "pdb" | "role" | "rolebinding"
+        | "role" | "rolebinding"
         | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
-            "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs and priorityclasses"
+            "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets"
         )),
         _ => create_from_file(s, args, io),
     }
@@ -627,6 +628,78 @@ fn cron_job(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             name,
             doc,
             failure_prefix: Some("failed to create cronjob: ".into()),
+        },
+        "created",
+    )
+}
+
+/// `kubectl create poddisruptionbudget NAME --selector=SELECTOR (--min-available=N |
+/// --max-unavailable=N)`; N is a number or a percentage.
+fn pod_disruption_budget(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create poddisruptionbudget";
+    let flags = with_common(&[
+        flag("selector", FlagKind::String),
+        flag("min-available", FlagKind::String),
+        flag("max-unavailable", FlagKind::String),
+    ]);
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let min = p.get("min-available").filter(|v| !v.is_empty());
+    let max = p.get("max-unavailable").filter(|v| !v.is_empty());
+    match (min, max) {
+        (None, None) => {
+            return io.error("one of min-available or max-unavailable must be specified")
+        }
+        (Some(_), Some(_)) => {
+            return io.error("min-available and max-unavailable cannot be both specified")
+        }
+        _ => {}
+    }
+    let Some(selector) = p.get("selector").filter(|v| !v.is_empty()) else {
+        return io.error("a selector must be specified");
+    };
+    let selector = match kubeplay_api::LabelSelector::parse(selector) {
+        Ok(sel) => sel,
+        Err(e) => return io.error(e),
+    };
+    // intstr.Parse: a number is an int, anything else a string.
+    let int_or_string = |v: &str| match v.parse::<i64>() {
+        Ok(n) => Doc::int(n),
+        Err(_) => Doc::str(v),
+    };
+    let mut spec = Doc::map();
+    if let Some(v) = min {
+        spec = spec.with("minAvailable", int_or_string(v));
+    }
+    if let Some(v) = max {
+        spec = spec.with("maxUnavailable", int_or_string(v));
+    }
+    let selector = serde_json::to_value(&selector).unwrap_or_default();
+    spec = spec.with("selector", Doc::from_value(&selector));
+    let doc = Doc::map()
+        .with("kind", Doc::str("PodDisruptionBudget"))
+        .with("apiVersion", Doc::str("policy/v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with("spec", spec)
+        .with(
+            "status",
+            Doc::map()
+                .with("currentHealthy", Doc::int(0))
+                .with("desiredHealthy", Doc::int(0))
+                .with("disruptionsAllowed", Doc::int(0))
+                .with("expectedPods", Doc::int(0)),
+        );
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::PodDisruptionBudget,
+            name,
+            doc,
+            failure_prefix: Some("failed to create poddisruptionbudgets: ".into()),
         },
         "created",
     )

@@ -118,6 +118,32 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         Object::Job(j) => job(j, &mut w),
         Object::DaemonSet(ds) => daemon_set(cluster, ds, &mut w),
         Object::NetworkPolicy(np) => network_policy(np, &mut w),
+        Object::PodDisruptionBudget(b) => {
+            w.line(&format!("Name:\t{}", b.metadata.name));
+            w.line(&format!("Namespace:\t{}", b.metadata.namespace));
+            if let Some(v) = &b.spec.min_available {
+                w.line(&format!("Min available:\t{v}"));
+            }
+            if let Some(v) = &b.spec.max_unavailable {
+                w.line(&format!("Max unavailable:\t{v}"));
+            }
+            let sel = b
+                .spec
+                .selector
+                .as_ref()
+                .map(|s| s.to_selector_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "<unset>".into());
+            w.line(&format!("Selector:\t{sel}"));
+            w.line("Status:");
+            w.line(&format!(
+                "    Allowed disruptions:\t{}",
+                b.status.disruptions_allowed
+            ));
+            w.line(&format!("    Current:\t{}", b.status.current_healthy));
+            w.line(&format!("    Desired:\t{}", b.status.desired_healthy));
+            w.line(&format!("    Total:\t{}", b.status.expected_pods));
+        }
         Object::PriorityClass(pc) => {
             w.line(&format!("Name:\t{}", pc.metadata.name));
             w.line(&format!("Value:\t{}", pc.value));

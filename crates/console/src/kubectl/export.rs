@@ -18,6 +18,7 @@ pub fn export(cluster: &Cluster) -> String {
         Kind::Secret,
         Kind::Service,
         Kind::NetworkPolicy,
+        Kind::PodDisruptionBudget,
         Kind::DaemonSet,
         Kind::Deployment,
         Kind::ReplicaSet,

@@ -471,6 +471,16 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             &[],
         ),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
+        Kind::PodDisruptionBudget => (
+            &[
+                "NAME",
+                "MIN AVAILABLE",
+                "MAX UNAVAILABLE",
+                "ALLOWED DISRUPTIONS",
+                "AGE",
+            ],
+            &[],
+        ),
         Kind::Service => (
             &[
                 "NAME",
@@ -663,6 +673,18 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                     Some(&ds.spec.selector),
                 ));
             }
+        }
+        Object::PodDisruptionBudget(b) => {
+            let v = |x: &Option<kubeplay_api::IntOrString>| {
+                x.as_ref().map_or("N/A".to_string(), |v| v.to_string())
+            };
+            cells.extend([
+                name,
+                v(&b.spec.min_available),
+                v(&b.spec.max_unavailable),
+                b.status.disruptions_allowed.to_string(),
+                created,
+            ]);
         }
         Object::NetworkPolicy(np) => {
             let sel = np.spec.pod_selector.to_selector_string();

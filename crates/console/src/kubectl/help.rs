@@ -71,6 +71,10 @@ const TEXTS: &[(&str, &str)] = &[
         "create priorityclass",
         include_str!("../../help/kubectl-create-priorityclass.txt"),
     ),
+    (
+        "create poddisruptionbudget",
+        include_str!("../../help/kubectl-create-poddisruptionbudget.txt"),
+    ),
     ("run", include_str!("../../help/kubectl-run.txt")),
     ("expose", include_str!("../../help/kubectl-expose.txt")),
     ("apply", include_str!("../../help/kubectl-apply.txt")),

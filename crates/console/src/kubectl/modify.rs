@@ -872,48 +872,129 @@ pub fn drain(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 _ => None,
             })
             .collect();
+        let pod_ref =
+            |pod: &kubeplay_api::Pod| format!("{}/{}", pod.metadata.namespace, pod.metadata.name);
+        let is_mirror = |pod: &kubeplay_api::Pod| {
+            pod.metadata
+                .annotation("kubernetes.io/config.mirror")
+                .is_some()
+        };
+        let daemon = |pod: &kubeplay_api::Pod| {
+            pod.metadata
+                .controller()
+                .is_some_and(|c| c.kind == "DaemonSet")
+        };
         let unmanaged: Vec<String> = pods
             .iter()
-            .filter(|pod| pod.metadata.controller().is_none())
-            .map(|pod| format!("{}/{}", pod.metadata.namespace, pod.metadata.name))
+            .filter(|pod| pod.metadata.controller().is_none() && !is_mirror(pod))
+            .map(pod_ref)
             .collect();
+        let daemons: Vec<String> = pods.iter().filter(|pod| daemon(pod)).map(pod_ref).collect();
+        // kubectl's filters, in its order: unmanaged pods need --force, DaemonSet pods
+        // --ignore-daemonsets (they are left running); mirror pods are skipped.
+        let mut refusals = Vec::new();
         if !unmanaged.is_empty() && !p.bool("force") {
-            let msg = format!(
+            refusals.push(format!(
                 "cannot delete Pods that declare no controller (use --force to override): {}",
                 unmanaged.join(", ")
-            );
+            ));
+        }
+        if !daemons.is_empty() && !p.bool("ignore-daemonsets") {
+            refusals.push(format!(
+                "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}",
+                daemons.join(", ")
+            ));
+        }
+        if !refusals.is_empty() {
+            let msg = refusals.join(", ");
             io.err.push_str(&format!(
                 "error: unable to drain node \"{name}\" due to error: {msg}, continuing command...\nThere are pending nodes to be drained:\n {name}\nerror: {msg}\n"
             ));
             code = 1;
             continue;
         }
+        let mut warnings = Vec::new();
         if !unmanaged.is_empty() {
-            io.err.push_str(&format!(
-                "Warning: deleting Pods that declare no controller: {}\n",
+            warnings.push(format!(
+                "deleting Pods that declare no controller: {}",
                 unmanaged.join(", ")
             ));
         }
+        if !daemons.is_empty() {
+            warnings.push(format!(
+                "ignoring DaemonSet-managed Pods: {}",
+                daemons.join(", ")
+            ));
+        }
+        if !warnings.is_empty() {
+            io.err
+                .push_str(&format!("Warning: {}\n", warnings.join("; ")));
+        }
+        let pods: Vec<kubeplay_api::Pod> = pods
+            .into_iter()
+            .filter(|pod| !daemon(pod) && !is_mirror(pod))
+            .collect();
         for pod in &pods {
             io.println(format!(
                 "evicting pod {}/{}",
                 pod.metadata.namespace, pod.metadata.name
             ));
         }
-        for pod in &pods {
-            let _ = s.cluster_mut().delete(
-                Kind::Pod,
-                &pod.metadata.namespace,
-                &pod.metadata.name,
-                grace,
-            );
+        // Evictions through the API: a PodDisruptionBudget may refuse one (429) for now; kubectl
+        // retries every 5 s until the global timeout (none by default; the playground's cap).
+        let simulated = s.clock == crate::Clock::Simulated;
+        let timeout = p
+            .duration("timeout")
+            .filter(|t| *t > 0)
+            .unwrap_or(crate::jobs::DEFAULT_CAP_MS);
+        let deadline = s.cluster().now().plus_millis(timeout);
+        let mut waiting: Vec<&kubeplay_api::Pod> = pods.iter().collect();
+        let mut stuck = false;
+        loop {
+            let mut refused = Vec::new();
+            for pod in waiting {
+                let (ns, pname) = (&pod.metadata.namespace, &pod.metadata.name);
+                let evicted = if p.bool("disable-eviction") {
+                    s.cluster_mut()
+                        .delete(Kind::Pod, ns, pname, grace)
+                        .map(|_| ())
+                } else {
+                    s.cluster_mut().evict(ns, pname)
+                };
+                match evicted {
+                    Err(e) if e.reason == kubeplay_api::Reason::TooManyRequests => {
+                        io.err.push_str(&format!(
+                            "error when evicting pods/\"{pname}\" -n \"{ns}\" (will retry after 5s): {}\n",
+                            e.message
+                        ));
+                        refused.push(pod);
+                    }
+                    _ => {}
+                }
+            }
+            if refused.is_empty() {
+                break;
+            }
+            if !simulated || s.cluster().now().plus_millis(5_000) > deadline {
+                let first = refused[0];
+                io.err.push_str(&format!(
+                    "error: unable to drain node \"{name}\" due to error: error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}, continuing command...\nThere are pending nodes to be drained:\n {name}\n",
+                    first.metadata.name,
+                    first.metadata.namespace,
+                    crate::duration::go(timeout)
+                ));
+                stuck = true;
+                break;
+            }
+            s.cluster_mut().advance(5_000);
+            waiting = refused;
+        }
+        if stuck {
+            code = 1;
+            continue;
         }
         // Evictions complete once the pods are gone.
-        if s.clock == crate::Clock::Simulated {
-            let timeout = p
-                .duration("timeout")
-                .filter(|t| *t > 0)
-                .unwrap_or(crate::jobs::DEFAULT_CAP_MS);
+        if simulated {
             let deleted: Vec<_> = pods
                 .iter()
                 .map(|pod| {

@@ -4,6 +4,7 @@ mod cronjob;
 mod daemonset;
 mod deployment;
 mod deployment_util;
+mod disruption;
 mod endpoints;
 mod garbage;
 pub(crate) mod job;
