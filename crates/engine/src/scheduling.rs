@@ -204,6 +204,18 @@ impl Cluster {
         let scheduler = &mut self.scheduler.scheduler;
         scheduler.set_decision_records(nodes.len() <= RECORD_DECISIONS_UP_TO_NODES);
         let mut prepared = PreparedSnapshot::with_sums(&snapshot, &sums);
+        // PodDisruptionBudgets, for preemption's choice of victims.
+        let budgets: Vec<kubeplay_scheduler::Budget> = store
+            .list(Kind::PodDisruptionBudget, None)
+            .filter_map(|o| match o {
+                Object::PodDisruptionBudget(b) => Some(kubeplay_scheduler::Budget {
+                    namespace: b.metadata.namespace.clone(),
+                    selector: b.spec.selector.clone()?,
+                    disruptions_allowed: b.status.disruptions_allowed,
+                }),
+                _ => None,
+            })
+            .collect();
         let mut outcomes: Vec<(usize, Outcome, BTreeMap<String, String>)> = Vec::new();
         // Pods bound in this cycle are added to the prepared snapshot ("assumed", as upstream's
         // cache does) so that the next attempt sees the resources they take.
@@ -223,7 +235,7 @@ impl Cluster {
                     // DefaultPreemption, for a pod that lower-priority pods keep out.
                     let chosen = (fit.unresolvable.is_none()
                         && Scheduler::may_preempt(pod, &snapshot))
-                    .then(|| scheduler.preempt(pod, &snapshot, &mut prepared))
+                    .then(|| scheduler.preempt(pod, &snapshot, &mut prepared, &budgets))
                     .flatten();
                     match chosen {
                         Some(p) => {

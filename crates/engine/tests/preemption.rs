@@ -126,3 +126,25 @@ fn an_unknown_priority_class_is_refused() {
     expect![[r#"pods "urgent" is forbidden: no PriorityClass with name nope was found"#]]
         .assert_eq(&err.message);
 }
+
+#[test]
+fn preemption_spares_pods_a_disruption_budget_protects() {
+    let mut c = cluster(2, 11);
+    apply_yaml(&mut c, CLASSES);
+    for (name, node, app) in [("guarded", "node-1", "db"), ("free", "node-2", "batch")] {
+        apply_yaml(&mut c, &format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: {app}\nspec:\n  nodeName: {node}\n  containers:\n  - name: app\n    image: nginx:1.25\n    resources:\n      requests:\n        cpu: \"3\"\n"));
+    }
+    apply_yaml(&mut c, "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: db\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: db\n");
+    c.advance(10_000);
+    apply_yaml(&mut c, &urgent("high"));
+    c.advance(10_000);
+    let names: Vec<String> = pods(&c)
+        .iter()
+        .map(|p| format!("{} on {}", p.metadata.name, p.spec.node_name))
+        .collect();
+    // The budget allows the db pod no disruption: the batch pod on node-2 goes instead.
+    expect![[r#"
+        guarded on node-1
+        urgent on node-2"#]]
+    .assert_eq(&names.join("\n"));
+}

@@ -84,7 +84,7 @@ pub use config::{
 pub use framework::num_feasible_nodes_to_find;
 /// The name of the plugin that runs CEL expressions as filter and score: `CELScheduler`.
 pub const CEL_SCHEDULER: &str = plugins::celsched::NAME;
-pub use preemption::Preemption;
+pub use preemption::{Budget, Preemption};
 pub use record::{
     Attempt, DecisionRecord, FitError, FILTER_RESULT_ANNOTATION, FINAL_SCORE_RESULT_ANNOTATION,
     PASSED, POST_FILTER_RESULT_ANNOTATION, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,

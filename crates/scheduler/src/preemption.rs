@@ -5,14 +5,41 @@
 //! priority, then the smallest sum of priorities, then the fewest victims, then the latest
 //! start of the most important victims, then the first node). The pod is tried on a node by
 //! pinning it there (`spec.nodeName`), so every filter plugin of its profile speaks, as upstream
-//! runs the filters on a node with the victims removed. PodDisruptionBudgets are not modelled,
-//! so no choice counts violations.
+//! runs the filters on a node with the victims removed. PodDisruptionBudgets count as upstream's
+//! do: pods whose eviction a budget does not allow are given back first, and the node with the
+//! fewest such victims wins before any other criterion.
 
 use std::cmp::Reverse;
 
 use kubeplay_api::{Pod, Time};
 
 use crate::{PreparedSnapshot, Scheduler, Snapshot};
+
+/// A PodDisruptionBudget as preemption reads it: the pods it selects and how many it may lose.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    pub namespace: String,
+    pub selector: kubeplay_api::LabelSelector,
+    pub disruptions_allowed: i32,
+}
+
+/// `filterPodsWithPDBViolation`: the pods (in the given order) whose eviction some budget does
+/// not allow, each eviction taking one from the budgets that select it.
+fn violating(pods: &[&Pod], budgets: &[Budget]) -> Vec<bool> {
+    let mut left: Vec<i32> = budgets.iter().map(|b| b.disruptions_allowed).collect();
+    pods.iter()
+        .map(|p| {
+            let mut violates = false;
+            for (b, n) in budgets.iter().zip(left.iter_mut()) {
+                if b.namespace == p.metadata.namespace && b.selector.matches(&p.metadata.labels) {
+                    *n -= 1;
+                    violates |= *n < 0;
+                }
+            }
+            violates
+        })
+        .collect()
+}
 
 /// The node the pod is nominated to and the pods to evict there.
 #[derive(Debug)]
@@ -21,10 +48,11 @@ pub struct Preemption<'a> {
     pub victims: Vec<&'a Pod>,
 }
 
-/// What choosing a node costs (`pickOneNodeForPreemption`'s criteria, lowest first): the highest
+/// What choosing a node costs (`pickOneNodeForPreemption`'s criteria, lowest first): the victims
+/// that violate a PodDisruptionBudget, the highest
 /// victim priority, the sum of priorities, the number of victims, the latest start of the most
 /// important victims (reversed: later is cheaper).
-type Cost = (i32, i64, usize, Reverse<Option<Time>>);
+type Cost = (usize, i32, i64, usize, Reverse<Option<Time>>);
 
 fn priority(p: &Pod) -> i32 {
     p.spec.priority.unwrap_or(0)
@@ -70,6 +98,7 @@ impl Scheduler {
         pod: &Pod,
         snapshot: &Snapshot<'a>,
         prepared: &mut PreparedSnapshot<'a>,
+        budgets: &[Budget],
     ) -> Option<Preemption<'a>> {
         let prio = priority(pod);
         let record = self.record;
@@ -101,14 +130,20 @@ impl Scheduler {
                 }
                 continue;
             }
-            // Give back the most important pods first while the pod still fits.
+            // Give back the most important pods first while the pod still fits: those whose
+            // eviction would violate a budget before the others.
             lower.sort_by_key(|v| (Reverse(priority(v)), start(v)));
+            let flags = violating(&lower, budgets);
+            let (violators, others): (Vec<(&'a Pod, bool)>, Vec<(&'a Pod, bool)>) =
+                lower.into_iter().zip(flags).partition(|(_, v)| *v);
             let mut victims: Vec<&'a Pod> = Vec::new();
-            for v in lower {
+            let mut violations = 0;
+            for (v, violates) in violators.into_iter().chain(others) {
                 prepared.add_pod(idx, v);
                 if !self.fits(&pinned, prepared) {
                     prepared.remove_pod(idx, v);
                     victims.push(v);
+                    violations += usize::from(violates);
                 }
             }
             for v in &victims {
@@ -128,7 +163,13 @@ impl Scheduler {
                 .filter(|v| priority(v) == highest)
                 .filter_map(|v| start(v))
                 .min();
-            let cost = (highest, sum, victims.len(), Reverse(earliest_of_highest));
+            let cost = (
+                violations,
+                highest,
+                sum,
+                victims.len(),
+                Reverse(earliest_of_highest),
+            );
             if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                 best = Some((
                     cost,
