@@ -134,7 +134,7 @@ impl Scheduler {
             // eviction would violate a budget before the others.
             lower.sort_by_key(|v| (Reverse(priority(v)), start(v)));
             let flags = violating(&lower, budgets);
-            let (violators, others): (Vec<(&'a Pod, bool)>, Vec<(&'a Pod, bool)>) =
+            let (violators, others): (Vec<_>, Vec<_>) =
                 lower.into_iter().zip(flags).partition(|(_, v)| *v);
             let mut victims: Vec<&'a Pod> = Vec::new();
             let mut violations = 0;
