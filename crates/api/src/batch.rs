@@ -16,6 +16,14 @@ pub const JOB_NAME_LABEL: &str = "batch.kubernetes.io/job-name";
 /// The legacy labels, still added by the API server for old selectors.
 pub const LEGACY_CONTROLLER_UID_LABEL: &str = "controller-uid";
 pub const LEGACY_JOB_NAME_LABEL: &str = "job-name";
+/// The labels the API server generates on a Job's pod template (and copies onto the Job), unless
+/// the Job sets `manualSelector`.
+pub const GENERATED_LABELS: [&str; 4] = [
+    CONTROLLER_UID_LABEL,
+    JOB_NAME_LABEL,
+    LEGACY_CONTROLLER_UID_LABEL,
+    LEGACY_JOB_NAME_LABEL,
+];
 /// An Indexed Job's pods carry their index as this annotation and label.
 pub const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
 /// The CronJob controller stamps each Job with the time it was scheduled for.

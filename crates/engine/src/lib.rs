@@ -226,15 +226,7 @@ impl Cluster {
         meta.uid = uid;
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
-        if matches!(
-            kind,
-            Kind::Deployment
-                | Kind::ReplicaSet
-                | Kind::Job
-                | Kind::CronJob
-                | Kind::DaemonSet
-                | Kind::PodDisruptionBudget
-        ) {
+        if tracks_generation(kind) {
             meta.generation = 1;
         }
         self.admit_create(&mut obj)?;
@@ -856,6 +848,17 @@ impl Cluster {
             .collect()
     }
 
+    /// `<prefix><5 chars>` not yet taken by a pod of `ns`: the name a controller's
+    /// `generateName` gets.
+    pub(crate) fn free_pod_name(&mut self, ns: &str, prefix: &str) -> String {
+        loop {
+            let name = format!("{prefix}{}", self.random_suffix());
+            if !self.store.contains(&Key::new(Kind::Pod, ns, &name)) {
+                return name;
+            }
+        }
+    }
+
     /// A jittered duration: `base_ms` ± `spread` (0.2 = ±20%), from the seeded RNG.
     pub(crate) fn jitter(&mut self, base_ms: i64, spread: f64) -> i64 {
         let u = (self.rng.next_u32() as f64) / (u32::MAX as f64); // 0..1
@@ -999,6 +1002,20 @@ impl Cluster {
 /// Keeps what the server owns (uid, creationTimestamp, resourceVersion, generation, status) when
 /// a user replaces an object; bumps `generation` when the spec changed. Returns whether anything
 /// the user controls changed.
+/// Kinds whose `metadata.generation` counts spec changes (their controllers report
+/// `observedGeneration`).
+fn tracks_generation(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Deployment
+            | Kind::ReplicaSet
+            | Kind::Job
+            | Kind::CronJob
+            | Kind::DaemonSet
+            | Kind::PodDisruptionBudget
+    )
+}
+
 fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
     let om = old.meta().clone();
     {
@@ -1028,12 +1045,7 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
                 if b.spec.selector.is_none() {
                     b.spec.selector = a.spec.selector.clone();
                 }
-                for key in [
-                    kubeplay_api::batch::CONTROLLER_UID_LABEL,
-                    kubeplay_api::batch::JOB_NAME_LABEL,
-                    kubeplay_api::batch::LEGACY_CONTROLLER_UID_LABEL,
-                    kubeplay_api::batch::LEGACY_JOB_NAME_LABEL,
-                ] {
+                for key in kubeplay_api::batch::GENERATED_LABELS {
                     if let Some(v) = a.spec.template.metadata.labels.get(key) {
                         b.spec
                             .template
@@ -1104,17 +1116,7 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
         }
         (a, b) => a.to_value() != b.to_value(),
     };
-    if spec_changed
-        && matches!(
-            new.kind(),
-            Kind::Deployment
-                | Kind::ReplicaSet
-                | Kind::Job
-                | Kind::CronJob
-                | Kind::DaemonSet
-                | Kind::PodDisruptionBudget
-        )
-    {
+    if spec_changed && tracks_generation(new.kind()) {
         new.meta_mut().generation += 1;
     }
     let meta_changed = {

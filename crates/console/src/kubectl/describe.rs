@@ -1135,26 +1135,7 @@ fn replica_set(cluster: &Cluster, rs: &kubeplay_api::ReplicaSet, w: &mut Writer)
         rs.status.replicas,
         rs.replicas()
     ));
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for o in cluster.list(Kind::Pod, Some(&rs.metadata.namespace), None) {
-        if let Object::Pod(p) = o {
-            if p.metadata
-                .controller()
-                .is_some_and(|c| c.uid == rs.metadata.uid)
-            {
-                match p.status.phase.as_str() {
-                    "Running" => running += 1,
-                    "Pending" => waiting += 1,
-                    "Succeeded" => succeeded += 1,
-                    "Failed" => failed += 1,
-                    _ => {}
-                }
-            }
-        }
-    }
-    w.line(&format!(
-        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
-    ));
+    pods_status(cluster, &rs.metadata, w);
     pod_template(w, &rs.spec.template);
     if !rs.status.conditions.is_empty() {
         w.line("Conditions:");
@@ -1271,6 +1252,27 @@ fn network_policy(np: &kubeplay_api::networking::NetworkPolicy, w: &mut Writer) 
     ));
 }
 
+/// `Pods Status:` of a ReplicaSet or DaemonSet: its pods by phase.
+fn pods_status(cluster: &Cluster, owner: &kubeplay_api::ObjectMeta, w: &mut Writer) {
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for o in cluster.list(Kind::Pod, Some(&owner.namespace), None) {
+        if let Object::Pod(p) = o {
+            if p.metadata.controller().is_some_and(|c| c.uid == owner.uid) {
+                match p.status.phase.as_str() {
+                    "Running" => running += 1,
+                    "Pending" => waiting += 1,
+                    "Succeeded" => succeeded += 1,
+                    "Failed" => failed += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    w.line(&format!(
+        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
+    ));
+}
+
 /// Models kubectl's describeDaemonSet.
 fn daemon_set(cluster: &Cluster, ds: &kubeplay_api::DaemonSet, w: &mut Writer) {
     let st = &ds.status;
@@ -1315,26 +1317,7 @@ fn daemon_set(cluster: &Cluster, ds: &kubeplay_api::DaemonSet, w: &mut Writer) {
         "Number of Nodes Misscheduled: {}",
         st.number_misscheduled
     ));
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for o in cluster.list(Kind::Pod, Some(&ds.metadata.namespace), None) {
-        if let Object::Pod(p) = o {
-            if p.metadata
-                .controller()
-                .is_some_and(|c| c.uid == ds.metadata.uid)
-            {
-                match p.status.phase.as_str() {
-                    "Running" => running += 1,
-                    "Pending" => waiting += 1,
-                    "Succeeded" => succeeded += 1,
-                    "Failed" => failed += 1,
-                    _ => {}
-                }
-            }
-        }
-    }
-    w.line(&format!(
-        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
-    ));
+    pods_status(cluster, &ds.metadata, w);
     pod_template(w, &ds.spec.template);
 }
 

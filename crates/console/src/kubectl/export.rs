@@ -105,7 +105,7 @@ fn clean(o: &Object) -> Value {
             matches!(o, Object::Job(j) if j.spec.manual_selector != Some(true));
         if generated_job_labels {
             if let Some(l) = meta.get_mut("labels").and_then(Value::as_object_mut) {
-                for k in GENERATED_JOB_LABELS {
+                for k in kubeplay_api::batch::GENERATED_LABELS {
                     l.remove(k);
                 }
                 if l.is_empty() {
@@ -139,14 +139,6 @@ fn clean(o: &Object) -> Value {
 /// The API server generates a Job's selector and its pods' labels from the Job's uid unless
 /// `manualSelector` is true, and refuses a selector it did not generate: a manifest leaves both
 /// out.
-/// The labels the API server generates for a Job (its selector's and its pods').
-const GENERATED_JOB_LABELS: [&str; 4] = [
-    kubeplay_api::batch::CONTROLLER_UID_LABEL,
-    kubeplay_api::batch::JOB_NAME_LABEL,
-    kubeplay_api::batch::LEGACY_CONTROLLER_UID_LABEL,
-    kubeplay_api::batch::LEGACY_JOB_NAME_LABEL,
-];
-
 fn unset_generated_selector(spec: &mut serde_json::Map<String, Value>) {
     if spec.get("manualSelector") == Some(&Value::Bool(true)) {
         return;
@@ -158,7 +150,7 @@ fn unset_generated_selector(spec: &mut serde_json::Map<String, Value>) {
         .and_then(Value::as_object_mut);
     if let Some(meta) = labels {
         if let Some(l) = meta.get_mut("labels").and_then(Value::as_object_mut) {
-            for k in GENERATED_JOB_LABELS {
+            for k in kubeplay_api::batch::GENERATED_LABELS {
                 l.remove(k);
             }
             if l.is_empty() {

@@ -196,14 +196,8 @@ impl Cluster {
     fn create_daemon_pod(&mut self, ds: &DaemonSet, node: &str, hash: &str, about: &Object) {
         let mut pod = daemon_pod(ds, node, hash);
         let ns = ds.metadata.namespace.clone();
-        loop {
-            let name = format!("{}-{}", ds.metadata.name, self.random_suffix());
-            if !self.store.contains(&Key::new(Kind::Pod, &ns, &name)) {
-                pod.metadata.name = name;
-                break;
-            }
-        }
-        let name = pod.metadata.name.clone();
+        let name = self.free_pod_name(&ns, &format!("{}-", ds.metadata.name));
+        pod.metadata.name = name.clone();
         match self.create(Object::Pod(pod)) {
             Ok(_) => self.event(
                 about,
@@ -400,22 +394,8 @@ fn is_current(p: &Pod, hash: &str) -> bool {
 }
 
 /// `maxUnavailable` / `maxSurge` of `total` nodes: a percentage rounds up for maxUnavailable
-/// and down for maxSurge, as `GetScaledValueFromIntOrPercent` is used upstream.
+/// and down for maxSurge, as upstream scales them.
 fn scaled(v: Option<&IntOrString>, total: usize, round_up: bool) -> usize {
-    match v {
-        None => 0,
-        Some(IntOrString::Int(i)) => (*i).max(0) as usize,
-        Some(IntOrString::String(s)) => {
-            let p: usize = s
-                .strip_suffix('%')
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
-            let x = p * total;
-            if round_up {
-                x.div_ceil(100)
-            } else {
-                x / 100
-            }
-        }
-    }
+    v.and_then(|v| v.scaled_value(total as i64, round_up).ok())
+        .map_or(0, |n| n.max(0) as usize)
 }

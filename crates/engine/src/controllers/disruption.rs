@@ -16,13 +16,8 @@ use crate::{Cluster, Task};
 
 /// `GetScaledValueFromIntOrPercent`, rounded up as the disruption controller does.
 fn scaled(v: &IntOrString, total: i32) -> i32 {
-    match v {
-        IntOrString::Int(n) => *n as i32,
-        IntOrString::String(s) => {
-            let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
-            ((p * i64::from(total) + 99) / 100) as i32
-        }
-    }
+    v.scaled_value(i64::from(total), true)
+        .map_or(0, |n| n.clamp(0, i64::from(i32::MAX)) as i32)
 }
 
 impl Cluster {

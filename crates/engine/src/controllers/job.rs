@@ -362,13 +362,7 @@ impl Cluster {
             Some(i) => format!("{jname}-{i}-"),
             None => format!("{jname}-"),
         };
-        let mut name;
-        loop {
-            name = format!("{prefix}{}", self.random_suffix());
-            if !self.store.contains(&Key::new(Kind::Pod, &ns, &name)) {
-                break;
-            }
-        }
+        let name = self.free_pod_name(&ns, &prefix);
         let tmpl = &job.spec.template;
         let mut meta = ObjectMeta::named(&ns, &name);
         meta.generate_name = prefix;

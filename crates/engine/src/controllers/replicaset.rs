@@ -102,13 +102,7 @@ impl Cluster {
 
     fn create_pod_for(&mut self, rs: &ReplicaSet) {
         let ns = rs.metadata.namespace.clone();
-        let mut name;
-        loop {
-            name = format!("{}-{}", rs.metadata.name, self.random_suffix());
-            if !self.store.contains(&Key::new(Kind::Pod, &ns, &name)) {
-                break;
-            }
-        }
+        let name = self.free_pod_name(&ns, &format!("{}-", rs.metadata.name));
         let tmpl = &rs.spec.template;
         let mut meta = ObjectMeta::named(&ns, &name);
         meta.labels = tmpl.metadata.labels.clone();
