@@ -3,13 +3,14 @@
 use serde_json::{json, Value};
 
 use crate::apps::{
-    DaemonSet, Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDaemonSet,
-    RollingUpdateDeployment,
+    DaemonSet, Deployment, DeploymentStrategy, ReplicaSet, RetentionPolicy, RollingUpdateDaemonSet,
+    RollingUpdateDeployment, RollingUpdateStatefulSet, StatefulSet,
 };
 use crate::batch::{CronJob, Job};
 use crate::core::{Container, Pod, PodSpec, Secret, Service, Toleration};
 use crate::meta::{Extra, IntOrString};
 use crate::object::Object;
+use crate::storage::PersistentVolumeClaim;
 
 /// The seconds the DefaultTolerationSeconds admission plugin gives pods to survive a NotReady or
 /// unreachable node.
@@ -48,6 +49,26 @@ pub fn apply_defaults(obj: &mut Object) {
         Object::CronJob(cj) => default_cron_job(cj),
         Object::Service(s) => default_service(s),
         Object::Secret(s) => default_secret(s),
+        Object::PersistentVolume(pv) => {
+            let s = &mut pv.spec;
+            if s.persistent_volume_reclaim_policy.is_empty() {
+                s.persistent_volume_reclaim_policy = "Retain".into();
+            }
+            s.volume_mode.get_or_insert_with(|| "Filesystem".into());
+            if let Some(Value::Object(hp)) = s.extra.get_mut("hostPath") {
+                hp.entry("type").or_insert(json!(""));
+            }
+            if pv.status.phase.is_empty() {
+                pv.status.phase = "Pending".into();
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => default_claim(pvc),
+        Object::StorageClass(sc) => {
+            sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
+            sc.volume_binding_mode
+                .get_or_insert_with(|| "Immediate".into());
+        }
+        Object::StatefulSet(sts) => default_stateful_set(sts),
         Object::Namespace(ns) => {
             let name = ns.metadata.name.clone();
             ns.metadata
@@ -81,6 +102,11 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
         spec.scheduler_name = "default-scheduler".into();
     }
     set_default(&mut spec.extra, "dnsPolicy", json!("ClusterFirst"));
+    for v in &mut spec.volumes {
+        if let Some(hp) = &mut v.host_path {
+            hp.type_.get_or_insert_with(String::new);
+        }
+    }
     set_default(&mut spec.extra, "securityContext", json!({}));
     for c in spec
         .containers
@@ -256,6 +282,50 @@ pub fn default_cron_job(cj: &mut CronJob) {
     s.successful_jobs_history_limit.get_or_insert(3);
     s.failed_jobs_history_limit.get_or_insert(1);
     default_pod_spec(&mut s.job_template.spec.template.spec);
+}
+
+/// `SetDefaults_PersistentVolumeClaim`: a filesystem volume, and a new claim is Pending.
+pub fn default_claim(pvc: &mut PersistentVolumeClaim) {
+    pvc.spec
+        .volume_mode
+        .get_or_insert_with(|| "Filesystem".into());
+    if pvc.status.phase.is_empty() {
+        pvc.status.phase = "Pending".into();
+    }
+}
+
+/// `SetDefaults_StatefulSet` (apps/v1): ordered pods, a rolling update from the top ordinal with
+/// no partition, claims kept when the set is deleted or scaled down.
+pub fn default_stateful_set(sts: &mut StatefulSet) {
+    let s = &mut sts.spec;
+    s.replicas.get_or_insert(1);
+    if s.pod_management_policy.is_empty() {
+        s.pod_management_policy = "OrderedReady".into();
+    }
+    let u = &mut s.update_strategy;
+    if u.type_.is_empty() {
+        u.type_ = "RollingUpdate".into();
+    }
+    if u.type_ == "RollingUpdate" {
+        u.rolling_update
+            .get_or_insert_with(RollingUpdateStatefulSet::default)
+            .partition
+            .get_or_insert(0);
+    }
+    s.revision_history_limit.get_or_insert(10);
+    let r = s
+        .persistent_volume_claim_retention_policy
+        .get_or_insert_with(RetentionPolicy::default);
+    if r.when_deleted.is_empty() {
+        r.when_deleted = "Retain".into();
+    }
+    if r.when_scaled.is_empty() {
+        r.when_scaled = "Retain".into();
+    }
+    for t in &mut s.volume_claim_templates {
+        default_claim(t);
+    }
+    default_pod_spec(&mut s.template.spec);
 }
 
 /// `SetDefaults_DaemonSet` (apps/v1): a rolling update one node at a time, no surge.

@@ -15,13 +15,15 @@ pub mod object;
 pub mod patch;
 pub mod policy;
 pub mod quantity;
+pub mod storage;
 pub mod summary;
 pub mod validation;
 
-pub use apps::{DaemonSet, Deployment, ReplicaSet};
+pub use apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 pub use batch::{CronJob, Job};
 pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service};
 pub use error::{ApiError, Reason};
 pub use meta::{IntOrString, LabelSelector, ObjectMeta, OwnerReference, Time};
-pub use object::{parse_documents, Kind, Object, RESOURCES};
+pub use object::{parse_documents, Kind, Object, ALL_CATEGORY, RESOURCES};
 pub use quantity::Quantity;
+pub use storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};

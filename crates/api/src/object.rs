@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::apps::{DaemonSet, Deployment, ReplicaSet};
+use crate::apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use crate::batch::{CronJob, Job};
 use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
+use crate::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -31,6 +32,10 @@ pub enum Kind {
     PriorityClass,
     NetworkPolicy,
     PodDisruptionBudget,
+    PersistentVolume,
+    PersistentVolumeClaim,
+    StorageClass,
+    StatefulSet,
 }
 
 /// One row of `kubectl api-resources`.
@@ -46,7 +51,7 @@ pub struct ResourceType {
 }
 
 /// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
-/// discovery's order (apps, batch, networking.k8s.io, policy, scheduling.k8s.io), by name
+/// discovery's order (apps, batch, networking.k8s.io, policy, scheduling.k8s.io, storage.k8s.io), by name
 /// within a group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
@@ -90,6 +95,24 @@ pub const RESOURCES: &[ResourceType] = &[
         plural: "nodes",
         singular: "node",
         short_names: &["no"],
+        api_version: "v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::PersistentVolumeClaim,
+        plural: "persistentvolumeclaims",
+        singular: "persistentvolumeclaim",
+        short_names: &["pvc"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::PersistentVolume,
+        plural: "persistentvolumes",
+        singular: "persistentvolume",
+        short_names: &["pv"],
         api_version: "v1",
         namespaced: false,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
@@ -149,6 +172,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::StatefulSet,
+        plural: "statefulsets",
+        singular: "statefulset",
+        short_names: &["sts"],
+        api_version: "apps/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::CronJob,
         plural: "cronjobs",
         singular: "cronjob",
@@ -193,6 +225,27 @@ pub const RESOURCES: &[ResourceType] = &[
         namespaced: false,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
+    ResourceType {
+        kind: Kind::StorageClass,
+        plural: "storageclasses",
+        singular: "storageclass",
+        short_names: &["sc"],
+        api_version: "storage.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+];
+
+/// The kinds of the `all` category (`kubectl get all`), in discovery's order.
+pub const ALL_CATEGORY: &[Kind] = &[
+    Kind::Pod,
+    Kind::Service,
+    Kind::DaemonSet,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+    Kind::StatefulSet,
+    Kind::CronJob,
+    Kind::Job,
 ];
 
 impl Kind {
@@ -220,6 +273,10 @@ impl Kind {
             Kind::PriorityClass => "PriorityClass",
             Kind::NetworkPolicy => "NetworkPolicy",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::PersistentVolume => "PersistentVolume",
+            Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
+            Kind::StorageClass => "StorageClass",
+            Kind::StatefulSet => "StatefulSet",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -303,6 +360,10 @@ pub enum Object {
     PriorityClass(PriorityClass),
     NetworkPolicy(NetworkPolicy),
     PodDisruptionBudget(PodDisruptionBudget),
+    PersistentVolume(PersistentVolume),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    StorageClass(StorageClass),
+    StatefulSet(Box<StatefulSet>),
 }
 
 macro_rules! each_kind {
@@ -324,6 +385,10 @@ macro_rules! each_kind {
             Object::PriorityClass($o) => $body,
             Object::NetworkPolicy($o) => $body,
             Object::PodDisruptionBudget($o) => $body,
+            Object::PersistentVolume($o) => $body,
+            Object::PersistentVolumeClaim($o) => $body,
+            Object::StorageClass($o) => $body,
+            Object::StatefulSet($o) => $body,
         }
     };
 }
@@ -347,6 +412,10 @@ impl Object {
             Object::PriorityClass(_) => Kind::PriorityClass,
             Object::NetworkPolicy(_) => Kind::NetworkPolicy,
             Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+            Object::PersistentVolume(_) => Kind::PersistentVolume,
+            Object::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
+            Object::StorageClass(_) => Kind::StorageClass,
+            Object::StatefulSet(_) => Kind::StatefulSet,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -440,6 +509,16 @@ impl Object {
             Kind::PodDisruptionBudget => {
                 Object::PodDisruptionBudget(serde_json::from_value(body).map_err(decode)?)
             }
+            Kind::PersistentVolume => {
+                Object::PersistentVolume(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::PersistentVolumeClaim => {
+                Object::PersistentVolumeClaim(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::StorageClass => {
+                Object::StorageClass(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::StatefulSet => Object::StatefulSet(serde_json::from_value(body).map_err(decode)?),
         })
     }
 }

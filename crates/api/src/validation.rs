@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::apps::{DaemonSet, Deployment};
+use crate::apps::{DaemonSet, Deployment, StatefulSet};
 use crate::batch::{CronJob, JobSpec};
 use crate::core::{PodSpec, Service};
 use crate::meta::{IntOrString, ObjectMeta};
 use crate::object::{Kind, Object};
+use crate::storage::{PersistentVolume, PersistentVolumeClaimSpec};
 use crate::ApiError;
 
 const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
@@ -102,6 +103,24 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Object::Service(s) => validate_service(s, &mut errs),
         Object::Job(j) => validate_job_spec(&j.spec, "spec", &mut errs),
         Object::DaemonSet(ds) => validate_daemon_set(ds, &mut errs),
+        Object::StatefulSet(sts) => validate_stateful_set(sts, &mut errs),
+        Object::PersistentVolumeClaim(pvc) => validate_claim_spec(&pvc.spec, "spec", &mut errs),
+        Object::PersistentVolume(pv) => validate_volume(pv, &mut errs),
+        Object::StorageClass(sc) => {
+            if sc.provisioner.is_empty() {
+                errs.push("provisioner: Required value".into());
+            }
+            if let Some(p) = sc.reclaim_policy.as_deref() {
+                if p != "Delete" && p != "Retain" {
+                    errs.push(format!("reclaimPolicy: Unsupported value: {}: supported values: \"Delete\", \"Retain\"", quote(p)));
+                }
+            }
+            if let Some(m) = sc.volume_binding_mode.as_deref() {
+                if m != "Immediate" && m != "WaitForFirstConsumer" {
+                    errs.push(format!("volumeBindingMode: Unsupported value: {}: supported values: \"Immediate\", \"WaitForFirstConsumer\"", quote(m)));
+                }
+            }
+        }
         Object::NetworkPolicy(np) => {
             for (i, t) in np.spec.policy_types.iter().enumerate() {
                 if t != "Ingress" && t != "Egress" {
@@ -380,6 +399,166 @@ fn validate_daemon_set(ds: &DaemonSet, errs: &mut Vec<String>) {
     );
 }
 
+const ACCESS_MODES: [&str; 4] = [
+    "ReadWriteOnce",
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOncePod",
+];
+
+fn validate_access_modes(modes: &[String], path: &str, errs: &mut Vec<String>) {
+    if modes.is_empty() {
+        errs.push(format!(
+            "{path}.accessModes: Required value: at least 1 access mode is required"
+        ));
+    }
+    for m in modes {
+        if !ACCESS_MODES.contains(&m.as_str()) {
+            errs.push(format!("{path}.accessModes: Unsupported value: {}: supported values: \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\"", quote(m)));
+        }
+    }
+    if modes.len() > 1 && modes.iter().any(|m| m == "ReadWriteOncePod") {
+        errs.push(format!(
+            "{path}.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"
+        ));
+    }
+}
+
+/// `ValidatePersistentVolumeClaimSpec`.
+pub(crate) fn validate_claim_spec(
+    spec: &PersistentVolumeClaimSpec,
+    path: &str,
+    errs: &mut Vec<String>,
+) {
+    validate_access_modes(&spec.access_modes, path, errs);
+    match spec.resources.requests.get("storage") {
+        None => errs.push(format!("{path}.resources[storage]: Required value")),
+        Some(q) if q.value() <= 0 => errs.push(format!(
+            "{path}.resources.requests[storage]: Invalid value: \"{q}\": must be greater than zero"
+        )),
+        Some(_) => {}
+    }
+}
+
+/// The volume sources a PersistentVolume may name (exactly one).
+const VOLUME_SOURCES: &[&str] = &[
+    "hostPath",
+    "local",
+    "nfs",
+    "csi",
+    "iscsi",
+    "fc",
+    "awsElasticBlockStore",
+    "gcePersistentDisk",
+    "azureDisk",
+    "azureFile",
+    "cephfs",
+    "rbd",
+    "glusterfs",
+    "cinder",
+    "flexVolume",
+    "portworxVolume",
+    "vsphereVolume",
+    "photonPersistentDisk",
+    "quobyte",
+    "scaleIO",
+    "storageos",
+    "flocker",
+];
+
+/// `ValidatePersistentVolume`.
+fn validate_volume(pv: &PersistentVolume, errs: &mut Vec<String>) {
+    let s = &pv.spec;
+    validate_access_modes(&s.access_modes, "spec", errs);
+    match s.capacity.get("storage") {
+        None if s.capacity.is_empty() => errs.push("spec.capacity: Required value".into()),
+        None => errs.push("spec.capacity: Required value: must specify storage".into()),
+        Some(q) if q.value() <= 0 => errs.push(format!(
+            "spec.capacity[storage]: Invalid value: \"{q}\": must be greater than zero"
+        )),
+        Some(_) => {}
+    }
+    let sources = VOLUME_SOURCES
+        .iter()
+        .filter(|k| s.extra.contains_key(**k))
+        .count();
+    if sources == 0 {
+        errs.push("spec: Required value: must specify a volume type".into());
+    } else if sources > 1 {
+        errs.push("spec: Forbidden: may not specify more than 1 volume type".into());
+    }
+    if s.extra.contains_key("local") && s.node_affinity.is_none() {
+        errs.push("spec.nodeAffinity: Required value: Local volume requires node affinity".into());
+    }
+    let p = s.persistent_volume_reclaim_policy.as_str();
+    if !p.is_empty() && !["Delete", "Recycle", "Retain"].contains(&p) {
+        errs.push(format!("spec.persistentVolumeReclaimPolicy: Unsupported value: {}: supported values: \"Delete\", \"Recycle\", \"Retain\"", quote(p)));
+    }
+}
+
+fn validate_stateful_set(sts: &StatefulSet, errs: &mut Vec<String>) {
+    let spec = &sts.spec;
+    if sts.replicas() < 0 {
+        errs.push(format!(
+            "spec.replicas: Invalid value: {}: must be greater than or equal to 0",
+            sts.replicas()
+        ));
+    }
+    let p = spec.pod_management_policy.as_str();
+    if !p.is_empty() && p != "OrderedReady" && p != "Parallel" {
+        errs.push(format!("spec.podManagementPolicy: Unsupported value: {}: supported values: \"OrderedReady\", \"Parallel\"", quote(p)));
+    }
+    match spec.update_strategy.type_.as_str() {
+        "" | "OnDelete" => {}
+        "RollingUpdate" => {
+            if let Some(part) = spec.update_strategy.rolling_update.as_ref().and_then(|r| r.partition) {
+                if part < 0 {
+                    errs.push(format!("spec.updateStrategy.rollingUpdate.partition: Invalid value: {part}: must be greater than or equal to 0"));
+                }
+            }
+        }
+        other => errs.push(format!(
+            "spec.updateStrategy: Unsupported value: {}: supported values: \"OnDelete\", \"RollingUpdate\"",
+            quote(other)
+        )),
+    }
+    validate_selector_and_template(&spec.selector, &spec.template.metadata, errs);
+    // The claim templates are volumes of every pod, as the controller adds them.
+    let mut pod_spec = spec.template.spec.clone();
+    for t in &spec.volume_claim_templates {
+        if !pod_spec.volumes.iter().any(|v| v.name == t.metadata.name) {
+            pod_spec.volumes.push(crate::core::Volume {
+                name: t.metadata.name.clone(),
+                persistent_volume_claim: Some(crate::core::PersistentVolumeClaimVolumeSource {
+                    claim_name: t.metadata.name.clone(),
+                    read_only: false,
+                }),
+                ..Default::default()
+            });
+        }
+    }
+    validate_pod_spec(&pod_spec, "spec.template.spec", errs);
+    let policy = spec.template.spec.restart_policy.as_str();
+    if !policy.is_empty() && policy != "Always" {
+        errs.push(format!(
+            "spec.template.spec.restartPolicy: Unsupported value: {}: supported values: \"Always\"",
+            quote(policy)
+        ));
+    }
+    for (i, t) in spec.volume_claim_templates.iter().enumerate() {
+        validate_claim_spec(
+            &t.spec,
+            &format!("spec.volumeClaimTemplates[{i}].spec"),
+            errs,
+        );
+    }
+    nonnegative(
+        spec.revision_history_limit.map(i64::from),
+        "spec.revisionHistoryLimit",
+        errs,
+    );
+}
+
 fn nonnegative(v: Option<i64>, path: &str, errs: &mut Vec<String>) {
     if let Some(v) = v.filter(|v| *v < 0) {
         errs.push(format!(
@@ -580,6 +759,37 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, errs: &mut Vec<String>) {
         for p in &c.ports {
             if !(1..=65535).contains(&p.container_port) {
                 errs.push(format!("{cpath}.ports[0].containerPort: Invalid value: {}: must be between 1 and 65535, inclusive", p.container_port));
+            }
+        }
+    }
+    let mut volumes = std::collections::BTreeSet::new();
+    for (i, v) in spec.volumes.iter().enumerate() {
+        if !volumes.insert(v.name.as_str()) {
+            errs.push(format!(
+                "{path}.volumes[{i}].name: Duplicate value: {}",
+                quote(&v.name)
+            ));
+        }
+        if let Some(c) = &v.persistent_volume_claim {
+            if c.claim_name.is_empty() {
+                errs.push(format!(
+                    "{path}.volumes[{i}].persistentVolumeClaim.claimName: Required value"
+                ));
+            }
+        }
+        if let Some(h) = &v.host_path {
+            if h.path.is_empty() {
+                errs.push(format!("{path}.volumes[{i}].hostPath.path: Required value"));
+            }
+        }
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        for (j, m) in c.volume_mounts.iter().enumerate() {
+            if !volumes.contains(m.name.as_str()) {
+                errs.push(format!(
+                    "{path}.containers[{i}].volumeMounts[{j}].name: Not found: {}",
+                    quote(&m.name)
+                ));
             }
         }
     }

@@ -321,11 +321,11 @@ fn the_log_records_statements_as_they_start() {
         +6500   External Statement "kubectl expose deploy web --port=80"
         +6500   External Statement "traffic svc/web --rps 20"
         +10821  External Statement "kubectl set image deploy/web nginx=nginx:1.26 && kubectl rollout status deploy/web && kubectl scale deploy web --replicas=2"
-        +17821  External Resume { status: 0, next: 2 } "kubectl set image deploy/web nginx=nginx:1.26 && kubectl rollout status deploy/web && kubectl scale deploy web --replicas=2"
-        +17821  External Statement "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\nEOF"
-        +17821  External Statement "kubectl get pods -w"
-        +20321  External Interrupt "\u{3}"
-        +21098  External Statement "node fail node-2"
+        +17571  External Resume { status: 0, next: 2 } "kubectl set image deploy/web nginx=nginx:1.26 && kubectl rollout status deploy/web && kubectl scale deploy web --replicas=2"
+        +17571  External Statement "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\nEOF"
+        +17571  External Statement "kubectl get pods -w"
+        +20071  External Interrupt "\u{3}"
+        +20848  External Statement "node fail node-2"
     "#]]
     .assert_eq(&render_log(s.log()));
 }

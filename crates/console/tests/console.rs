@@ -156,7 +156,7 @@ fn watch_a_type_or_one_object() {
             web    0/2     0            0           0s
             web    0/2     2            0           0s
             web    1/2     2            1           4s
-            web    2/2     2            2           6s
+            web    2/2     2            2           4s
             $ kubectl get deployment web --watch-only --request-timeout=5s
             $ kubectl scale deployment web --replicas=1
             deployment.apps/web scaled
@@ -257,14 +257,14 @@ kubectl get deployment nginx",
             deployment "nginx" successfully rolled out
             $ kubectl get deployments
             NAME    READY   UP-TO-DATE   AVAILABLE   AGE
-            nginx   3/3     3            3           5s
+            nginx   3/3     3            3           6s
             $ kubectl get rs
             NAME               DESIRED   CURRENT   READY   AGE
             nginx-84dc7d8bfd   3         3         3       5s
             $ kubectl get pods -l app=nginx -o name
-            pod/nginx-84dc7d8bfd-99qdh
-            pod/nginx-84dc7d8bfd-hdpnb
-            pod/nginx-84dc7d8bfd-xl7lp
+            pod/nginx-84dc7d8bfd-7lp7x
+            pod/nginx-84dc7d8bfd-pnb25
+            pod/nginx-84dc7d8bfd-qdhcz
             $ kubectl set image deployment/nginx nginx=nginx:1.11
             deployment.apps/nginx image updated
             $ kubectl set image deployment/nginx web=nginx:1.11
@@ -381,20 +381,20 @@ kubectl describe svc web",
             $ kubectl get svc
             NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)        AGE
             kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP        6s
-            web          NodePort    10.96.0.2    <none>        80:31253/TCP   5s
+            web          NodePort    10.96.0.2    <none>        80:30473/TCP   5s
             $ kubectl get endpoints web
             NAME   ENDPOINTS                     AGE
-            web    10.244.2.3:80,10.244.3.4:80   5s
+            web    10.244.2.4:80,10.244.3.3:80   5s
             ! Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice
             $ traffic svc/web --rps 5
             traffic: 5 requests/s to service/web
             $ sleep 10s
             $ traffic status
             SERVICE       RPS   OK    FAILED   SINCE
-            default/web   5     45    5        10s
+            default/web   5     49    1        10s
             $ traffic status svc/web
             SERVICE       RPS   OK    FAILED   SINCE
-            default/web   5     45    5        10s
+            default/web   5     49    1        10s
             $ traffic stop
             traffic stopped
             $ traffic status
@@ -406,10 +406,10 @@ kubectl describe svc web",
             10.244.0.1 - - [01/Jan/2026:00:00:15 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
             10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
             10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
-            ! Found 2 pods, using pod/web-65f4dcd7fc-25qsq
+            ! Found 2 pods, using pod/web-65f4dcd7fc-sdphd
             $ kubectl logs -l app=web --tail=1 --prefix
-            [pod/web-65f4dcd7fc-25qsq/nginx] 10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
-            [pod/web-65f4dcd7fc-7xsdp/nginx] 10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            [pod/web-65f4dcd7fc-qsq99/nginx] 10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
+            [pod/web-65f4dcd7fc-sdphd/nginx] 10.244.0.1 - - [01/Jan/2026:00:00:16 +0000] "GET / HTTP/1.1" 200 615 "-" "kubeplay-traffic/1.0" "-"
             $ kubectl logs -l app=web --all-containers | wc -l
             20
             $ kubectl logs -l app=nothing
@@ -435,8 +435,8 @@ kubectl describe svc web",
             IPs:                      10.96.0.2
             Port:                     <unset>  80/TCP
             TargetPort:               80/TCP
-            NodePort:                 <unset>  31253/TCP
-            Endpoints:                10.244.2.3:80,10.244.3.4:80
+            NodePort:                 <unset>  30473/TCP
+            Endpoints:                10.244.2.4:80,10.244.3.3:80
             Session Affinity:         None
             External Traffic Policy:  Cluster
             Internal Traffic Policy:  Cluster
@@ -530,8 +530,8 @@ kubectl delete pods",
               creationTimestamp: "2026-01-01T00:00:01Z"
               name: app-config
               namespace: default
-              resourceVersion: "9"
-              uid: 8ea04716-5f04-4da2-9910-32d9a4f72ef3
+              resourceVersion: "10"
+              uid: f5388254-2839-4d9e-a46a-deb140800f4a
             $ kubectl apply -f missing.yaml
             ! error: the path "missing.yaml" does not exist
             [exit 1]
@@ -637,14 +637,14 @@ kubectl top pods",
             node/node-1 already cordoned
             $ kubectl drain node-1 --ignore-daemonsets
             node/node-1 already cordoned
-            evicting pod default/web-6df7ccfbbd-xl7lp
-            pod/web-6df7ccfbbd-xl7lp evicted
+            evicting pod default/web-6df7ccfbbd-pnb25
+            pod/web-6df7ccfbbd-pnb25 evicted
             node/node-1 drained
             $ kubectl get nodes
             NAME     STATUS                     ROLES    AGE   VERSION
-            node-1   Ready,SchedulingDisabled   <none>   6s    v1.37.1
-            node-2   Ready                      <none>   6s    v1.37.1
-            node-3   Ready                      <none>   6s    v1.37.1
+            node-1   Ready,SchedulingDisabled   <none>   7s    v1.37.1
+            node-2   Ready                      <none>   7s    v1.37.1
+            node-3   Ready                      <none>   7s    v1.37.1
             $ kubectl uncordon node-1
             node/node-1 uncordoned
             $ kubectl taint nodes node-2 dedicated=db:NoSchedule
@@ -667,18 +667,18 @@ kubectl top pods",
             $ sleep 60s
             $ kubectl get nodes
             NAME     STATUS     ROLES    AGE   VERSION
-            node-1   Ready      <none>   66s   v1.37.1
-            node-2   Ready      <none>   66s   v1.37.1
-            node-3   NotReady   <none>   66s   v1.37.1
+            node-1   Ready      <none>   67s   v1.37.1
+            node-2   Ready      <none>   67s   v1.37.1
+            node-3   NotReady   <none>   67s   v1.37.1
             node-4   Ready      <none>   60s   v1.37.1
             $ node restore node-3
             node/node-3 restored
             $ sleep 10s
             $ kubectl get nodes
             NAME     STATUS   ROLES    AGE   VERSION
-            node-1   Ready    <none>   76s   v1.37.1
-            node-2   Ready    <none>   76s   v1.37.1
-            node-3   Ready    <none>   76s   v1.37.1
+            node-1   Ready    <none>   77s   v1.37.1
+            node-2   Ready    <none>   77s   v1.37.1
+            node-3   Ready    <none>   77s   v1.37.1
             node-4   Ready    <none>   70s   v1.37.1
             $ node fail nope
             ! Error from server (NotFound): nodes "nope" not found
@@ -691,9 +691,9 @@ kubectl top pods",
             node-4   100m         1%       600Mi           3%          
             $ kubectl top pods
             NAME                   CPU(cores)   MEMORY(bytes)   
-            web-6df7ccfbbd-99qdh   1m           4Mi             
-            web-6df7ccfbbd-hdpnb   1m           4Mi             
-            web-6df7ccfbbd-rxn2q   1m           4Mi             
+            web-6df7ccfbbd-2qszg   1m           4Mi             
+            web-6df7ccfbbd-7lp7x   1m           4Mi             
+            web-6df7ccfbbd-qdhcz   1m           4Mi             
         "#]],
     );
 }
@@ -796,7 +796,7 @@ kubectl describe pod nope",
             Events:
               Type    Reason             Age   From                   Message
               ----    ------             ----  ----                   -------
-              Normal  ScalingReplicaSet  5s    deployment-controller  Scaled up replica set nginx-84dc7d8bfd from 0 to 2
+              Normal  ScalingReplicaSet  4s    deployment-controller  Scaled up replica set nginx-84dc7d8bfd from 0 to 2
             $ kubectl describe rs
             Name:           nginx-84dc7d8bfd
             Namespace:      default
@@ -825,8 +825,8 @@ kubectl describe pod nope",
             Events:
               Type    Reason            Age   From                   Message
               ----    ------            ----  ----                   -------
-              Normal  SuccessfulCreate  5s    replicaset-controller  Created pod: nginx-84dc7d8bfd-xl7lp
-              Normal  SuccessfulCreate  5s    replicaset-controller  Created pod: nginx-84dc7d8bfd-hdpnb
+              Normal  SuccessfulCreate  4s    replicaset-controller  Created pod: nginx-84dc7d8bfd-7lp7x
+              Normal  SuccessfulCreate  4s    replicaset-controller  Created pod: nginx-84dc7d8bfd-pnb25
             $ kubectl describe node node-2
             Name:               node-2
             Roles:              <none>
@@ -881,7 +881,7 @@ kubectl describe pod nope",
             Non-terminated Pods:          (1 in total)
               Namespace                   Name                      CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
               ---------                   ----                      ------------  ----------  ---------------  -------------  ---
-              default                     nginx-84dc7d8bfd-hdpnb    0 (0%)        0 (0%)      0 (0%)           0 (0%)         5s
+              default                     nginx-84dc7d8bfd-pnb25    0 (0%)        0 (0%)      0 (0%)           0 (0%)         4s
             Allocated resources:
               (Total limits may be over 100 percent, i.e., overcommitted.)
               Resource           Requests  Limits
@@ -987,13 +987,13 @@ kubectl get pod web -o yaml",
               IP:  10.244.3.3
             Containers:
               web:
-                Container ID:   containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
+                Container ID:   containerd://4704afdab80df1d141b391e32b2be36a0b90c99bc897b9ccaebc5c6f4cfc4345
                 Image:          nginx:1.25
                 Image ID:       docker.io/library/nginx:1.25
                 Port:           80/TCP
                 Host Port:      0/TCP
                 State:          Running
-                  Started:      Thu, 01 Jan 2026 00:00:07 +0000
+                  Started:      Thu, 01 Jan 2026 00:00:06 +0000
                 Ready:          True
                 Restart Count:  0
                 Environment:    <none>
@@ -1015,9 +1015,9 @@ kubectl get pod web -o yaml",
               ----    ------     ----  ----               -------
               Normal  Scheduled  19s   default-scheduler  Successfully assigned default/web to node-3
               Normal  Pulling    19s   kubelet            Pulling image "nginx:1.25"
-              Normal  Pulled     14s   kubelet            Successfully pulled image "nginx:1.25" in 4.964s (4.964s including waiting). Image size: 67216514 bytes.
-              Normal  Created    13s   kubelet            Created container: web
-              Normal  Started    13s   kubelet            Started container web
+              Normal  Pulled     15s   kubelet            Successfully pulled image "nginx:1.25" in 4.460s (4.460s including waiting). Image size: 67216514 bytes.
+              Normal  Created    14s   kubelet            Created container: web
+              Normal  Started    14s   kubelet            Started container web
             $ kubectl get pod web -o yaml
             apiVersion: v1
             kind: Pod
@@ -1032,8 +1032,8 @@ kubectl get pod web -o yaml",
                 run: web
               name: web
               namespace: default
-              resourceVersion: "18"
-              uid: 8ea04716-5f04-4da2-9910-32d9a4f72ef3
+              resourceVersion: "19"
+              uid: f5388254-2839-4d9e-a46a-deb140800f4a
             spec:
               containers:
               - image: nginx:1.25
@@ -1073,17 +1073,17 @@ kubectl get pod web -o yaml",
               - lastTransitionTime: "2026-01-01T00:00:01Z"
                 status: "True"
                 type: Initialized
-              - lastTransitionTime: "2026-01-01T00:00:07Z"
+              - lastTransitionTime: "2026-01-01T00:00:06Z"
                 status: "True"
                 type: Ready
-              - lastTransitionTime: "2026-01-01T00:00:07Z"
+              - lastTransitionTime: "2026-01-01T00:00:06Z"
                 status: "True"
                 type: ContainersReady
               - lastTransitionTime: "2026-01-01T00:00:01Z"
                 status: "True"
                 type: PodScheduled
               containerStatuses:
-              - containerID: containerd://5968f9615a17ec8a846d9c23b1e29c8a2b4bb719395e4ad7faba94769d1a9ab1
+              - containerID: containerd://4704afdab80df1d141b391e32b2be36a0b90c99bc897b9ccaebc5c6f4cfc4345
                 image: nginx:1.25
                 imageID: docker.io/library/nginx:1.25
                 name: web
@@ -1092,7 +1092,7 @@ kubectl get pod web -o yaml",
                 started: true
                 state:
                   running:
-                    startedAt: "2026-01-01T00:00:07Z"
+                    startedAt: "2026-01-01T00:00:06Z"
               hostIP: 172.18.0.4
               hostIPs:
               - ip: 172.18.0.4
@@ -1192,11 +1192,11 @@ kubectl exec deploy/none -- env"#,
             ! command terminated with exit code 1
             [exit 1]
             $ kubectl exec web -- ps aux
-            ! ps: the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, and sh -c of those
+            ! ps: the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, echo > file, touch, mkdir, rm, and sh -c of those
             ! command terminated with exit code 126
             [exit 126]
             $ kubectl exec web -- sh
-            ! sh: an interactive shell needs a real process; give the command with sh -c '...' (the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, and sh -c of those)
+            ! sh: an interactive shell needs a real process; give the command with sh -c '...' (the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, echo > file, touch, mkdir, rm, and sh -c of those)
             ! command terminated with exit code 126
             [exit 126]
             $ kubectl exec web ls
@@ -1498,15 +1498,15 @@ EOF"#,
             NAME   TYPE           CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
             ext    ExternalName   10.96.0.2    example.com   <none>    0s
             $ kubectl get pods -o jsonpath='{.items[].metadata.name}{"\n"}'
-            web-6df7ccfbbd-hdpnb
+            web-6df7ccfbbd-7lp7x
             $ kubectl get pods -l 'app in(web,api)' -o name
-            pod/web-6df7ccfbbd-hdpnb
-            pod/web-6df7ccfbbd-xl7lp
+            pod/web-6df7ccfbbd-7lp7x
+            pod/web-6df7ccfbbd-pnb25
             $ kubectl get pods -l 'app notin(api)' --no-headers | wc -l
             2
             $ kubectl top pod $(kubectl get pods -o jsonpath='{.items[0].metadata.name}')
             NAME                   CPU(cores)   MEMORY(bytes)   
-            web-6df7ccfbbd-hdpnb   1m           4Mi             
+            web-6df7ccfbbd-7lp7x   1m           4Mi             
             $ kubectl top pod nope
             ! Error from server (NotFound): pods.metrics.k8s.io "default/nope" not found
             [exit 1]
@@ -1622,8 +1622,8 @@ traffic status svc/web"#,
             $ kubectl scale deployment web --replicas=0
             deployment.apps/web scaled
             $ kubectl wait --for=delete pod -l app=web --timeout=60s
-            pod/web-6df7ccfbbd-pnb25 condition met
-            pod/web-6df7ccfbbd-qdhcz condition met
+            pod/web-6df7ccfbbd-b25qs condition met
+            pod/web-6df7ccfbbd-hczcq condition met
             $ sleep 3s
             $ kubectl exec client -- wget -qO- web
             ! wget: can't connect to remote host (10.96.0.2): Connection refused
@@ -1655,6 +1655,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
             networking.k8s.io/v1
             policy/v1
             scheduling.k8s.io/v1
+            storage.k8s.io/v1
             v1
             $ kubectl cluster-info
             Kubernetes control plane is running at https://127.0.0.1:6443
@@ -1737,23 +1738,27 @@ fn informational_commands() {
             Kustomize Version: v5.8.1
             Server Version: v1.37.1
             $ kubectl api-resources
-            NAME                   SHORTNAMES   APIVERSION             NAMESPACED   KIND
-            configmaps             cm           v1                     true         ConfigMap
-            endpoints              ep           v1                     true         Endpoints
-            events                 ev           v1                     true         Event
-            namespaces             ns           v1                     false        Namespace
-            nodes                  no           v1                     false        Node
-            pods                   po           v1                     true         Pod
-            secrets                             v1                     true         Secret
-            services               svc          v1                     true         Service
-            daemonsets             ds           apps/v1                true         DaemonSet
-            deployments            deploy       apps/v1                true         Deployment
-            replicasets            rs           apps/v1                true         ReplicaSet
-            cronjobs               cj           batch/v1               true         CronJob
-            jobs                                batch/v1               true         Job
-            networkpolicies        netpol       networking.k8s.io/v1   true         NetworkPolicy
-            poddisruptionbudgets   pdb          policy/v1              true         PodDisruptionBudget
-            priorityclasses        pc           scheduling.k8s.io/v1   false        PriorityClass
+            NAME                     SHORTNAMES   APIVERSION             NAMESPACED   KIND
+            configmaps               cm           v1                     true         ConfigMap
+            endpoints                ep           v1                     true         Endpoints
+            events                   ev           v1                     true         Event
+            namespaces               ns           v1                     false        Namespace
+            nodes                    no           v1                     false        Node
+            persistentvolumeclaims   pvc          v1                     true         PersistentVolumeClaim
+            persistentvolumes        pv           v1                     false        PersistentVolume
+            pods                     po           v1                     true         Pod
+            secrets                               v1                     true         Secret
+            services                 svc          v1                     true         Service
+            daemonsets               ds           apps/v1                true         DaemonSet
+            deployments              deploy       apps/v1                true         Deployment
+            replicasets              rs           apps/v1                true         ReplicaSet
+            statefulsets             sts          apps/v1                true         StatefulSet
+            cronjobs                 cj           batch/v1               true         CronJob
+            jobs                                  batch/v1               true         Job
+            networkpolicies          netpol       networking.k8s.io/v1   true         NetworkPolicy
+            poddisruptionbudgets     pdb          policy/v1              true         PodDisruptionBudget
+            priorityclasses          pc           scheduling.k8s.io/v1   false        PriorityClass
+            storageclasses           sc           storage.k8s.io/v1      false        StorageClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
             GROUP:      apps
@@ -1861,9 +1866,9 @@ kubectl create serviceaccount builder",
               creationTimestamp: "2026-01-01T00:00:01Z"
               generation: 1
               labels:
-                batch.kubernetes.io/controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                batch.kubernetes.io/controller-uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
                 batch.kubernetes.io/job-name: manual
-                controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                controller-uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
                 job-name: manual
               name: manual
               namespace: default
@@ -1872,9 +1877,9 @@ kubectl create serviceaccount builder",
                 controller: true
                 kind: CronJob
                 name: tick
-                uid: f5388254-2839-4d9e-a46a-deb140800f4a
-              resourceVersion: "11"
-              uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+              resourceVersion: "12"
+              uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
             spec:
               backoffLimit: 6
               completionMode: NonIndexed
@@ -1883,14 +1888,14 @@ kubectl create serviceaccount builder",
               podReplacementPolicy: TerminatingOrFailed
               selector:
                 matchLabels:
-                  batch.kubernetes.io/controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                  batch.kubernetes.io/controller-uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
               suspend: false
               template:
                 metadata:
                   labels:
-                    batch.kubernetes.io/controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                    batch.kubernetes.io/controller-uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
                     batch.kubernetes.io/job-name: manual
-                    controller-uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
+                    controller-uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
                     job-name: manual
                 spec:
                   containers:
@@ -1920,7 +1925,7 @@ kubectl create serviceaccount builder",
                 controller: true
                 kind: CronJob
                 name: tick
-                uid: f5388254-2839-4d9e-a46a-deb140800f4a
+                uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
             spec:
               template:
                 metadata: {}
@@ -2098,14 +2103,14 @@ kubectl logs web",
             $ sleep 20
             $ kubectl get pods
             NAME    READY   STATUS             RESTARTS     AGE
-            crash   0/1     CrashLoopBackOff   2 (6s ago)   20s
+            crash   0/1     CrashLoopBackOff   2 (7s ago)   20s
             hello   0/1     Completed          0            20s
             $ kubectl logs hello
             hello
             bye
             $ kubectl logs hello --timestamps
-            2026-01-01T00:00:03.289000000Z hello
-            2026-01-01T00:00:05.289000000Z bye
+            2026-01-01T00:00:02.830000000Z hello
+            2026-01-01T00:00:04.830000000Z bye
             $ kubectl logs hello --tail=1
             bye
             $ kubectl logs hello --previous
@@ -2114,7 +2119,7 @@ kubectl logs web",
             $ kubectl logs crash
             boom
             $ kubectl logs crash --previous --timestamps
-            2026-01-01T00:00:14.203000000Z boom
+            2026-01-01T00:00:13.864000000Z boom
             $ kubectl run web --image=nginx:1.25
             pod/web created
             $ sleep 10
@@ -2171,8 +2176,8 @@ kubectl logs cronjob/tick",
             hello
             from the job
             $ kubectl logs jobs/hello --timestamps
-            2026-01-01T00:00:03.176000000Z hello
-            2026-01-01T00:00:03.176000000Z from the job
+            2026-01-01T00:00:03.098000000Z hello
+            2026-01-01T00:00:03.098000000Z from the job
             $ kubectl logs job/nope
             ! Error from server (NotFound): jobs.batch "nope" not found
             [exit 1]
@@ -2280,7 +2285,7 @@ kubectl -n ops get jobs --show-labels",
             $ kubectl apply -f - <<EOF
             cronjob.batch/report created
             $ kubectl -n ops create job report-now --from=cronjob/report --dry-run=client -o json | jq -c '.metadata, .spec.backoffLimit'
-            {"name":"report-now","namespace":"ops","labels":{"app":"report"},"annotations":{"cronjob.kubernetes.io/instantiate":"weekly","team":"ops"},"ownerReferences":[{"apiVersion":"batch/v1","kind":"CronJob","name":"report","uid":"f5388254-2839-4d9e-a46a-deb140800f4a","controller":true}]}
+            {"name":"report-now","namespace":"ops","labels":{"app":"report"},"annotations":{"cronjob.kubernetes.io/instantiate":"weekly","team":"ops"},"ownerReferences":[{"apiVersion":"batch/v1","kind":"CronJob","name":"report","uid":"439401c5-3ed0-470b-bb3f-b2f0cfd1060a","controller":true}]}
             2
             $ kubectl -n ops create job report-now --from=cj/report
             job.batch/report-now created
@@ -2363,11 +2368,11 @@ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-header
             NAME    STATUS     COMPLETIONS   DURATION   AGE
             hello   Complete   1/1           4s         4s
             $ kubectl logs job/hello
-            Hello from hello-9x9fh
+            Hello from hello-9fhxl
             bye
             $ kubectl get pods -l job-name=hello
             NAME          READY   STATUS      RESTARTS   AGE
-            hello-9x9fh   0/1     Completed   0          4s
+            hello-9fhxl   0/1     Completed   0          4s
             $ kubectl create cronjob tick --image=busybox:1.36 --schedule='*/1 * * * *' -- date
             cronjob.batch/tick created
             $ sleep 75
@@ -2439,6 +2444,7 @@ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-header
             Waiting for deployment "filler" rollout to finish: 2 of 8 updated replicas are available...
             Waiting for deployment "filler" rollout to finish: 4 of 8 updated replicas are available...
             Waiting for deployment "filler" rollout to finish: 6 of 8 updated replicas are available...
+            Waiting for deployment "filler" rollout to finish: 7 of 8 updated replicas are available...
             deployment "filler" successfully rolled out
             $ kubectl apply -f - <<EOF
             pod/urgent created
@@ -2521,7 +2527,7 @@ kubectl exec intruder -- wget -qO- -T 2 web",
             $ kubectl describe netpol web-from-clients
             Name:         web-from-clients
             Namespace:    default
-            Created on:   2026-01-01 00:00:07 +0000 UTC
+            Created on:   2026-01-01 00:00:08 +0000 UTC
             Labels:       <none>
             Annotations:  <none>
             Spec:
@@ -2620,19 +2626,19 @@ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
             $ sleep 5
             $ kubectl drain node-1
             node/node-1 cordoned
-            ! error: unable to drain node "node-1" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-sjrxn, continuing command...
+            ! error: unable to drain node "node-1" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-xn2qs, continuing command...
             ! There are pending nodes to be drained:
             !  node-1
-            ! error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-sjrxn
+            ! error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-xn2qs
             [exit 1]
             $ kubectl drain node-1 --ignore-daemonsets --timeout=12s
             node/node-1 already cordoned
-            evicting pod default/web-6df7ccfbbd-xl7lp
-            ! Warning: ignoring DaemonSet-managed Pods: default/agent-sjrxn
-            ! error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
-            ! error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
-            ! error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
-            ! error: unable to drain node "node-1" due to error: error when evicting pods/"web-6df7ccfbbd-xl7lp" -n "default": global timeout reached: 12s, continuing command...
+            evicting pod default/web-6df7ccfbbd-pnb25
+            ! Warning: ignoring DaemonSet-managed Pods: default/agent-xn2qs
+            ! error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
+            ! error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
+            ! error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
+            ! error: unable to drain node "node-1" due to error: error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default": global timeout reached: 12s, continuing command...
             ! There are pending nodes to be drained:
             !  node-1
             [exit 1]
@@ -2644,14 +2650,14 @@ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
             web    2               N/A               1                     17s
             $ kubectl drain node-1 --ignore-daemonsets
             node/node-1 already cordoned
-            evicting pod default/web-6df7ccfbbd-xl7lp
-            pod/web-6df7ccfbbd-xl7lp evicted
+            evicting pod default/web-6df7ccfbbd-pnb25
+            pod/web-6df7ccfbbd-pnb25 evicted
             node/node-1 drained
-            ! Warning: ignoring DaemonSet-managed Pods: default/agent-sjrxn
+            ! Warning: ignoring DaemonSet-managed Pods: default/agent-xn2qs
             $ sleep 5
             $ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort
             Running node-2
-            Running node-2
+            Running node-3
             Running node-3
         "#]],
     );

@@ -100,7 +100,7 @@ fn variables_last_between_lines() {
     expect![[r#"
         $ POD=$(kubectl get pod -l app=web -o jsonpath='{.items[0].metadata.name}')
         $ kubectl describe pod $POD | grep -E '^(Name|Status):'
-        Name:             web-6df7ccfbbd-99qdh
+        Name:             web-6df7ccfbbd-7lp7x
         Status:           Running
         $ echo "${POD%-*}" | cut -d- -f1
         web

@@ -59,12 +59,12 @@ fn rollout_status_streams_while_time_runs() {
         [2] kubectl rollout status deployment/nginx ...
         Waiting for deployment "nginx" rollout to finish: 0 of 3 updated replicas are available...
         [2] kubectl rollout status deployment/nginx ...
-        Waiting for deployment "nginx" rollout to finish: 1 of 3 updated replicas are available...
+        Waiting for deployment "nginx" rollout to finish: 2 of 3 updated replicas are available...
         [2] kubectl rollout status deployment/nginx
         deployment "nginx" successfully rolled out
         [3] kubectl get deploy nginx
         NAME    READY   UP-TO-DATE   AVAILABLE   AGE
-        nginx   3/3     3            3           6s
+        nginx   3/3     3            3           7s
         [4] echo queued
         queued
     "#]]
@@ -91,7 +91,7 @@ fn watch_prints_changes_until_interrupted() {
         [2] kubectl get pods -w ...
         web    0/1     ContainerCreating   0          1s
         [2] kubectl get pods -w ...
-        web    1/1     Running             0          7s
+        web    1/1     Running             0          6s
         [2] kubectl get pods -w
         [exit 130]
     "#]]

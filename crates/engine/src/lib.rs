@@ -18,6 +18,7 @@ mod scheduling;
 pub mod store;
 pub mod tls;
 mod traffic;
+mod volume_data;
 pub mod workload;
 
 use std::cmp::Reverse;
@@ -88,6 +89,9 @@ pub(crate) enum Task {
     SyncDaemonSet(String, String),
     SyncDisruptionBudget(String, String),
     SyncCronJob(String, String),
+    SyncStatefulSet(String, String),
+    SyncClaim(String, String),
+    SyncVolume(String),
     Schedule,
     Kubelet(String, String),
     NodeMonitor,
@@ -140,6 +144,12 @@ pub struct Cluster {
     daemon_node_view: BTreeMap<String, String>,
     /// The Job controller's bookkeeping of counted pods, by Job UID.
     pub(crate) job_tracking: BTreeMap<String, controllers::job::Tracking>,
+    /// The simulated provisioner's work in progress.
+    pub(crate) provisioning: controllers::volume::Provisioning,
+    /// What containers wrote to their volumes (see `volume_data`).
+    pub(crate) volume_data: volume_data::VolumeData,
+    /// The StatefulSet controller's revisions (see `controllers::statefulset`).
+    pub(crate) stateful_revisions: controllers::statefulset::Revisions,
 }
 
 impl Cluster {
@@ -164,6 +174,9 @@ impl Cluster {
             work_limit: None,
             job_tracking: BTreeMap::new(),
             daemon_node_view: BTreeMap::new(),
+            provisioning: Default::default(),
+            volume_data: Default::default(),
+            stateful_revisions: Default::default(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(kubeplay_api::Namespace {
@@ -321,6 +334,13 @@ impl Cluster {
                     "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
                 )));
             }
+            Object::PersistentVolumeClaim(_) | Object::PersistentVolume(_)
+                if self.protect_storage(&obj).is_some() =>
+            {
+                let kept = self.protect_storage(&obj).unwrap_or(obj);
+                self.dispatch();
+                return Ok(kept);
+            }
             _ => {
                 let removed = self
                     .store
@@ -428,6 +448,9 @@ impl Cluster {
             Task::SyncDaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Task::SyncDisruptionBudget(ns, name) => self.sync_disruption_budget(&ns, &name),
             Task::SyncCronJob(ns, name) => self.sync_cron_job(&ns, &name),
+            Task::SyncStatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
+            Task::SyncClaim(ns, name) => self.sync_claim(&ns, &name),
+            Task::SyncVolume(name) => self.sync_volume(&name),
             Task::Schedule => self.schedule_pending(),
             Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
             Task::NodeMonitor => self.monitor_nodes(),
@@ -524,6 +547,25 @@ impl Cluster {
                 delays::CONTROLLER,
                 Task::SyncCronJob(ns, cj.metadata.name.clone()),
             ),
+            Object::StatefulSet(sts) if ev.type_ != WatchType::Deleted => self.schedule_in(
+                delays::CONTROLLER,
+                Task::SyncStatefulSet(ns, sts.metadata.name.clone()),
+            ),
+            Object::PersistentVolumeClaim(c) => {
+                if ev.type_ == WatchType::Deleted {
+                    self.claim_removed(c);
+                } else {
+                    self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncClaim(ns, c.metadata.name.clone()),
+                    );
+                }
+            }
+            Object::PersistentVolume(v) if ev.type_ != WatchType::Deleted => self.schedule_in(
+                delays::CONTROLLER,
+                Task::SyncVolume(v.metadata.name.clone()),
+            ),
+            Object::StorageClass(_) if ev.type_ == WatchType::Added => self.resync_pending_claims(),
             Object::Pod(p) => {
                 match p.metadata.controller() {
                     Some(owner) if owner.kind == "ReplicaSet" => self.schedule_in(
@@ -538,7 +580,20 @@ impl Cluster {
                         delays::CONTROLLER,
                         Task::SyncDaemonSet(ns.clone(), owner.name.clone()),
                     ),
+                    Some(owner) if owner.kind == "StatefulSet" => self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncStatefulSet(ns.clone(), owner.name.clone()),
+                    ),
                     _ => {}
+                }
+                if ev.type_ == WatchType::Deleted
+                    || p.status.phase == "Succeeded"
+                    || p.status.phase == "Failed"
+                {
+                    self.pod_released_claims(p);
+                }
+                if ev.type_ == WatchType::Deleted {
+                    self.volume_data_pod_gone(p);
                 }
                 for b in self.budgets_selecting(p) {
                     self.schedule_in(
@@ -703,6 +758,14 @@ impl Cluster {
                 Ok(())
             }
             Object::Pod(p) if !self.scheduler_only => self.admit_priority(p),
+            Object::PersistentVolumeClaim(c) => {
+                self.admit_claim(c);
+                Ok(())
+            }
+            Object::PersistentVolume(v) => {
+                self.admit_volume(v);
+                Ok(())
+            }
             Object::DaemonSet(ds) => {
                 ds.metadata
                     .annotations
@@ -808,6 +871,12 @@ impl Cluster {
             }
             (Object::Job(a), Object::Job(b)) if a.spec.selector != b.spec.selector => {
                 Err(immutable("spec.selector"))
+            }
+            (Object::StatefulSet(a), Object::StatefulSet(b)) => {
+                controllers::statefulset::validate_update(a, b)
+            }
+            (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
+                controllers::volume::validate_claim_update(a, b)
             }
             (Object::Job(a), Object::Job(b)) if a.spec.template != b.spec.template => {
                 Err(immutable("spec.template"))
@@ -1013,6 +1082,7 @@ fn tracks_generation(kind: Kind) -> bool {
             | Kind::CronJob
             | Kind::DaemonSet
             | Kind::PodDisruptionBudget
+            | Kind::StatefulSet
     )
 }
 
@@ -1067,6 +1137,34 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
         }
         (Object::PodDisruptionBudget(a), Object::PodDisruptionBudget(b)) => {
             b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::StatefulSet(a), Object::StatefulSet(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
+            b.status = a.status.clone();
+            // What admission and the controller set stays unless the update sets it.
+            if b.spec.volume_name.is_empty() {
+                b.spec.volume_name = a.spec.volume_name.clone();
+            }
+            if b.spec.storage_class_name.is_none() {
+                b.spec.storage_class_name = a.spec.storage_class_name.clone();
+            }
+            if b.metadata.finalizers.is_empty() {
+                b.metadata.finalizers = a.metadata.finalizers.clone();
+            }
+            a.spec != b.spec
+        }
+        (Object::PersistentVolume(a), Object::PersistentVolume(b)) => {
+            b.status = a.status.clone();
+            if b.spec.claim_ref.is_none() {
+                b.spec.claim_ref = a.spec.claim_ref.clone();
+            }
+            if b.metadata.finalizers.is_empty() {
+                b.metadata.finalizers = a.metadata.finalizers.clone();
+            }
             a.spec != b.spec
         }
         (Object::DaemonSet(a), Object::DaemonSet(b)) => {

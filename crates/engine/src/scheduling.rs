@@ -13,8 +13,58 @@ use kubeplay_scheduler::{
 };
 use rand::Rng;
 
-use crate::store::Key;
+use kubeplay_api::storage::SELECTED_NODE_ANNOTATION;
+use kubeplay_api::{PersistentVolumeClaim, StorageClass};
+use kubeplay_scheduler::volumes;
+use kubeplay_scheduler::Storage;
+
+use crate::store::{Key, Store};
 use crate::Cluster;
+
+/// The claims, volumes and classes VolumeBinding reads, and which pods hold which claims (only
+/// looked up when a ReadWriteOncePod claim exists, the only case that needs it).
+fn storage_view(store: &Store) -> Storage<'_> {
+    let mut view = Storage::default();
+    for o in store.list(Kind::PersistentVolumeClaim, None) {
+        if let Object::PersistentVolumeClaim(c) = o {
+            view.claims.push(c);
+        }
+    }
+    if view.claims.is_empty() {
+        return view;
+    }
+    for o in store.list(Kind::PersistentVolume, None) {
+        if let Object::PersistentVolume(v) = o {
+            view.volumes.push(v);
+        }
+    }
+    for o in store.list(Kind::StorageClass, None) {
+        if let Object::StorageClass(c) = o {
+            view.classes.push(c);
+        }
+    }
+    if view
+        .claims
+        .iter()
+        .any(|c| c.spec.access_modes.iter().any(|m| m == "ReadWriteOncePod"))
+    {
+        for o in store.list(Kind::Pod, None) {
+            if let Object::Pod(p) = o {
+                if p.spec.node_name.is_empty()
+                    || p.status.phase == "Succeeded"
+                    || p.status.phase == "Failed"
+                {
+                    continue;
+                }
+                for c in volumes::pod_claims(p) {
+                    view.in_use
+                        .push((&p.metadata.namespace, c, &p.metadata.name));
+                }
+            }
+        }
+    }
+    view
+}
 
 /// Clusters up to this many nodes get full decision records on every pod.
 pub const RECORD_DECISIONS_UP_TO_NODES: usize = 100;
@@ -179,6 +229,7 @@ impl Cluster {
                 .list(Kind::Namespace, None)
                 .map(|o| (o.name().to_string(), o.meta().labels.clone()))
                 .collect(),
+            storage: storage_view(store),
         };
         // The sums of nodes gone since the last cycle are dropped with `kept`.
         let mut kept = std::mem::take(&mut self.scheduler.node_sums);
@@ -336,6 +387,7 @@ impl Cluster {
             return;
         };
         let now = self.now;
+        self.select_node_for_claims(&pod, node);
         pod.spec.node_name = node.to_string();
         pod.metadata.annotations.extend(annotations);
         pod.status.conditions.retain(|c| c.type_ != "PodScheduled");
@@ -362,6 +414,41 @@ impl Cluster {
             format!("bound to {node}"),
         );
         self.store.put(pod, now);
+    }
+
+    /// VolumeBinding's PreBind for WaitForFirstConsumer claims: the chosen node is written on
+    /// each unbound one (`volume.kubernetes.io/selected-node`), and the PersistentVolume
+    /// controller binds or provisions a volume there. (Upstream waits in PreBind until they are
+    /// bound; here the kubelet waits to mount them instead, which looks the same from outside
+    /// but for the pod showing its node a moment earlier.)
+    fn select_node_for_claims(&mut self, pod: &Pod, node: &str) {
+        let classes: Vec<&StorageClass> = self
+            .store
+            .list(Kind::StorageClass, None)
+            .filter_map(|o| match o {
+                Object::StorageClass(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let mut selected: Vec<PersistentVolumeClaim> = Vec::new();
+        for name in volumes::pod_claims(pod) {
+            let key = Key::new(Kind::PersistentVolumeClaim, &pod.metadata.namespace, name);
+            if let Some(Object::PersistentVolumeClaim(c)) = self.store.get(&key) {
+                if c.status.phase != "Bound"
+                    && volumes::delays_binding(c, &classes)
+                    && c.metadata.annotation(SELECTED_NODE_ANNOTATION) != Some(node)
+                {
+                    let mut c = c.clone();
+                    c.metadata
+                        .annotations
+                        .insert(SELECTED_NODE_ANNOTATION.into(), node.into());
+                    selected.push(c);
+                }
+            }
+        }
+        for c in selected {
+            self.store.put(Object::PersistentVolumeClaim(c), self.now);
+        }
     }
 
     fn mark_unschedulable(

@@ -259,6 +259,7 @@ impl Cluster {
                 .collect(),
             owner_selectors: Vec::new(),
             namespace_labels: Default::default(),
+            storage: Default::default(),
         }
     }
 

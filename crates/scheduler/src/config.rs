@@ -655,6 +655,8 @@ fn build_plugin(name: &str, args: Option<&Value>, path: &str, errs: &mut Vec<Str
         "InterPodAffinity" => Plugin::InterPodAffinity(interpod_args(a, path, errs)),
         "ImageLocality" => Plugin::ImageLocality,
         "DynamicResources" => Plugin::DynamicResources,
+        "VolumeRestrictions" => Plugin::VolumeRestrictions,
+        "VolumeBinding" => Plugin::VolumeBinding,
         celsched::NAME => match cel_args(a, path, errs) {
             Some(c) => Plugin::Cel(Box::new(c)),
             None => Plugin::NotSimulated,

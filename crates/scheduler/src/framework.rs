@@ -9,7 +9,7 @@ use kubeplay_api::Pod;
 use crate::plugins::basic::{self, ERR_NODE_NAME, ERR_UNSCHEDULABLE, ERR_UNTOLERATED_TAINT};
 use crate::plugins::celsched::{self, CelCycle};
 use crate::plugins::noderesources::{self as nr, PodRequest};
-use crate::plugins::{interpod, nodeports, spread, Plugin};
+use crate::plugins::{interpod, nodeports, spread, volumes, Plugin};
 use crate::record::{Attempt, DecisionRecord, FitError, PASSED};
 use crate::snapshot::PreparedSnapshot;
 
@@ -54,6 +54,7 @@ enum FState<'p, 'a> {
     Spread(spread::FilterState<'a>),
     Inter(interpod::FilterState<'p>),
     Ports(Vec<nodeports::HostPort>),
+    Volumes(volumes::Claims<'a>),
 }
 
 enum SState<'a, 'r> {
@@ -185,6 +186,24 @@ pub(crate) fn schedule_one<'a>(
     if n == 0 {
         return fail(BTreeMap::new(), None);
     }
+    // A PreFilter's UnschedulableAndUnresolvable: no node is examined, and the PostFilter
+    // plugins find every node unhelpful.
+    let prefilter_fail = |msg: &str, rec: &mut DecisionRecord| {
+        let mut text = format!("0/{n} nodes are available: {msg}.");
+        if let Some(pf) = post_filter(profile, pod, snap, &[], false, rec) {
+            text.push(' ');
+            text.push_str(&pf);
+        }
+        Attempt {
+            result: Err(FitError {
+                num_nodes: n,
+                reasons: BTreeMap::new(),
+                unresolvable: Some(text),
+                post_filter: None,
+            }),
+            record: DecisionRecord::default(),
+        }
+    };
     let req = PodRequest::of(pod);
     let mut cel_cycle: Option<CelCycle> = None;
     let mut spread_constraints: Option<(Vec<spread::Constraint>, bool)> = None;
@@ -199,12 +218,7 @@ pub(crate) fn schedule_one<'a>(
             Plugin::NodeAffinity(args) => {
                 match basic::prefilter_node_names(pod) {
                     Ok(names) => allowed = names,
-                    Err(e) => {
-                        return fail(
-                            BTreeMap::new(),
-                            Some(format!("0/{n} nodes are available: {e}.")),
-                        )
-                    }
+                    Err(e) => return prefilter_fail(e, &mut DecisionRecord::default()),
                 }
                 if args.prefilter_runs(pod) {
                     FState::Run
@@ -244,6 +258,17 @@ pub(crate) fn schedule_one<'a>(
                     FState::Run
                 }
             }
+            Plugin::VolumeRestrictions => {
+                if let Err(e) = volumes::restrictions(pod, &snap.storage) {
+                    return prefilter_fail(&e, &mut DecisionRecord::default());
+                }
+                FState::Skip
+            }
+            Plugin::VolumeBinding => match volumes::prefilter(pod, &snap.storage) {
+                None => FState::Skip,
+                Some(Ok(claims)) => FState::Volumes(claims),
+                Some(Err(e)) => return prefilter_fail(&e, &mut DecisionRecord::default()),
+            },
             Plugin::NotSimulated
             | Plugin::BalancedAllocation(_)
             | Plugin::ImageLocality
@@ -345,6 +370,15 @@ pub(crate) fn schedule_one<'a>(
                         Ok(()) => true,
                         Err(e) => {
                             reasons.push(Cow::Borrowed(e));
+                            false
+                        }
+                    }
+                }
+                (Plugin::VolumeBinding, FState::Volumes(claims)) => {
+                    match volumes::filter(claims, &snap.storage, node.node) {
+                        Ok(()) => true,
+                        Err(e) => {
+                            reasons.push(e);
                             false
                         }
                     }

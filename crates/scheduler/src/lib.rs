@@ -58,7 +58,7 @@
 //!     "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}
 //! })).unwrap();
 //! let pod = kubeplay_api::Pod::default();
-//! let snapshot = Snapshot { nodes: vec![NodeInfo { node: &node, pods: vec![] }], owner_selectors: vec![], namespace_labels: Default::default() };
+//! let snapshot = Snapshot { nodes: vec![NodeInfo { node: &node, pods: vec![] }], owner_selectors: vec![], namespace_labels: Default::default(), storage: Default::default() };
 //! let mut scheduler = Scheduler::default();
 //! let attempt = scheduler.schedule(&pod, &snapshot, &mut |n| n - 1);
 //! assert_eq!(attempt.result, Ok("node-1".to_string()));
@@ -89,7 +89,15 @@ pub use record::{
     Attempt, DecisionRecord, FitError, FILTER_RESULT_ANNOTATION, FINAL_SCORE_RESULT_ANNOTATION,
     PASSED, POST_FILTER_RESULT_ANNOTATION, SCORE_RESULT_ANNOTATION, SELECTED_NODE_ANNOTATION,
 };
-pub use snapshot::{NodeInfo, NodeSums, OwnerSelector, PreparedSnapshot, Snapshot};
+pub use snapshot::{NodeInfo, NodeSums, OwnerSelector, PreparedSnapshot, Snapshot, Storage};
+
+/// The volume matching VolumeBinding uses, shared with the engine's PersistentVolume controller
+/// so that both pick the same volume for a claim.
+pub mod volumes {
+    pub use crate::plugins::volumes::{
+        claim_class, delays_binding, find_matching_volume, pod_claims, volume_reaches,
+    };
+}
 
 /// Whether a pod may run on a node as far as NodeAffinity (nodeSelector and required affinity)
 /// and TaintToleration (NoSchedule and NoExecute taints) say: the DaemonSet controller's

@@ -5,7 +5,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use kubeplay_api::{LabelSelector, Node, Pod};
+use kubeplay_api::{
+    LabelSelector, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass,
+};
 
 use crate::resources::{node_allocatable, pod_requests_both, Resources};
 
@@ -29,6 +31,20 @@ pub struct Snapshot<'a> {
     pub owner_selectors: Vec<OwnerSelector>,
     /// Each Namespace's labels, for InterPodAffinity terms' `namespaceSelector`.
     pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Claims, volumes and classes, for VolumeRestrictions and VolumeBinding. Only pods that
+    /// mount a claim read them.
+    pub storage: Storage<'a>,
+}
+
+/// The storage objects of the cluster.
+#[derive(Clone, Debug, Default)]
+pub struct Storage<'a> {
+    pub claims: Vec<&'a PersistentVolumeClaim>,
+    pub volumes: Vec<&'a PersistentVolume>,
+    pub classes: Vec<&'a StorageClass>,
+    /// (namespace, claim, pod) for every claim a pod that has not finished mounts: who holds a
+    /// ReadWriteOncePod claim.
+    pub in_use: Vec<(&'a str, &'a str, &'a str)>,
 }
 
 /// A selector system-default spreading may take for a pod (`helper.DefaultSelector`).
@@ -157,6 +173,7 @@ pub struct PreparedSnapshot<'a> {
     pub(crate) nodes: Vec<PreparedNode<'a>>,
     pub(crate) owner_selectors: Vec<OwnerSelector>,
     pub(crate) namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    pub(crate) storage: Storage<'a>,
     pub(crate) images: BTreeMap<&'a str, ImageSummary>,
     pub(crate) pods_with_affinity: usize,
     pub(crate) pods_with_required_anti_affinity: usize,
@@ -373,6 +390,7 @@ impl<'a> PreparedSnapshot<'a> {
             nodes,
             owner_selectors: snapshot.owner_selectors.clone(),
             namespace_labels: snapshot.namespace_labels.clone(),
+            storage: snapshot.storage.clone(),
             images,
             pods_with_affinity: with_affinity,
             pods_with_required_anti_affinity: with_anti,

@@ -69,6 +69,7 @@ pub fn place_all(
             .map(|s| crate::OwnerSelector::service("default", s.clone()))
             .collect(),
         namespace_labels: Default::default(),
+        storage: Default::default(),
     };
     let mut prepared = snapshot.prepare();
     let mut x: u64 = 42;

@@ -67,15 +67,10 @@ pub fn run(_s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             r.kind.name()
         ));
         if output == "wide" {
-            let cats = match r.kind {
-                kubeplay_api::Kind::Pod
-                | kubeplay_api::Kind::Service
-                | kubeplay_api::Kind::DaemonSet
-                | kubeplay_api::Kind::Deployment
-                | kubeplay_api::Kind::ReplicaSet
-                | kubeplay_api::Kind::Job
-                | kubeplay_api::Kind::CronJob => "all",
-                _ => "",
+            let cats = if kubeplay_api::ALL_CATEGORY.contains(&r.kind) {
+                "all"
+            } else {
+                ""
             };
             text.push_str(&format!("\t[{}]\t{cats}", r.verbs.replace(',', " ")));
         }

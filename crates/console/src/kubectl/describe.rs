@@ -2,6 +2,8 @@
 //! kinds), laid out as kubectl's describers write them: one tabwriter (padding 2) over the text,
 //! events sorted by time at the end.
 
+mod storage;
+
 use std::collections::BTreeMap;
 
 use kubeplay_api::core::{Container, PodTemplateSpec, Toleration};
@@ -158,6 +160,12 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
             annotations(&mut w, "Annotations", &pc.metadata.annotations);
         }
         Object::CronJob(cj) => cron_job(cj, &mut w),
+        Object::PersistentVolume(pv) => storage::persistent_volume(cluster, pv, &mut w),
+        Object::PersistentVolumeClaim(pvc) => {
+            storage::persistent_volume_claim(cluster, pvc, &mut w)
+        }
+        Object::StorageClass(sc) => storage::storage_class(sc, &mut w),
+        Object::StatefulSet(sts) => storage::stateful_set(cluster, sts, &mut w),
         Object::ConfigMap(cm) => {
             common_meta(&mut w, o, true);
             w.line("");
@@ -580,7 +588,20 @@ fn volumes(w: &mut Writer, indent: &str, vols: &[kubeplay_api::core::Volume]) {
             ));
             w.line(&format!("{indent}    Name:\t{}", cm.name));
             w.line(&format!("{indent}    Optional:\tfalse"));
-        } else if v.extra.contains_key("emptyDir") {
+        } else if let Some(c) = &v.persistent_volume_claim {
+            w.line(&format!("{indent}    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)"));
+            w.line(&format!("{indent}    ClaimName:\t{}", c.claim_name));
+            w.line(&format!("{indent}    ReadOnly:\t{}", c.read_only));
+        } else if let Some(h) = &v.host_path {
+            w.line(&format!(
+                "{indent}    Type:\tHostPath (bare host directory volume)"
+            ));
+            w.line(&format!("{indent}    Path:\t{}", h.path));
+            w.line(&format!(
+                "{indent}    HostPathType:\t{}",
+                h.type_.as_deref().unwrap_or("")
+            ));
+        } else if v.empty_dir.is_some() {
             w.line(&format!(
                 "{indent}    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)"
             ));

@@ -1,7 +1,9 @@
 //! `kubectl exec`: no process runs in a simulated container, so exec answers what a container
 //! can honestly be asked without one: its environment as the kubelet gave it at start (`env`,
 //! `printenv`), the files it mounts from ConfigMaps and Secrets and the few the kubelet writes
-//! (`cat`, `ls`), its `hostname`, requests to Services (`curl`, `wget`: routed and answered as
+//! (`cat`, `ls`), files it writes (`echo hi > /data/x`, `touch`, `rm`: kept by the engine on the
+//! volume mounted there, so they outlive the pod on a PersistentVolume and a container restart
+//! on an emptyDir, or in the container's own layer, gone when it restarts), its `hostname`, requests to Services (`curl`, `wget`: routed and answered as
 //! the simulated traffic is, and counted in it) and their names (`nslookup`), and `sh -c` of
 //! those, through kubeplay-shell with the
 //! container as its host (so pipes, `grep` and `$(...)` work inside too). Anything else says in
@@ -100,9 +102,17 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         Ok(Object::Service(svc)) => svc.spec.cluster_ip.clone(),
         _ => String::new(),
     };
+    let mut files = files(&pod, &container, &rt.volumes);
+    let read_only = read_only_paths(&pod, &container, &files);
+    files.extend(
+        s.cluster()
+            .container_files(&ns, &pod.metadata.name, &container),
+    );
     let mut host = ContainerHost {
         env: environment(&pod, &env, &kubernetes_ip),
-        files: files(&pod, &container, &rt.volumes),
+        files,
+        read_only,
+        container: container.clone(),
         hostname: pod.metadata.name.clone(),
         net: Network {
             cluster: s.cluster_mut(),
@@ -239,16 +249,33 @@ fn files(
     out
 }
 
+/// Where the container cannot write: its ConfigMap and Secret mounts and the kubelet's files.
+fn read_only_paths(pod: &Pod, container: &str, files: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out: Vec<String> = files.keys().cloned().collect();
+    if let Some(c) = pod.spec.containers.iter().find(|c| c.name == container) {
+        for m in &c.volume_mounts {
+            let source = pod.spec.volumes.iter().find(|v| v.name == m.name);
+            if source.is_some_and(|v| v.secret.is_some() || v.config_map.is_some()) {
+                out.push(m.mount_path.trim_end_matches('/').to_string());
+            }
+        }
+    }
+    out
+}
+
 /// The container as kubeplay-shell's host: the commands and files above, and the network.
 struct ContainerHost<'a> {
     env: Vec<(String, String)>,
     files: BTreeMap<String, String>,
+    /// Files and mounts it may read but not write.
+    read_only: Vec<String>,
+    container: String,
     hostname: String,
     net: Network<'a>,
 }
 
 /// Why a command cannot run in a simulated container.
-const NO_PROCESS: &str = "the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, and sh -c of those";
+const NO_PROCESS: &str = "the playground's containers run no real process: exec can run env, printenv, cat, ls, hostname, curl, wget and nslookup of Services, echo > file, touch, mkdir, rm, and sh -c of those";
 
 impl ContainerHost<'_> {
     /// Runs the exec command (argv as given after `--`, each word quoted again so the shell
@@ -264,6 +291,12 @@ impl ContainerHost<'_> {
         io.out.push_str(&out.stdout);
         io.err.push_str(&out.stderr);
         out.status
+    }
+
+    fn is_read_only(&self, path: &str) -> bool {
+        self.read_only
+            .iter()
+            .any(|r| path == r || path.starts_with(&format!("{r}/")))
     }
 
     fn is_dir(&self, path: &str) -> bool {
@@ -354,6 +387,63 @@ impl Host for ContainerHost<'_> {
                 0
             }
             "ls" => self.ls(args, io),
+            "touch" => {
+                let mut status = 0;
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    let path = absolute(a);
+                    if self.files.contains_key(&path) {
+                        continue;
+                    }
+                    if let Err(e) = self.write_file(&path, "", true) {
+                        io.err
+                            .push_str(&format!("touch: cannot touch '{a}': {e}\n"));
+                        status = 1;
+                    }
+                }
+                status
+            }
+            // Directories exist where files are: there is nothing to make.
+            "mkdir" => 0,
+            "rm" => {
+                let mut status = 0;
+                let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    let path = absolute(a);
+                    let dir = format!("{}/", path.trim_end_matches('/'));
+                    let targets: Vec<String> = self
+                        .files
+                        .keys()
+                        .filter(|f| **f == path || f.starts_with(&dir))
+                        .cloned()
+                        .collect();
+                    if targets.is_empty() {
+                        if !force {
+                            io.err.push_str(&format!(
+                                "rm: cannot remove '{a}': No such file or directory\n"
+                            ));
+                            status = 1;
+                        }
+                        continue;
+                    }
+                    for t in targets {
+                        if self.is_read_only(&t) {
+                            io.err.push_str(&format!(
+                                "rm: cannot remove '{t}': Read-only file system\n"
+                            ));
+                            status = 1;
+                            continue;
+                        }
+                        self.net.cluster.remove_container_file(
+                            &self.net.namespace,
+                            &self.net.pod,
+                            &self.container,
+                            &t,
+                        );
+                        self.files.remove(&t);
+                    }
+                }
+                status
+            }
             "curl" => curl(&mut self.net, args, io),
             "wget" => wget(&mut self.net, args, io),
             "nslookup" => nslookup(&self.net, args, io),
@@ -387,8 +477,39 @@ impl Host for ContainerHost<'_> {
         }
     }
 
-    fn write_file(&mut self, _path: &str, _contents: &str, _append: bool) -> Result<(), String> {
-        Err("Read-only file system".into())
+    /// On a volume mounted there or in the container's writable layer, through the engine,
+    /// which keeps it as long as that storage lasts.
+    fn write_file(&mut self, path: &str, contents: &str, append: bool) -> Result<(), String> {
+        let path = absolute(path);
+        if self.is_read_only(&path) {
+            return Err("Read-only file system".into());
+        }
+        if self.is_dir(&path) && !self.files.contains_key(&path) {
+            return Err("Is a directory".into());
+        }
+        self.net.cluster.write_container_file(
+            &self.net.namespace,
+            &self.net.pod,
+            &self.container,
+            &path,
+            contents,
+            append,
+        )?;
+        let f = self.files.entry(path).or_default();
+        if !append {
+            f.clear();
+        }
+        f.push_str(contents);
+        Ok(())
+    }
+}
+
+/// A path as the shell in `/` (exec's working directory) resolves it.
+fn absolute(path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{}", path.trim_start_matches("./"))
     }
 }
 

@@ -14,12 +14,16 @@ pub fn export(cluster: &Cluster) -> String {
     let order = [
         Kind::Namespace,
         Kind::PriorityClass,
+        Kind::StorageClass,
+        Kind::PersistentVolume,
+        Kind::PersistentVolumeClaim,
         Kind::ConfigMap,
         Kind::Secret,
         Kind::Service,
         Kind::NetworkPolicy,
         Kind::PodDisruptionBudget,
         Kind::DaemonSet,
+        Kind::StatefulSet,
         Kind::Deployment,
         Kind::ReplicaSet,
         Kind::CronJob,
@@ -53,6 +57,11 @@ fn skip(o: &Object) -> bool {
             svc.metadata.namespace == "default" && svc.metadata.name == "kubernetes"
         }
         Object::ConfigMap(cm) => cm.metadata.name == "kube-root-ca.crt",
+        // A provisioner makes these again for their claims.
+        Object::PersistentVolume(pv) => pv
+            .metadata
+            .annotation(kubeplay_api::storage::PROVISIONED_BY_ANNOTATION)
+            .is_some(),
         _ => false,
     }
 }
@@ -77,9 +86,27 @@ fn clean(o: &Object) -> Value {
         ] {
             meta.remove(k);
         }
+        // The protection finalizers admission adds.
+        if let Some(f) = meta.get_mut("finalizers").and_then(Value::as_array_mut) {
+            f.retain(|x| {
+                !matches!(
+                    x.as_str(),
+                    Some("kubernetes.io/pvc-protection" | "kubernetes.io/pv-protection")
+                )
+            });
+            if f.is_empty() {
+                meta.remove("finalizers");
+            }
+        }
         if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
             a.remove(crate::kubectl::apply::LAST_APPLIED);
             a.remove(kubeplay_api::apps::REVISION_ANNOTATION);
+            // What the volume controller, provisioner and scheduler wrote on claims and volumes.
+            a.retain(|k, _| {
+                !k.starts_with("pv.kubernetes.io/")
+                    && !k.starts_with("volume.kubernetes.io/")
+                    && !k.starts_with("volume.beta.kubernetes.io/")
+            });
             if a.is_empty() {
                 meta.remove("annotations");
             }
@@ -125,6 +152,29 @@ fn clean(o: &Object) -> Value {
             }
             Kind::Namespace => {
                 spec.remove("finalizers");
+            }
+            // A claim the controller bound binds again in the new cluster; a volume stays
+            // reserved for the claim of that name (a new claim has a new uid).
+            Kind::PersistentVolumeClaim => {
+                let bound_by_controller = o
+                    .meta()
+                    .annotation(kubeplay_api::storage::BOUND_BY_CONTROLLER_ANNOTATION)
+                    .is_some();
+                if bound_by_controller {
+                    spec.remove("volumeName");
+                }
+            }
+            Kind::PersistentVolume => {
+                let bound_by_controller = o
+                    .meta()
+                    .annotation(kubeplay_api::storage::BOUND_BY_CONTROLLER_ANNOTATION)
+                    .is_some();
+                if bound_by_controller {
+                    spec.remove("claimRef");
+                } else if let Some(r) = spec.get_mut("claimRef").and_then(Value::as_object_mut) {
+                    r.remove("uid");
+                    r.remove("resourceVersion");
+                }
             }
             Kind::Job => unset_generated_selector(spec),
             _ => {}

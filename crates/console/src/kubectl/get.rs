@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use kubeplay_api::storage::access_modes_short;
 use kubeplay_api::{Kind, LabelSelector, Object, Time};
 use kubeplay_engine::Cluster;
 
@@ -471,6 +472,46 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             &[],
         ),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
+        Kind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        Kind::PersistentVolume => (
+            &[
+                "NAME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "RECLAIM POLICY",
+                "STATUS",
+                "CLAIM",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "REASON",
+                "AGE",
+            ],
+            &["VOLUMEMODE"],
+        ),
+        Kind::PersistentVolumeClaim => (
+            &[
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ],
+            &["VOLUMEMODE"],
+        ),
+        Kind::StorageClass => (
+            &[
+                "NAME",
+                "PROVISIONER",
+                "RECLAIMPOLICY",
+                "VOLUMEBINDINGMODE",
+                "ALLOWVOLUMEEXPANSION",
+                "AGE",
+            ],
+            &[],
+        ),
         Kind::PodDisruptionBudget => (
             &[
                 "NAME",
@@ -691,6 +732,98 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
             cells.extend([
                 name,
                 if sel.is_empty() { "<none>".into() } else { sel },
+                created,
+            ]);
+        }
+        Object::StatefulSet(sts) => {
+            cells.extend([
+                name,
+                format!("{}/{}", sts.status.ready_replicas, sts.replicas()),
+                created,
+            ]);
+            if opts.wide {
+                cells.extend(
+                    pod_template_cells(&sts.spec.template.spec, None)
+                        .into_iter()
+                        .take(2),
+                );
+            }
+        }
+        Object::PersistentVolume(pv) => {
+            let s = &pv.spec;
+            let phase = if pv.metadata.deletion_timestamp.is_some() {
+                "Terminating".to_string()
+            } else {
+                pv.status.phase.clone()
+            };
+            cells.extend([
+                name,
+                s.capacity
+                    .get("storage")
+                    .map(|q| q.to_string())
+                    .unwrap_or_default(),
+                access_modes_short(&s.access_modes),
+                s.persistent_volume_reclaim_policy.clone(),
+                phase,
+                s.claim_ref
+                    .as_ref()
+                    .map(|r| format!("{}/{}", r.namespace, r.name))
+                    .unwrap_or_default(),
+                s.storage_class_name.clone(),
+                "<unset>".into(),
+                pv.status.reason.clone(),
+                created,
+            ]);
+            if opts.wide {
+                cells.push(s.volume_mode.clone().unwrap_or_default());
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => {
+            let bound = !pvc.spec.volume_name.is_empty() && pvc.status.phase == "Bound";
+            let phase = if pvc.metadata.deletion_timestamp.is_some() {
+                "Terminating".to_string()
+            } else {
+                pvc.status.phase.clone()
+            };
+            cells.extend([
+                name,
+                phase,
+                pvc.spec.volume_name.clone(),
+                if bound {
+                    pvc.status
+                        .capacity
+                        .get("storage")
+                        .map(|q| q.to_string())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                if bound {
+                    access_modes_short(&pvc.status.access_modes)
+                } else {
+                    String::new()
+                },
+                pvc.spec.storage_class_name.clone().unwrap_or_default(),
+                "<unset>".into(),
+                created,
+            ]);
+            if opts.wide {
+                cells.push(pvc.spec.volume_mode.clone().unwrap_or_default());
+            }
+        }
+        Object::StorageClass(sc) => {
+            cells.extend([
+                if sc.is_default() {
+                    format!("{name} (default)")
+                } else {
+                    name
+                },
+                sc.provisioner.clone(),
+                sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
+                sc.volume_binding_mode
+                    .clone()
+                    .unwrap_or_else(|| "Immediate".into()),
+                sc.allow_volume_expansion.unwrap_or(false).to_string(),
                 created,
             ]);
         }

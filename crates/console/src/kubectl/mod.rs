@@ -485,15 +485,7 @@ pub(crate) fn parse_targets(args: &[String]) -> Result<Targets, String> {
     for t in first.split(',') {
         if t == "all" {
             // The `all` category, in discovery's order.
-            for k in [
-                Kind::Pod,
-                Kind::Service,
-                Kind::DaemonSet,
-                Kind::Deployment,
-                Kind::ReplicaSet,
-                Kind::CronJob,
-                Kind::Job,
-            ] {
+            for &k in kubeplay_api::ALL_CATEGORY {
                 if !kinds.contains(&k) {
                     kinds.push(k);
                 }

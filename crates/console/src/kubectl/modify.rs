@@ -105,6 +105,7 @@ pub fn scale(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         let current = match &obj {
             Object::Deployment(d) => d.replicas(),
             Object::ReplicaSet(rs) => rs.replicas(),
+            Object::StatefulSet(sts) => sts.replicas(),
             other => {
                 code = io.error(format!(
                     "no objects passed to scale {} \"{}\" is not scalable",
@@ -123,6 +124,7 @@ pub fn scale(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         match &mut obj {
             Object::Deployment(d) => d.spec.replicas = Some(replicas as i32),
             Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas as i32),
+            Object::StatefulSet(sts) => sts.spec.replicas = Some(replicas as i32),
             _ => {}
         }
         let reference = super::object_ref(&obj);
@@ -269,6 +271,7 @@ fn pod_spec_mut(obj: &mut Object) -> Option<&mut kubeplay_api::core::PodSpec> {
         Object::Job(j) => Some(&mut j.spec.template.spec),
         Object::CronJob(cj) => Some(&mut cj.spec.job_template.spec.template.spec),
         Object::DaemonSet(ds) => Some(&mut ds.spec.template.spec),
+        Object::StatefulSet(sts) => Some(&mut sts.spec.template.spec),
         _ => None,
     }
 }

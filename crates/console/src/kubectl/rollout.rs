@@ -1,12 +1,12 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and `status` and
-//! `restart` for DaemonSets. As in the real kubectl, `undo`, `pause`, `resume` and `restart` are
+//! `restart` for DaemonSets and StatefulSets. As in the real kubectl, `undo`, `pause`, `resume` and `restart` are
 //! client-side updates of the workload, and `status` watches it, printing kubectl's progress
 //! lines.
 
 use kubeplay_api::apps::{
     CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL, RESTARTED_AT_ANNOTATION,
 };
-use kubeplay_api::{DaemonSet, Deployment, Kind, Object, ReplicaSet, Time};
+use kubeplay_api::{DaemonSet, Deployment, Kind, Object, ReplicaSet, StatefulSet, Time};
 use kubeplay_engine::Cluster;
 
 use super::{namespace, parse_flags, parse_targets, wants_help, Targets};
@@ -75,24 +75,91 @@ fn deployments(s: &Session, p: &Parsed, io: &mut Io) -> Result<Vec<Deployment>, 
     Ok(out)
 }
 
-/// The DaemonSets the arguments name, when they name DaemonSets only (`daemonset/x`, `ds x`).
-fn daemon_sets(s: &Session, p: &Parsed, io: &mut Io) -> Option<Result<Vec<DaemonSet>, i32>> {
+/// The DaemonSets and StatefulSets the arguments name, when they name only those
+/// (`daemonset/x`, `sts web`).
+fn daemon_and_stateful_sets(
+    s: &Session,
+    p: &Parsed,
+    io: &mut Io,
+) -> Option<Result<Vec<Object>, i32>> {
     let Ok(Targets::Named(named)) = parse_targets(&p.args) else {
         return None;
     };
-    if named.is_empty() || named.iter().any(|(k, _)| *k != Kind::DaemonSet) {
+    if named.is_empty()
+        || named
+            .iter()
+            .any(|(k, _)| *k != Kind::DaemonSet && *k != Kind::StatefulSet)
+    {
         return None;
     }
     let ns = namespace(p);
     let mut out = Vec::new();
     for (k, name) in named {
         match s.cluster().get(k, &ns, &name) {
-            Ok(Object::DaemonSet(d)) => out.push((**d).clone()),
-            Ok(_) => {}
+            Ok(o) => out.push(o.clone()),
             Err(e) => return Some(Err(io.fail(e.to_string()))),
         }
     }
     Some(Ok(out))
+}
+
+/// `StatefulSetStatusViewer.Status`.
+pub(crate) fn stateful_set_status_line(s: &StatefulSet) -> Result<(String, bool), String> {
+    if s.spec.update_strategy.type_ != "RollingUpdate" {
+        return Err("rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let st = &s.status;
+    if st.observed_generation == 0 || s.metadata.generation > st.observed_generation {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    if st.ready_replicas < s.replicas() {
+        return Ok((
+            format!(
+                "Waiting for {} pods to be ready...\n",
+                s.replicas() - st.ready_replicas
+            ),
+            false,
+        ));
+    }
+    let partition = s.partition();
+    if partition > 0 {
+        let want = (s.replicas() - partition).max(0);
+        if st.updated_replicas < want {
+            return Ok((
+                format!(
+                    "Waiting for partitioned roll out to finish: {} out of {want} new pods have been updated...\n",
+                    st.updated_replicas
+                ),
+                false,
+            ));
+        }
+        return Ok((
+            format!(
+                "partitioned roll out complete: {} new pods have been updated...\n",
+                st.updated_replicas
+            ),
+            true,
+        ));
+    }
+    if st.update_revision != st.current_revision {
+        return Ok((
+            format!(
+                "waiting for statefulset rolling update to complete {} pods at revision {}...\n",
+                st.updated_replicas, st.update_revision
+            ),
+            false,
+        ));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {}...\n",
+            st.current_replicas, st.current_revision
+        ),
+        true,
+    ))
 }
 
 /// `DaemonSetStatusViewer.Status`.
@@ -246,6 +313,7 @@ impl RolloutStatus {
         let line = match o {
             Object::Deployment(d) => status_line(d, self.revision),
             Object::DaemonSet(d) => daemon_set_status_line(d),
+            Object::StatefulSet(d) => stateful_set_status_line(d),
             _ => return Some(1),
         };
         match line {
@@ -277,9 +345,9 @@ fn status(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i3
     if wants_help(&p, "rollout status", io) {
         return (0, None);
     }
-    let (kind, meta) = match daemon_sets(s, &p, io) {
+    let (kind, meta) = match daemon_and_stateful_sets(s, &p, io) {
         Some(Ok(ds)) => match ds.into_iter().next() {
-            Some(d) => (Kind::DaemonSet, d.metadata),
+            Some(d) => (d.kind(), d.meta().clone()),
             None => return (io.error("no resources found"), None),
         },
         Some(Err(c)) => return (c, None),
@@ -529,19 +597,23 @@ fn restart(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     if wants_help(&p, "rollout restart", io) {
         return 0;
     }
-    if let Some(found) = daemon_sets(s, &p, io) {
+    if let Some(found) = daemon_and_stateful_sets(s, &p, io) {
         let Ok(found) = found else { return 1 };
         let now = s.cluster().now();
         let mut code = 0;
-        for mut d in found {
-            let name = d.metadata.name.clone();
-            d.spec
-                .template
+        for mut o in found {
+            let template = match &mut o {
+                Object::DaemonSet(d) => &mut d.spec.template,
+                Object::StatefulSet(d) => &mut d.spec.template,
+                _ => continue,
+            };
+            template
                 .metadata
                 .annotations
                 .insert(RESTARTED_AT_ANNOTATION.into(), now.rfc3339());
-            match s.cluster_mut().update(Object::DaemonSet(Box::new(d))) {
-                Ok(_) => io.println(format!("daemonset.apps/{name} restarted")),
+            let what = format!("{}/{}", o.kind().qualified_singular(), o.name());
+            match s.cluster_mut().update(o) {
+                Ok(_) => io.println(format!("{what} restarted")),
                 Err(e) => code = io.fail(e.to_string()),
             }
         }

@@ -9,12 +9,13 @@ use kubeplay_api::{Kind, Object};
 use crate::store::Key;
 use crate::Cluster;
 
-const OWNED_KINDS: [Kind; 5] = [
+const OWNED_KINDS: [Kind; 6] = [
     Kind::ReplicaSet,
     Kind::Job,
     Kind::Pod,
     Kind::Endpoints,
     Kind::Event,
+    Kind::PersistentVolumeClaim,
 ];
 
 impl Cluster {
@@ -46,6 +47,10 @@ impl Cluster {
             match key.kind {
                 Kind::Pod => {
                     self.delete_pod_gracefully(&key, None);
+                }
+                // Through the API's delete: pvc-protection keeps a claim in use.
+                Kind::PersistentVolumeClaim => {
+                    let _ = self.delete(key.kind, &key.namespace, &key.name, None);
                 }
                 _ => {
                     if let Some(Object::ReplicaSet(_) | Object::Job(_)) =

@@ -10,3 +10,5 @@ mod garbage;
 pub(crate) mod job;
 pub(crate) mod node_lifecycle;
 mod replicaset;
+pub(crate) mod statefulset;
+pub(crate) mod volume;

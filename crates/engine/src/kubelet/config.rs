@@ -179,7 +179,30 @@ pub(crate) fn mount_volumes(
 ) -> Result<BTreeMap<String, MountedVolume>, Vec<String>> {
     let mut mounts = BTreeMap::new();
     let mut errors = Vec::new();
+    // A claim not bound yet: no mount, whether or not there is an error to report.
+    let mut waiting = false;
     for v in &pod.spec.volumes {
+        if let Some(c) = &v.persistent_volume_claim {
+            let ns = &pod.metadata.namespace;
+            let name = &c.claim_name;
+            match store.get(&Key::new(Kind::PersistentVolumeClaim, ns, name)) {
+                Some(Object::PersistentVolumeClaim(pvc)) if pvc.status.phase == "Bound" => {}
+                // Being provisioned on this node: the kubelet waits without complaint (upstream's
+                // pod is not even bound yet at this point).
+                Some(Object::PersistentVolumeClaim(pvc))
+                    if pvc
+                        .metadata
+                        .annotation(kubeplay_api::storage::SELECTED_NODE_ANNOTATION)
+                        == Some(pod.spec.node_name.as_str()) => {}
+                Some(_) => errors.push(format!("Unable to attach or mount volumes: unmounted volumes=[{}], unattached volumes=[], failed to process volumes=[{}]: error processing PVC {ns}/{name}: PVC is not bound", v.name, v.name)),
+                None => errors.push(format!("Unable to attach or mount volumes: unmounted volumes=[{}], unattached volumes=[], failed to process volumes=[{}]: error processing PVC {ns}/{name}: failed to fetch PVC from API server: persistentvolumeclaims \"{name}\" not found", v.name, v.name)),
+            }
+            waiting |= !matches!(
+                store.get(&Key::new(Kind::PersistentVolumeClaim, ns, name)),
+                Some(Object::PersistentVolumeClaim(pvc)) if pvc.status.phase == "Bound"
+            );
+            continue;
+        }
         let Some((kind, name, opt)) = volume_source(v) else {
             continue;
         };
@@ -195,7 +218,7 @@ pub(crate) fn mount_volumes(
             )),
         }
     }
-    if errors.is_empty() {
+    if errors.is_empty() && !waiting {
         Ok(mounts)
     } else {
         Err(errors)

@@ -1199,6 +1199,31 @@ impl Cluster {
 
     /// A Secret or ConfigMap changed: pods that mount it see the change at their next periodic
     /// sync (environment variables keep what they had at container start).
+    /// A claim was bound: pods on nodes waiting to mount it try again now.
+    pub(crate) fn kubelet_claim_bound(&mut self, ns: &str, claim: &str) {
+        let waiting: Vec<Key> = self
+            .kubelet
+            .pods
+            .iter()
+            .filter(|(k, rt)| k.namespace == ns && matches!(rt.stage, PodStage::Mounting { .. }))
+            .filter(|(k, _)| {
+                matches!(self.store.get(k), Some(Object::Pod(p))
+                    if kubeplay_scheduler::volumes::pod_claims(p).any(|c| c == claim))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        let at = self.now.plus_millis(timing::MOUNT_RETRY_INITIAL);
+        for key in waiting {
+            if let Some(rt) = self.kubelet.pods.get_mut(&key) {
+                rt.stage = PodStage::Mounting {
+                    retry: timing::MOUNT_RETRY_INITIAL,
+                    next: at,
+                };
+            }
+            self.wake_pod(&key, at);
+        }
+    }
+
     pub(crate) fn kubelet_config_changed(&mut self, obj: &Object) {
         let kind = obj.kind();
         let (ns, name) = (obj.namespace().to_string(), obj.name().to_string());

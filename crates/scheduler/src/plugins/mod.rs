@@ -7,6 +7,7 @@ pub mod interpod;
 pub mod nodeports;
 pub mod noderesources;
 pub mod spread;
+pub mod volumes;
 
 /// A configured plugin instance.
 #[derive(Debug)]
@@ -25,9 +26,11 @@ pub(crate) enum Plugin {
     /// skips and it scores 0 on every node, as upstream's does for a pod without claims.
     DynamicResources,
     Cel(Box<celsched::CelArgs>),
+    VolumeRestrictions,
+    VolumeBinding,
     /// Accepted by name, not simulated: queue sort (see `queue_less`), binding, preemption (its
-    /// PostFilter message is, see `framework`) and volumes (the playground's pods have no
-    /// claims, so upstream's PreFilter would skip these for them anyway).
+    /// PostFilter message is, see `framework`), NodeVolumeLimits and VolumeZone (the
+    /// playground's volumes have no attach limits or zones of their own).
     NotSimulated,
 }
 

@@ -152,6 +152,7 @@ fn rotating_start_index() {
             .collect(),
         owner_selectors: vec![],
         namespace_labels: Default::default(),
+        storage: Default::default(),
     };
     let mut sched = Scheduler::from_config(&json!({"percentageOfNodesToScore": 50})).unwrap();
     let p = pod("p c:cpu=1,memory=1Gi");

@@ -278,6 +278,7 @@ impl Scenario {
                 .map(|s| crate::OwnerSelector::service("default", s.clone()))
                 .collect(),
             namespace_labels: self.namespaces.clone(),
+            storage: Default::default(),
         }
     }
 }
