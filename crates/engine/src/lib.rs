@@ -555,6 +555,10 @@ impl Cluster {
                 if ev.type_ == WatchType::Deleted {
                     self.claim_removed(c);
                 } else {
+                    // A pod may be waiting for this claim to exist.
+                    if ev.type_ == WatchType::Added {
+                        self.schedule_in(delays::SCHEDULER, Task::Schedule);
+                    }
                     self.schedule_in(
                         delays::CONTROLLER,
                         Task::SyncClaim(ns, c.metadata.name.clone()),

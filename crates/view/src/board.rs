@@ -190,10 +190,15 @@ fn requests(pod: &Pod) -> (i64, i64, bool) {
 
 fn owner_names(cluster: &Cluster) -> BTreeMap<String, (String, Option<i64>)> {
     // Controller uid → (the workload people name: the Deployment of a ReplicaSet, the CronJob of
-    // a Job, else the controller itself; the ReplicaSet's revision). A DaemonSet's or a Job's
-    // pods take its colour.
+    // a Job, else the controller itself; the ReplicaSet's revision). A DaemonSet's, a
+    // StatefulSet's or a Job's pods take its colour.
     let mut m = BTreeMap::new();
-    for kind in [Kind::ReplicaSet, Kind::Job, Kind::DaemonSet] {
+    for kind in [
+        Kind::ReplicaSet,
+        Kind::Job,
+        Kind::DaemonSet,
+        Kind::StatefulSet,
+    ] {
         for o in cluster.list(kind, None, None) {
             let meta = o.meta();
             let owner = meta

@@ -1,0 +1,401 @@
+//! Console snapshots of storage and StatefulSets as a lab runs them: claims with the default
+//! class, a pod waiting for a claim that does not exist, files that outlive a pod, and a
+//! StatefulSet's ordered pods, claims, scaling and rolling update.
+
+mod common;
+
+use common::{check, session};
+use expect_test::expect;
+
+const CLAIM: &str = "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+EOF";
+
+const POD: &str = "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+  - name: app
+    image: nginx
+    volumeMounts:
+    - name: data
+      mountPath: /usr/share/nginx/html
+  volumes:
+  - name: data
+    persistentVolumeClaim:
+      claimName: data
+EOF";
+
+#[test]
+fn a_claim_waits_for_its_first_pod_and_keeps_its_files() {
+    let mut s = session();
+    check(&mut s, &format!("kubectl get storageclass\n{CLAIM}\nsleep 2\nkubectl get pvc\nkubectl describe pvc data"), expect![[r#"
+        $ kubectl get storageclass
+        NAME                 PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE
+        standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  1s
+        $ kubectl apply -f - <<EOF
+        persistentvolumeclaim/data created
+        $ sleep 2
+        $ kubectl get pvc
+        NAME   STATUS    VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+        data   Pending                                      standard       <unset>                 2s
+        $ kubectl describe pvc data
+        Name:          data
+        Namespace:     default
+        StorageClass:  standard
+        Status:        Pending
+        Volume:        
+        Labels:        <none>
+        Annotations:   <none>
+        Finalizers:    [kubernetes.io/pvc-protection]
+        Capacity:      
+        Access Modes:  
+        VolumeMode:    Filesystem
+        Used By:       <none>
+        Events:
+          Type    Reason                Age   From                         Message
+          ----    ------                ----  ----                         -------
+          Normal  WaitForFirstConsumer  1s    persistentvolume-controller  waiting for first consumer to be created before binding
+    "#]]);
+    check(
+        &mut s,
+        &format!("{POD}\nsleep 10\nkubectl get pvc,pv\nkubectl exec app -- sh -c 'echo hello > /usr/share/nginx/html/index.html'\nkubectl exec app -- cat /usr/share/nginx/html/index.html\nkubectl exec app -- sh -c 'echo scratch > /tmp/x; cat /tmp/x'\nkubectl delete pod app\n{POD}\nsleep 10\nkubectl exec app -- cat /usr/share/nginx/html/index.html\nkubectl exec app -- cat /tmp/x"),
+        expect![[r#"
+            $ kubectl apply -f - <<EOF
+            pod/app created
+            $ sleep 10
+            $ kubectl get pvc,pv
+            NAME                         STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+            persistentvolumeclaim/data   Bound    pvc-f5388254-2839-4d9e-a46a-deb140800f4a   1Gi        RWO            standard       <unset>                 12s
+
+            NAME                                                        CAPACITY   ACCESS MODES   RECLAIM POLICY   STATUS   CLAIM          STORAGECLASS   VOLUMEATTRIBUTESCLASS   REASON   AGE
+            persistentvolume/pvc-f5388254-2839-4d9e-a46a-deb140800f4a   1Gi        RWO            Delete           Bound    default/data   standard       <unset>                          8s
+            $ kubectl exec app -- sh -c 'echo hello > /usr/share/nginx/html/index.html'
+            $ kubectl exec app -- cat /usr/share/nginx/html/index.html
+            hello
+            $ kubectl exec app -- sh -c 'echo scratch > /tmp/x; cat /tmp/x'
+            scratch
+            $ kubectl delete pod app
+            pod "app" deleted from default namespace
+            $ kubectl apply -f - <<EOF
+            pod/app created
+            $ sleep 10
+            $ kubectl exec app -- cat /usr/share/nginx/html/index.html
+            hello
+            $ kubectl exec app -- cat /tmp/x
+            ! cat: /tmp/x: No such file or directory
+            ! command terminated with exit code 1
+            [exit 1]
+        "#]],
+    );
+    check(
+        &mut s,
+        "kubectl delete pvc data --wait=false\nkubectl get pvc\nkubectl delete pod app\nsleep 3\nkubectl get pvc,pv",
+        expect![[r#"
+            $ kubectl delete pvc data --wait=false
+            persistentvolumeclaim "data" deleted from default namespace
+            $ kubectl get pvc
+            NAME   STATUS        VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+            data   Terminating   pvc-f5388254-2839-4d9e-a46a-deb140800f4a   1Gi        RWO            standard       <unset>                 22s
+            $ kubectl delete pod app
+            pod "app" deleted from default namespace
+            $ sleep 3
+            $ kubectl get pvc,pv
+            ! No resources found in default namespace.
+        "#]],
+    );
+}
+
+#[test]
+fn a_pod_whose_claim_is_missing_stays_pending() {
+    let mut s = session();
+    check(
+        &mut s,
+        &format!("{POD}\nsleep 3\nkubectl get pod app\nkubectl describe pod app | tail -4\n{CLAIM}\nsleep 10\nkubectl get pod app"),
+        expect![[r#"
+            $ kubectl apply -f - <<EOF
+            pod/app created
+            $ sleep 3
+            $ kubectl get pod app
+            NAME   READY   STATUS    RESTARTS   AGE
+            app    0/1     Pending   0          3s
+            $ kubectl describe pod app | tail -4
+            Events:
+              Type     Reason            Age   From               Message
+              ----     ------            ----  ----               -------
+              Warning  FailedScheduling  2s    default-scheduler  0/3 nodes are available: persistentvolumeclaim "data" not found. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.
+            $ kubectl apply -f - <<EOF
+            persistentvolumeclaim/data created
+            $ sleep 10
+            $ kubectl get pod app
+            NAME   READY   STATUS    RESTARTS   AGE
+            app    1/1     Running   0          13s
+        "#]],
+    );
+}
+
+#[test]
+fn a_volume_made_by_hand_binds_by_class_and_size() {
+    let mut s = session();
+    check(
+        &mut s,
+        "kubectl apply -f - <<EOF
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pv-log
+spec:
+  capacity:
+    storage: 100Mi
+  accessModes: [ReadWriteMany]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: manual
+  hostPath:
+    path: /pv/log
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: claim-log-1
+spec:
+  storageClassName: manual
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 50Mi
+EOF
+sleep 2
+kubectl get pv,pvc
+kubectl describe pvc claim-log-1 | tail -3
+kubectl patch pvc claim-log-1 -p '{\"spec\":{\"accessModes\":[\"ReadWriteMany\"]}}'
+kubectl delete pvc claim-log-1
+kubectl apply -f - <<EOF
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: claim-log-1
+spec:
+  storageClassName: manual
+  accessModes: [ReadWriteMany]
+  resources:
+    requests:
+      storage: 50Mi
+EOF
+sleep 2
+kubectl get pv,pvc
+kubectl describe pv pv-log",
+        expect![[r#"
+            $ kubectl apply -f - <<EOF
+            persistentvolume/pv-log created
+            persistentvolumeclaim/claim-log-1 created
+            $ sleep 2
+            $ kubectl get pv,pvc
+            NAME                      CAPACITY   ACCESS MODES   RECLAIM POLICY   STATUS      CLAIM   STORAGECLASS   VOLUMEATTRIBUTESCLASS   REASON   AGE
+            persistentvolume/pv-log   100Mi      RWX            Retain           Available           manual         <unset>                          2s
+
+            NAME                                STATUS    VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+            persistentvolumeclaim/claim-log-1   Pending                                      manual         <unset>                 2s
+            $ kubectl describe pvc claim-log-1 | tail -3
+              Type     Reason              Age   From                         Message
+              ----     ------              ----  ----                         -------
+              Warning  ProvisioningFailed  1s    persistentvolume-controller  storageclass.storage.k8s.io "manual" not found
+            $ kubectl patch pvc claim-log-1 -p '{"spec":{"accessModes":["ReadWriteMany"]}}'
+            ! The PersistentVolumeClaim "claim-log-1" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims
+            [exit 1]
+            $ kubectl delete pvc claim-log-1
+            persistentvolumeclaim "claim-log-1" deleted from default namespace
+            $ kubectl apply -f - <<EOF
+            persistentvolumeclaim/claim-log-1 created
+            $ sleep 2
+            $ kubectl get pv,pvc
+            NAME                      CAPACITY   ACCESS MODES   RECLAIM POLICY   STATUS   CLAIM                 STORAGECLASS   VOLUMEATTRIBUTESCLASS   REASON   AGE
+            persistentvolume/pv-log   100Mi      RWX            Retain           Bound    default/claim-log-1   manual         <unset>                          4s
+
+            NAME                                STATUS   VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+            persistentvolumeclaim/claim-log-1   Bound    pv-log   100Mi      RWX            manual         <unset>                 2s
+            $ kubectl describe pv pv-log
+            Name:            pv-log
+            Labels:          <none>
+            Annotations:     pv.kubernetes.io/bound-by-controller: yes
+            Finalizers:      [kubernetes.io/pv-protection]
+            StorageClass:    manual
+            Status:          Bound
+            Claim:           default/claim-log-1
+            Reclaim Policy:  Retain
+            Access Modes:    RWX
+            VolumeMode:      Filesystem
+            Capacity:        100Mi
+            Node Affinity:   <none>
+            Message:         
+            Source:
+                Type:          HostPath (bare host directory volume)
+                Path:          /pv/log
+                HostPathType:  
+            Events:            <none>
+        "#]],
+    );
+}
+
+#[test]
+fn a_stateful_set_runs_in_order() {
+    let mut s = session();
+    check(
+        &mut s,
+        "kubectl create service clusterip nginx --clusterip=None
+kubectl apply -f - <<EOF
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+EOF
+kubectl rollout status statefulset/web
+kubectl get sts,pods,pvc
+kubectl exec web-1 -- hostname
+kubectl scale sts web --replicas=1
+sleep 5
+kubectl get pods,pvc
+kubectl scale sts web --replicas=2
+kubectl set image sts/web nginx=nginx:1.26
+kubectl rollout status sts/web
+kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image
+kubectl describe sts web
+kubectl rollout restart sts/web
+kubectl get sts web -o wide",
+        expect![[r#"
+            $ kubectl create service clusterip nginx --clusterip=None
+            service/nginx created
+            $ kubectl apply -f - <<EOF
+            statefulset.apps/web created
+            $ kubectl rollout status statefulset/web
+            Waiting for statefulset spec update to be observed...
+            Waiting for 3 pods to be ready...
+            Waiting for 2 pods to be ready...
+            Waiting for 1 pods to be ready...
+            statefulset rolling update complete 3 pods at revision web-8486465cc6...
+            $ kubectl get sts,pods,pvc
+            NAME                   READY   AGE
+            statefulset.apps/web   3/3     18s
+
+            NAME        READY   STATUS    RESTARTS   AGE
+            pod/web-0   1/1     Running   0          18s
+            pod/web-1   1/1     Running   0          12s
+            pod/web-2   1/1     Running   0          6s
+
+            NAME                              STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+            persistentvolumeclaim/www-web-0   Bound    pvc-3cd9741a-15d0-426b-aa4e-bf2d376dba70   1Gi        RWO            standard       <unset>                 18s
+            persistentvolumeclaim/www-web-1   Bound    pvc-29de6f55-4de9-47d3-ac43-19b6bbba74e4   1Gi        RWO            standard       <unset>                 12s
+            persistentvolumeclaim/www-web-2   Bound    pvc-7c5e0258-2fe3-4de8-9aa7-cfe3b40d4489   1Gi        RWO            standard       <unset>                 6s
+            $ kubectl exec web-1 -- hostname
+            web-1
+            $ kubectl scale sts web --replicas=1
+            statefulset.apps/web scaled
+            $ sleep 5
+            $ kubectl get pods,pvc
+            NAME        READY   STATUS    RESTARTS   AGE
+            pod/web-0   1/1     Running   0          23s
+
+            NAME                              STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
+            persistentvolumeclaim/www-web-0   Bound    pvc-3cd9741a-15d0-426b-aa4e-bf2d376dba70   1Gi        RWO            standard       <unset>                 23s
+            persistentvolumeclaim/www-web-1   Bound    pvc-29de6f55-4de9-47d3-ac43-19b6bbba74e4   1Gi        RWO            standard       <unset>                 17s
+            persistentvolumeclaim/www-web-2   Bound    pvc-7c5e0258-2fe3-4de8-9aa7-cfe3b40d4489   1Gi        RWO            standard       <unset>                 11s
+            $ kubectl scale sts web --replicas=2
+            statefulset.apps/web scaled
+            $ kubectl set image sts/web nginx=nginx:1.26
+            statefulset.apps/web image updated
+            $ kubectl rollout status sts/web
+            Waiting for statefulset spec update to be observed...
+            Waiting for 1 pods to be ready...
+            Waiting for 1 pods to be ready...
+            Waiting for 1 pods to be ready...
+            statefulset rolling update complete 2 pods at revision web-7b6db4f75...
+            $ kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image
+            NAME    IMAGE
+            web-0   nginx:1.26
+            web-1   nginx:1.26
+            $ kubectl describe sts web
+            Name:               web
+            Namespace:          default
+            CreationTimestamp:  Thu, 01 Jan 2026 00:00:01 +0000
+            Selector:           app=nginx
+            Labels:             <none>
+            Annotations:        <none>
+            Replicas:           2 desired | 2 total
+            Update Strategy:    RollingUpdate
+              Partition:        0
+            Pods Status:        2 Running / 0 Waiting / 0 Succeeded / 0 Failed
+            Pod Template:
+              Labels:  app=nginx
+              Containers:
+               nginx:
+                Image:        nginx:1.26
+                Port:         <none>
+                Host Port:    <none>
+                Environment:  <none>
+                Mounts:
+                  /usr/share/nginx/html from www (rw)
+              Volumes:         <none>
+              Node-Selectors:  <none>
+              Tolerations:     <none>
+            Volume Claims:
+              Name:          www
+              StorageClass:  
+              Labels:        <none>
+              Annotations:   <none>
+              Capacity:      1Gi
+              Access Modes:  [ReadWriteOnce]
+            Events:
+              Type    Reason            Age                From                    Message
+              ----    ------            ----               ----                    -------
+              Normal  SuccessfulCreate  33s                statefulset-controller  create Claim www-web-0 Pod web-0 in StatefulSet web success
+              Normal  SuccessfulCreate  27s                statefulset-controller  create Claim www-web-1 Pod web-1 in StatefulSet web success
+              Normal  SuccessfulCreate  21s                statefulset-controller  create Claim www-web-2 Pod web-2 in StatefulSet web success
+              Normal  SuccessfulCreate  21s                statefulset-controller  create Pod web-2 in StatefulSet web successful
+              Normal  SuccessfulDelete  15s                statefulset-controller  delete Pod web-2 in StatefulSet web successful
+              Normal  SuccessfulDelete  15s                statefulset-controller  delete Pod web-1 in StatefulSet web successful
+              Normal  SuccessfulCreate  10s (x2 over 27s)  statefulset-controller  create Pod web-1 in StatefulSet web successful
+              Normal  SuccessfulDelete  5s                 statefulset-controller  delete Pod web-0 in StatefulSet web successful
+              Normal  SuccessfulCreate  5s (x2 over 33s)   statefulset-controller  create Pod web-0 in StatefulSet web successful
+            $ kubectl rollout restart sts/web
+            statefulset.apps/web restarted
+            $ kubectl get sts web -o wide
+            NAME   READY   AGE   CONTAINERS   IMAGES
+            web    2/2     33s   nginx        nginx:1.26
+        "#]],
+    );
+}
