@@ -1,7 +1,8 @@
 // Jobs, CronJobs, DaemonSets and preemption as a user meets them on the board, through the DOM
 // contract: a Job's finished pods leave the stack and hang from the top of their well, a
 // CronJob fires on the simulated clock, a DaemonSet pod lands on a node added later, and a
-// higher-priority pod preempts a lower-priority one.
+// higher-priority pod preempts a lower-priority one, and a StatefulSet starts in order with a
+// claim per pod whose data a re-created pod finds again.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -145,5 +146,62 @@ EOF`);
     assert.match(out, /Preempted\s+pod\/batch-[a-z0-9]+-[a-z0-9]{5}\s+Preempted by pod [0-9a-f-]+ on node node-\d/);
     await page.waitForFunction(() => document.querySelector('[data-kind="pod"][data-name="payments"]')?.dataset.ready === 'true', null, { timeout: 30_000 });
     await screenshot(page, 'workloads-preemption');
+  }));
+
+  it('a StatefulSet starts its pods in order, each with its claim, and web-0 finds its data again', { timeout: T }, step('statefulset', async (page) => {
+    await run(page, 'kubectl delete pod payments --grace-period=0');
+    let out = await run(page, `kubectl apply -f - <<'EOF'
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 3
+  selector:
+    matchLabels:
+      app: db
+  template:
+    metadata:
+      labels:
+        app: db
+    spec:
+      containers:
+      - name: db
+        image: nginx:1.25
+        resources:
+          requests:
+            cpu: 200m
+            memory: 256Mi
+        volumeMounts:
+        - name: data
+          mountPath: /data
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+EOF`);
+    assert.match(out, /statefulset.apps\/db created/);
+    out = await run(page, 'kubectl rollout status sts/db --timeout=120s');
+    assert.match(out, /statefulset rolling update complete 3 pods/);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-kind="pod"]')]
+      .filter((p) => p.dataset.owner === 'db' && p.dataset.ready === 'true').length === 3, null, { timeout: 30_000 });
+    const names = (await pods(page, 'db')).map((p) => p.name).sort();
+    assert.deepEqual(names, ['db-0', 'db-1', 'db-2']);
+    out = await run(page, 'kubectl get pvc --no-headers');
+    assert.equal(out.trim().split('\n').filter((l) => /^data-db-\d\s+Bound/.test(l)).length, 3, out);
+    await screenshot(page, 'workloads-statefulset');
+    await run(page, "kubectl exec db-0 -- sh -c 'echo row-1 > /data/table'");
+    const node = (await pods(page, 'db')).find((p) => p.name === 'db-0').node;
+    await run(page, 'kubectl delete pod db-0');
+    await run(page, 'sleep 20');
+    out = await run(page, 'kubectl exec db-0 -- cat /data/table');
+    assert.equal(out.trim(), 'row-1');
+    // Its volume is on that node: the new db-0 is there too.
+    assert.equal((await pods(page, 'db')).find((p) => p.name === 'db-0').node, node);
   }));
 });
