@@ -69,6 +69,25 @@ pub fn apply_defaults(obj: &mut Object) {
                 .get_or_insert_with(|| "Immediate".into());
         }
         Object::StatefulSet(sts) => default_stateful_set(sts),
+        Object::HorizontalPodAutoscaler(h) => {
+            // `SetDefaults_HorizontalPodAutoscaler` (v2): one replica at least, and 80% CPU
+            // when no metric is given.
+            h.spec.min_replicas.get_or_insert(1);
+            if h.spec.metrics.is_empty() {
+                h.spec.metrics.push(crate::autoscaling::MetricSpec {
+                    type_: "Resource".into(),
+                    resource: Some(crate::autoscaling::ResourceMetricSource {
+                        name: "cpu".into(),
+                        target: crate::autoscaling::MetricTarget {
+                            type_: "Utilization".into(),
+                            average_utilization: Some(80),
+                            ..Default::default()
+                        },
+                    }),
+                    ..Default::default()
+                });
+            }
+        }
         Object::Namespace(ns) => {
             let name = ns.metadata.name.clone();
             ns.metadata

@@ -4,6 +4,7 @@
 //! Pure data: no IO, no clock. The engine, scheduler and console all speak these types.
 
 pub mod apps;
+pub mod autoscaling;
 pub mod batch;
 pub mod core;
 pub mod cron;
@@ -20,6 +21,7 @@ pub mod summary;
 pub mod validation;
 
 pub use apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+pub use autoscaling::HorizontalPodAutoscaler;
 pub use batch::{CronJob, Job};
 pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service};
 pub use error::{ApiError, Reason};

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use crate::autoscaling::HorizontalPodAutoscaler;
 use crate::batch::{CronJob, Job};
 use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
@@ -36,6 +37,7 @@ pub enum Kind {
     PersistentVolumeClaim,
     StorageClass,
     StatefulSet,
+    HorizontalPodAutoscaler,
 }
 
 /// One row of `kubectl api-resources`.
@@ -51,7 +53,7 @@ pub struct ResourceType {
 }
 
 /// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
-/// discovery's order (apps, batch, networking.k8s.io, policy, scheduling.k8s.io, storage.k8s.io), by name
+/// discovery's order (apps, autoscaling, batch, networking.k8s.io, policy, scheduling.k8s.io, storage.k8s.io), by name
 /// within a group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
@@ -181,6 +183,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::HorizontalPodAutoscaler,
+        plural: "horizontalpodautoscalers",
+        singular: "horizontalpodautoscaler",
+        short_names: &["hpa"],
+        api_version: "autoscaling/v2",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::CronJob,
         plural: "cronjobs",
         singular: "cronjob",
@@ -244,6 +255,7 @@ pub const ALL_CATEGORY: &[Kind] = &[
     Kind::Deployment,
     Kind::ReplicaSet,
     Kind::StatefulSet,
+    Kind::HorizontalPodAutoscaler,
     Kind::CronJob,
     Kind::Job,
 ];
@@ -277,6 +289,7 @@ impl Kind {
             Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
             Kind::StorageClass => "StorageClass",
             Kind::StatefulSet => "StatefulSet",
+            Kind::HorizontalPodAutoscaler => "HorizontalPodAutoscaler",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -364,6 +377,7 @@ pub enum Object {
     PersistentVolumeClaim(PersistentVolumeClaim),
     StorageClass(StorageClass),
     StatefulSet(Box<StatefulSet>),
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
 }
 
 macro_rules! each_kind {
@@ -389,6 +403,7 @@ macro_rules! each_kind {
             Object::PersistentVolumeClaim($o) => $body,
             Object::StorageClass($o) => $body,
             Object::StatefulSet($o) => $body,
+            Object::HorizontalPodAutoscaler($o) => $body,
         }
     };
 }
@@ -416,6 +431,7 @@ impl Object {
             Object::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
             Object::StorageClass(_) => Kind::StorageClass,
             Object::StatefulSet(_) => Kind::StatefulSet,
+            Object::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -519,6 +535,9 @@ impl Object {
                 Object::StorageClass(serde_json::from_value(body).map_err(decode)?)
             }
             Kind::StatefulSet => Object::StatefulSet(serde_json::from_value(body).map_err(decode)?),
+            Kind::HorizontalPodAutoscaler => {
+                Object::HorizontalPodAutoscaler(serde_json::from_value(body).map_err(decode)?)
+            }
         })
     }
 }

@@ -104,6 +104,39 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Object::Job(j) => validate_job_spec(&j.spec, "spec", &mut errs),
         Object::DaemonSet(ds) => validate_daemon_set(ds, &mut errs),
         Object::StatefulSet(sts) => validate_stateful_set(sts, &mut errs),
+        Object::HorizontalPodAutoscaler(h) => {
+            let s = &h.spec;
+            if s.scale_target_ref.kind.is_empty() {
+                errs.push("spec.scaleTargetRef.kind: Required value".into());
+            }
+            if s.scale_target_ref.name.is_empty() {
+                errs.push("spec.scaleTargetRef.name: Required value".into());
+            }
+            let min = s.min_replicas.unwrap_or(1);
+            if min < 1 {
+                errs.push(format!(
+                    "spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1"
+                ));
+            }
+            if s.max_replicas < 1 {
+                errs.push(format!(
+                    "spec.maxReplicas: Invalid value: {}: must be greater than or equal to 1",
+                    s.max_replicas
+                ));
+            } else if min > s.max_replicas {
+                errs.push(format!("spec.minReplicas: Invalid value: {min}: must be less than or equal to maxReplicas"));
+            }
+            for (i, m) in s.metrics.iter().enumerate() {
+                if let Some(r) = &m.resource {
+                    let t = &r.target;
+                    match t.type_.as_str() {
+                        "Utilization" if t.average_utilization.is_none_or(|u| u < 1) => errs.push(format!("spec.metrics[{i}].resource.target.averageUtilization: Required value: must set either a target value or averageValue")),
+                        "Utilization" | "AverageValue" | "Value" => {}
+                        other => errs.push(format!("spec.metrics[{i}].resource.target.type: Unsupported value: {}: supported values: \"AverageValue\", \"Utilization\", \"Value\"", quote(other))),
+                    }
+                }
+            }
+        }
         Object::PersistentVolumeClaim(pvc) => validate_claim_spec(&pvc.spec, "spec", &mut errs),
         Object::PersistentVolume(pv) => validate_volume(pv, &mut errs),
         Object::StorageClass(sc) => {

@@ -36,6 +36,7 @@ create job
 create cronjob
 run
 expose
+autoscale
 apply
 delete
 scale

@@ -1651,6 +1651,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
         expect![[r#"
             $ kubectl api-versions
             apps/v1
+            autoscaling/v2
             batch/v1
             networking.k8s.io/v1
             policy/v1
@@ -1738,27 +1739,28 @@ fn informational_commands() {
             Kustomize Version: v5.8.1
             Server Version: v1.37.1
             $ kubectl api-resources
-            NAME                     SHORTNAMES   APIVERSION             NAMESPACED   KIND
-            configmaps               cm           v1                     true         ConfigMap
-            endpoints                ep           v1                     true         Endpoints
-            events                   ev           v1                     true         Event
-            namespaces               ns           v1                     false        Namespace
-            nodes                    no           v1                     false        Node
-            persistentvolumeclaims   pvc          v1                     true         PersistentVolumeClaim
-            persistentvolumes        pv           v1                     false        PersistentVolume
-            pods                     po           v1                     true         Pod
-            secrets                               v1                     true         Secret
-            services                 svc          v1                     true         Service
-            daemonsets               ds           apps/v1                true         DaemonSet
-            deployments              deploy       apps/v1                true         Deployment
-            replicasets              rs           apps/v1                true         ReplicaSet
-            statefulsets             sts          apps/v1                true         StatefulSet
-            cronjobs                 cj           batch/v1               true         CronJob
-            jobs                                  batch/v1               true         Job
-            networkpolicies          netpol       networking.k8s.io/v1   true         NetworkPolicy
-            poddisruptionbudgets     pdb          policy/v1              true         PodDisruptionBudget
-            priorityclasses          pc           scheduling.k8s.io/v1   false        PriorityClass
-            storageclasses           sc           storage.k8s.io/v1      false        StorageClass
+            NAME                       SHORTNAMES   APIVERSION             NAMESPACED   KIND
+            configmaps                 cm           v1                     true         ConfigMap
+            endpoints                  ep           v1                     true         Endpoints
+            events                     ev           v1                     true         Event
+            namespaces                 ns           v1                     false        Namespace
+            nodes                      no           v1                     false        Node
+            persistentvolumeclaims     pvc          v1                     true         PersistentVolumeClaim
+            persistentvolumes          pv           v1                     false        PersistentVolume
+            pods                       po           v1                     true         Pod
+            secrets                                 v1                     true         Secret
+            services                   svc          v1                     true         Service
+            daemonsets                 ds           apps/v1                true         DaemonSet
+            deployments                deploy       apps/v1                true         Deployment
+            replicasets                rs           apps/v1                true         ReplicaSet
+            statefulsets               sts          apps/v1                true         StatefulSet
+            horizontalpodautoscalers   hpa          autoscaling/v2         true         HorizontalPodAutoscaler
+            cronjobs                   cj           batch/v1               true         CronJob
+            jobs                                    batch/v1               true         Job
+            networkpolicies            netpol       networking.k8s.io/v1   true         NetworkPolicy
+            poddisruptionbudgets       pdb          policy/v1              true         PodDisruptionBudget
+            priorityclasses            pc           scheduling.k8s.io/v1   false        PriorityClass
+            storageclasses             sc           storage.k8s.io/v1      false        StorageClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
             GROUP:      apps

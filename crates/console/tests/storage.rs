@@ -1,6 +1,7 @@
 //! Console snapshots of storage and StatefulSets as a lab runs them: claims with the default
 //! class, a pod waiting for a claim that does not exist, files that outlive a pod, and a
-//! StatefulSet's ordered pods, claims, scaling and rolling update.
+//! StatefulSet's ordered pods, claims, scaling and rolling update, and an autoscaler following
+//! traffic.
 
 mod common;
 
@@ -396,6 +397,118 @@ kubectl get sts web -o wide",
             $ kubectl get sts web -o wide
             NAME   READY   AGE   CONTAINERS   IMAGES
             web    2/2     33s   nginx        nginx:1.26
+        "#]],
+    );
+}
+
+#[test]
+fn an_autoscaler_follows_traffic() {
+    let mut s = session();
+    check(
+        &mut s,
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2
+kubectl set resources deployment web --requests=cpu=100m,memory=64Mi
+kubectl expose deployment web --port=80
+kubectl rollout status deployment/web
+kubectl autoscale deployment web --cpu=50% --min=2 --max=8 --dry-run=client -o yaml
+kubectl autoscale deployment web --cpu=50% --min=2 --max=8
+kubectl autoscale deployment web --max=0
+kubectl autoscale deployment nope --max=3
+sleep 30
+kubectl get hpa
+traffic svc/web --rps 300
+sleep 30
+kubectl get hpa
+kubectl top pods --no-headers | wc -l
+sleep 60
+kubectl get hpa
+traffic stop
+sleep 360
+kubectl get hpa
+kubectl describe hpa web | head -17",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.25 --replicas=2
+            deployment.apps/web created
+            $ kubectl set resources deployment web --requests=cpu=100m,memory=64Mi
+            deployment.apps/web resource requirements updated
+            $ kubectl expose deployment web --port=80
+            service/web exposed
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl autoscale deployment web --cpu=50% --min=2 --max=8 --dry-run=client -o yaml
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: web
+            spec:
+              maxReplicas: 8
+              metrics:
+              - resource:
+                  name: cpu
+                  target:
+                    averageUtilization: 50
+                    type: Utilization
+                type: Resource
+              minReplicas: 2
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: Deployment
+                name: web
+            status:
+              currentMetrics: null
+              desiredReplicas: 0
+            $ kubectl autoscale deployment web --cpu=50% --min=2 --max=8
+            horizontalpodautoscaler.autoscaling/web autoscaled
+            $ kubectl autoscale deployment web --max=0
+            ! error: --max=MAXPODS is required and must be at least 1, max: 0
+            [exit 1]
+            $ kubectl autoscale deployment nope --max=3
+            ! Error from server (NotFound): deployments.apps "nope" not found
+            [exit 1]
+            $ sleep 30
+            $ kubectl get hpa
+            NAME   REFERENCE        TARGETS       MINPODS   MAXPODS   REPLICAS   AGE
+            web    Deployment/web   cpu: 1%/50%   2         8         2          30s
+            $ traffic svc/web --rps 300
+            traffic: 300 requests/s to service/web
+            $ sleep 30
+            $ kubectl get hpa
+            NAME   REFERENCE        TARGETS         MINPODS   MAXPODS   REPLICAS   AGE
+            web    Deployment/web   cpu: 130%/50%   2         8         6          60s
+            $ kubectl top pods --no-headers | wc -l
+            6
+            $ sleep 60
+            $ kubectl get hpa
+            NAME   REFERENCE        TARGETS        MINPODS   MAXPODS   REPLICAS   AGE
+            web    Deployment/web   cpu: 71%/50%   2         8         8          2m
+            $ traffic stop
+            traffic stopped
+            $ sleep 360
+            $ kubectl get hpa
+            NAME   REFERENCE        TARGETS       MINPODS   MAXPODS   REPLICAS   AGE
+            web    Deployment/web   cpu: 1%/50%   2         8         2          8m
+            $ kubectl describe hpa web | head -17
+            Name:                                                  web
+            Namespace:                                             default
+            Labels:                                                <none>
+            Annotations:                                           <none>
+            CreationTimestamp:                                     Thu, 01 Jan 2026 00:00:06 +0000
+            Reference:                                             Deployment/web
+            Metrics:                                               ( current / target )
+              resource cpu on pods  (as a percentage of request):  1% (1m) / 50%
+            Min replicas:                                          2
+            Max replicas:                                          8
+            Deployment pods:                                       2 current / 2 desired
+            Conditions:
+              Type            Status  Reason            Message
+              ----            ------  ------            -------
+              AbleToScale     True    ReadyForNewScale  recommended size matches current size
+              ScalingActive   True    ValidMetricFound  the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)
+              ScalingLimited  True    TooFewReplicas    the desired replica count is less than the minimum replica count
         "#]],
     );
 }

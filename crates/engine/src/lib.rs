@@ -13,6 +13,7 @@
 mod controllers;
 pub mod images;
 mod kubelet;
+pub mod metrics;
 pub mod netpol;
 mod scheduling;
 pub mod store;
@@ -92,6 +93,8 @@ pub(crate) enum Task {
     SyncStatefulSet(String, String),
     SyncClaim(String, String),
     SyncVolume(String),
+    SyncAutoscaler(String, String),
+    SyncAutoscalers,
     Schedule,
     Kubelet(String, String),
     NodeMonitor,
@@ -150,6 +153,8 @@ pub struct Cluster {
     pub(crate) volume_data: volume_data::VolumeData,
     /// The StatefulSet controller's revisions (see `controllers::statefulset`).
     pub(crate) stateful_revisions: controllers::statefulset::Revisions,
+    /// The horizontal pod autoscaler controller's memory.
+    pub(crate) autoscaling: controllers::hpa::State,
 }
 
 impl Cluster {
@@ -177,6 +182,7 @@ impl Cluster {
             provisioning: Default::default(),
             volume_data: Default::default(),
             stateful_revisions: Default::default(),
+            autoscaling: Default::default(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let obj = Object::Namespace(kubeplay_api::Namespace {
@@ -451,6 +457,8 @@ impl Cluster {
             Task::SyncStatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
             Task::SyncClaim(ns, name) => self.sync_claim(&ns, &name),
             Task::SyncVolume(name) => self.sync_volume(&name),
+            Task::SyncAutoscaler(ns, name) => self.sync_autoscaler(&ns, &name),
+            Task::SyncAutoscalers => self.sync_autoscalers(),
             Task::Schedule => self.schedule_pending(),
             Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
             Task::NodeMonitor => self.monitor_nodes(),
@@ -570,6 +578,17 @@ impl Cluster {
                 Task::SyncVolume(v.metadata.name.clone()),
             ),
             Object::StorageClass(_) if ev.type_ == WatchType::Added => self.resync_pending_claims(),
+            Object::HorizontalPodAutoscaler(h) => match ev.type_ {
+                WatchType::Added => {
+                    self.schedule_in(
+                        delays::CONTROLLER,
+                        Task::SyncAutoscaler(ns, h.metadata.name.clone()),
+                    );
+                    self.start_autoscalers();
+                }
+                WatchType::Deleted => self.autoscaler_deleted(&h.metadata.uid),
+                _ => {}
+            },
             Object::Pod(p) => {
                 match p.metadata.controller() {
                     Some(owner) if owner.kind == "ReplicaSet" => self.schedule_in(
@@ -1087,6 +1106,7 @@ fn tracks_generation(kind: Kind) -> bool {
             | Kind::DaemonSet
             | Kind::PodDisruptionBudget
             | Kind::StatefulSet
+            | Kind::HorizontalPodAutoscaler
     )
 }
 
@@ -1144,6 +1164,10 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
             a.spec != b.spec
         }
         (Object::StatefulSet(a), Object::StatefulSet(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::HorizontalPodAutoscaler(a), Object::HorizontalPodAutoscaler(b)) => {
             b.status = a.status.clone();
             a.spec != b.spec
         }

@@ -189,9 +189,48 @@ pub(crate) struct Traffic {
     sampled: VecDeque<RequestSample>,
     /// The last `RequestSample::seq` given.
     sampled_seq: u64,
+    /// Per pod IP: requests it answered in each of the last generator seconds (second, count),
+    /// what its CPU use is computed from (see `metrics.rs`).
+    served: BTreeMap<String, VecDeque<(i64, u32)>>,
 }
 
+/// How far back the served counts are kept, and the window a rate is averaged over (about the
+/// resolution a metrics-server reports at).
+const SERVED_KEPT_SECONDS: i64 = 60;
+pub(crate) const RATE_WINDOW_SECONDS: i64 = 15;
+
 impl Traffic {
+    /// Requests per second the app at `ip` answered over the last `RATE_WINDOW_SECONDS`.
+    pub(crate) fn served_rate(&self, ip: &str, now: Time) -> f64 {
+        let Some(counts) = self.served.get(ip) else {
+            return 0.0;
+        };
+        let since = now.seconds() - RATE_WINDOW_SECONDS;
+        let n: u64 = counts
+            .iter()
+            .filter(|(sec, _)| *sec > since)
+            .map(|(_, c)| u64::from(*c))
+            .sum();
+        n as f64 / RATE_WINDOW_SECONDS as f64
+    }
+
+    fn count_served(&mut self, counts: BTreeMap<String, u32>, second: i64) {
+        for (ip, n) in counts {
+            let q = self.served.entry(ip).or_default();
+            match q.back_mut() {
+                Some((s, c)) if *s == second => *c += n,
+                _ => q.push_back((second, n)),
+            }
+        }
+        let horizon = second - SERVED_KEPT_SECONDS;
+        self.served.retain(|_, q| {
+            while q.front().is_some_and(|(s, _)| *s <= horizon) {
+                q.pop_front();
+            }
+            !q.is_empty()
+        });
+    }
+
     pub(crate) fn endpoints_changed(&mut self, ep: &Endpoints, now: Time) {
         let key = format!("{}/{}", ep.metadata.namespace, ep.metadata.name);
         let ips: Vec<String> = ep
@@ -442,6 +481,7 @@ impl Cluster {
             return;
         }
         let policies = crate::netpol::any(&self.store);
+        let mut served: BTreeMap<String, u32> = BTreeMap::new();
         for (service, rps) in gens {
             self.work += u64::from(rps);
             // With NetworkPolicies: whether each routed pod lets the outside client in, asked
@@ -480,6 +520,12 @@ impl Cluster {
                         Ok(image) => {
                             sample.ok += 1;
                             *sample.versions.entry(image.to_string()).or_default() += 1;
+                            match served.get_mut(ip) {
+                                Some(n) => *n += 1,
+                                None => {
+                                    served.insert(ip.clone(), 1);
+                                }
+                            }
                             (Some(ip), None)
                         }
                         Err(cause) => (Some(ip), Some(cause)),
@@ -516,6 +562,7 @@ impl Cluster {
             }
             self.record_sample(sample);
         }
+        self.traffic.count_served(served, end.seconds());
         self.schedule_in(1_000, Task::TrafficTick);
     }
 

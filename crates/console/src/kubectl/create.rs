@@ -1474,3 +1474,166 @@ fn container_ports(spec: &kubeplay_api::core::PodSpec) -> Vec<i64> {
         .flat_map(|c| c.ports.iter().map(|p| p.container_port as i64))
         .collect()
 }
+
+/// `kubectl autoscale (deployment|replicaset|statefulset) NAME --max=N [--min=N] [--cpu=50%]`:
+/// an autoscaling/v2 HorizontalPodAutoscaler for the workload, as kubectl generates it.
+pub fn autoscale(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "autoscale";
+    let flags = with_common(&[
+        flag("min", FlagKind::Int32),
+        flag("max", FlagKind::Int32),
+        flag("cpu", FlagKind::String),
+        flag("cpu-percent", FlagKind::Int32),
+        flag("memory", FlagKind::String),
+        flag("name", FlagKind::String),
+        short("filename", 'f', FlagKind::StringSlice),
+    ]);
+    let p = match parse_flags(io, PATH, &flags, args) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if wants_help(&p, PATH, io) {
+        return 0;
+    }
+    let Some(max) = p.int("max") else {
+        return io.error("required flag(s) \"max\" not set");
+    };
+    let min = p.int("min").unwrap_or(-1);
+    if max < 1 {
+        return io.error(format!(
+            "--max=MAXPODS is required and must be at least 1, max: {max}"
+        ));
+    }
+    if max < min {
+        return io.error(format!(
+            "--max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}"
+        ));
+    }
+    let targets = match super::parse_targets(&p.args) {
+        Ok(super::Targets::Named(n)) if n.len() == 1 => n,
+        Ok(super::Targets::Kinds(k)) if k.is_empty() => {
+            return io.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        Ok(_) => return usage_error(io, PATH, "exactly one resource is required"),
+        Err(e) => return io.error(e),
+    };
+    let (kind, target) = targets[0].clone();
+    if !matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet
+    ) {
+        return io.error(format!(
+            "cannot autoscale a {}: {} \"{target}\" has no scale subresource",
+            kind.name(),
+            kind.qualified_plural()
+        ));
+    }
+    let ns = namespace(&p);
+    if let Err(e) = s.cluster().get(kind, &ns, &target) {
+        return io.fail(e.to_string());
+    }
+    // A target given as `70%` is a utilization, otherwise an average value (bare numbers in
+    // millicores for CPU, mebibytes for memory).
+    let metric = |resource: &str, text: &str, unit: &str| -> Result<Doc, String> {
+        let target = match text.strip_suffix('%') {
+            Some(n) => {
+                let n: i64 = n
+                    .parse()
+                    .map_err(|_| format!("invalid {resource} utilization {text:?}"))?;
+                Doc::map()
+                    .with("averageUtilization", Doc::int(n))
+                    .with("type", Doc::str("Utilization"))
+            }
+            None => {
+                let q = if text.chars().all(|c| c.is_ascii_digit()) {
+                    format!("{text}{unit}")
+                } else {
+                    text.to_string()
+                };
+                let q: kubeplay_api::Quantity = q
+                    .parse()
+                    .map_err(|_| format!("invalid {resource} quantity {text:?}"))?;
+                Doc::map()
+                    .with("averageValue", Doc::str(q.to_string()))
+                    .with("type", Doc::str("AverageValue"))
+            }
+        };
+        Ok(Doc::map()
+            .with(
+                "resource",
+                Doc::map()
+                    .with("name", Doc::str(resource))
+                    .with("target", target),
+            )
+            .with("type", Doc::str("Resource")))
+    };
+    let mut metrics = Vec::new();
+    if let Some(pct) = p.int("cpu-percent") {
+        io.err.push_str("Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).\n");
+        if pct >= 0 && p.get("cpu").is_none() {
+            metrics.push(
+                Doc::map()
+                    .with(
+                        "resource",
+                        Doc::map().with("name", Doc::str("cpu")).with(
+                            "target",
+                            Doc::map()
+                                .with("averageUtilization", Doc::int(pct))
+                                .with("type", Doc::str("Utilization")),
+                        ),
+                    )
+                    .with("type", Doc::str("Resource")),
+            );
+        }
+    }
+    for (resource, unit) in [("cpu", "m"), ("memory", "Mi")] {
+        if let Some(text) = p.get(resource).filter(|t| !t.is_empty()) {
+            match metric(resource, text, unit) {
+                Ok(d) => metrics.push(d),
+                Err(e) => return io.error(e),
+            }
+        }
+    }
+    let name = p.get("name").unwrap_or(&target).to_string();
+    let mut m = Doc::map().with("name", Doc::str(name.clone()));
+    if let Some(ns) = p.namespace() {
+        m.push("namespace", Doc::str(ns));
+    }
+    let mut spec = Doc::map().with("maxReplicas", Doc::int(max));
+    if !metrics.is_empty() {
+        spec.push("metrics", Doc::Seq(metrics));
+    }
+    if min >= 0 {
+        spec.push("minReplicas", Doc::int(min));
+    }
+    spec.push(
+        "scaleTargetRef",
+        Doc::map()
+            .with("apiVersion", Doc::str(kind.api_version()))
+            .with("kind", Doc::str(kind.name()))
+            .with("name", Doc::str(target)),
+    );
+    let doc = Doc::map()
+        .with("apiVersion", Doc::str("autoscaling/v2"))
+        .with("kind", Doc::str("HorizontalPodAutoscaler"))
+        .with("metadata", m)
+        .with("spec", spec)
+        .with(
+            "status",
+            Doc::map()
+                .with("currentMetrics", Doc::Null)
+                .with("desiredReplicas", Doc::int(0)),
+        );
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::HorizontalPodAutoscaler,
+            name,
+            doc,
+            failure_prefix: None,
+        },
+        "autoscaled",
+    )
+}

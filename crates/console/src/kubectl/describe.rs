@@ -166,6 +166,7 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         }
         Object::StorageClass(sc) => storage::storage_class(sc, &mut w),
         Object::StatefulSet(sts) => storage::stateful_set(cluster, sts, &mut w),
+        Object::HorizontalPodAutoscaler(h) => autoscaler(h, &mut w),
         Object::ConfigMap(cm) => {
             common_meta(&mut w, o, true);
             w.line("");
@@ -1340,6 +1341,76 @@ fn daemon_set(cluster: &Cluster, ds: &kubeplay_api::DaemonSet, w: &mut Writer) {
     ));
     pods_status(cluster, &ds.metadata, w);
     pod_template(w, &ds.spec.template);
+}
+
+/// Models kubectl's describeHorizontalPodAutoscalerV2.
+fn autoscaler(h: &kubeplay_api::HorizontalPodAutoscaler, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", h.metadata.name));
+    w.line(&format!("Namespace:\t{}", h.metadata.namespace));
+    labels(w, "Labels", &h.metadata.labels);
+    annotations(w, "Annotations", &h.metadata.annotations);
+    if let Some(t) = h.metadata.creation_timestamp {
+        w.line(&format!("CreationTimestamp:\t{}", rfc1123z(t)));
+    }
+    let r = &h.spec.scale_target_ref;
+    w.line(&format!("Reference:\t{}/{}", r.kind, r.name));
+    w.line("Metrics:\t( current / target )");
+    for (i, m) in h.spec.metrics.iter().enumerate() {
+        let Some(res) = &m.resource else { continue };
+        let current = h
+            .status
+            .current_metrics
+            .get(i)
+            .and_then(|c| c.resource.as_ref())
+            .map(|c| &c.current);
+        let t = &res.target;
+        match t.average_utilization {
+            Some(want) if t.type_ == "Utilization" => {
+                let cur = match current {
+                    Some(c) => format!(
+                        "{}% ({})",
+                        c.average_utilization.unwrap_or(0),
+                        c.average_value
+                            .as_ref()
+                            .map_or(String::new(), |v| v.to_string())
+                    ),
+                    None => "<unknown>".into(),
+                };
+                w.line(&format!(
+                    "  resource {} on pods  (as a percentage of request):\t{cur} / {want}%",
+                    res.name
+                ));
+            }
+            _ => {
+                let cur = current
+                    .and_then(|c| c.average_value.as_ref())
+                    .map_or("<unknown>".to_string(), |v| v.to_string());
+                let want = t
+                    .average_value
+                    .as_ref()
+                    .or(t.value.as_ref())
+                    .map_or("<unknown>".to_string(), |v| v.to_string());
+                w.line(&format!("  resource {} on pods:\t{cur} / {want}", res.name));
+            }
+        }
+    }
+    w.line(&format!("Min replicas:\t{}", h.min_replicas()));
+    w.line(&format!("Max replicas:\t{}", h.spec.max_replicas));
+    w.line(&format!(
+        "{} pods:\t{} current / {} desired",
+        r.kind, h.status.current_replicas, h.status.desired_replicas
+    ));
+    if !h.status.conditions.is_empty() {
+        w.line("Conditions:");
+        w.line("  Type\tStatus\tReason\tMessage");
+        w.line("  ----\t------\t------\t-------");
+        for c in &h.status.conditions {
+            w.line(&format!(
+                "  {}\t{}\t{}\t{}",
+                c.type_, c.status, c.reason, c.message
+            ));
+        }
+    }
 }
 
 // ----- job and cronjob --------------------------------------------------------------------------

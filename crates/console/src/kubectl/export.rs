@@ -25,6 +25,7 @@ pub fn export(cluster: &Cluster) -> String {
         Kind::DaemonSet,
         Kind::StatefulSet,
         Kind::Deployment,
+        Kind::HorizontalPodAutoscaler,
         Kind::ReplicaSet,
         Kind::CronJob,
         Kind::Job,

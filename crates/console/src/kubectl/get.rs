@@ -473,6 +473,18 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
         ),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         Kind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        Kind::HorizontalPodAutoscaler => (
+            &[
+                "NAME",
+                "REFERENCE",
+                "TARGETS",
+                "MINPODS",
+                "MAXPODS",
+                "REPLICAS",
+                "AGE",
+            ],
+            &[],
+        ),
         Kind::PersistentVolume => (
             &[
                 "NAME",
@@ -732,6 +744,20 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
             cells.extend([
                 name,
                 if sel.is_empty() { "<none>".into() } else { sel },
+                created,
+            ]);
+        }
+        Object::HorizontalPodAutoscaler(h) => {
+            let r = &h.spec.scale_target_ref;
+            cells.extend([
+                name,
+                format!("{}/{}", r.kind, r.name),
+                hpa_targets(h),
+                h.spec
+                    .min_replicas
+                    .map_or("<unset>".to_string(), |m| m.to_string()),
+                h.spec.max_replicas.to_string(),
+                h.status.current_replicas.to_string(),
                 created,
             ]);
         }
@@ -1002,6 +1028,55 @@ fn pod_template_cells(
             selector
         },
     ]
+}
+
+/// An autoscaler's TARGETS: `cpu: 45%/50%` per metric (`<unknown>` before the first reading),
+/// as kubectl's `formatHPAMetrics` writes them.
+pub(crate) fn hpa_targets(h: &kubeplay_api::HorizontalPodAutoscaler) -> String {
+    let mut list = Vec::new();
+    for (i, m) in h.spec.metrics.iter().enumerate() {
+        let Some(r) = &m.resource else {
+            list.push("<unknown>".to_string());
+            continue;
+        };
+        let current = h
+            .status
+            .current_metrics
+            .get(i)
+            .and_then(|c| c.resource.as_ref())
+            .filter(|c| c.name == r.name)
+            .map(|c| &c.current);
+        let t = &r.target;
+        list.push(match (t.type_.as_str(), t.average_utilization) {
+            ("Utilization", Some(want)) => format!(
+                "{}: {}/{want}%",
+                r.name,
+                current
+                    .and_then(|c| c.average_utilization)
+                    .map_or("<unknown>".to_string(), |u| format!("{u}%"))
+            ),
+            _ => format!(
+                "{}: {}/{}",
+                r.name,
+                current
+                    .and_then(|c| c.average_value.as_ref())
+                    .map_or("<unknown>".to_string(), |v| v.to_string()),
+                t.average_value
+                    .as_ref()
+                    .or(t.value.as_ref())
+                    .map_or("<unknown>".to_string(), |v| v.to_string())
+            ),
+        });
+    }
+    if list.is_empty() {
+        return "<none>".into();
+    }
+    if list.len() > 2 {
+        let more = list.len() - 2;
+        list.truncate(2);
+        return format!("{} + {more} more...", list.join(", "));
+    }
+    list.join(", ")
 }
 
 /// A Job's STATUS, COMPLETIONS and DURATION cells. Models

@@ -80,6 +80,10 @@ const TEXTS: &[(&str, &str)] = &[
     ("apply", include_str!("../../help/kubectl-apply.txt")),
     ("delete", include_str!("../../help/kubectl-delete.txt")),
     ("scale", include_str!("../../help/kubectl-scale.txt")),
+    (
+        "autoscale",
+        include_str!("../../help/kubectl-autoscale.txt"),
+    ),
     ("set", include_str!("../../help/kubectl-set.txt")),
     (
         "set image",

@@ -76,7 +76,6 @@ pub(crate) const COMMANDS: &[&str] = &[
 /// Commands kubectl has but the playground cannot run (no containers, files or kubeconfig).
 pub(crate) const UNSUPPORTED: &[&str] = &[
     "edit",
-    "autoscale",
     "certificate",
     "attach",
     "port-forward",
@@ -116,6 +115,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         "create" => create::run(s, &rest, io),
         "run" => create::run_pod(s, &rest, io),
         "expose" => create::expose(s, &rest, io),
+        "autoscale" => create::autoscale(s, &rest, io),
         "apply" => apply::apply(s, &rest, io),
         "replace" => apply::replace(s, &rest, io),
         "delete" => apply::delete(s, &rest, io),

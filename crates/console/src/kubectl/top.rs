@@ -1,5 +1,5 @@
-//! `kubectl top nodes|pods`: the playground's metrics are the pods' requests (a container with
-//! no request counts a nominal 1m CPU and 4Mi of memory), as a metrics-server would report usage.
+//! `kubectl top nodes|pods`: what the engine's metrics-server reports (`kubeplay_engine::metrics`:
+//! CPU from the requests each pod answered, memory from the requests).
 
 use std::collections::BTreeMap;
 
@@ -9,30 +9,6 @@ use super::{namespace, parse_flags, wants_help};
 use crate::flags::{flag, short, FlagKind};
 use crate::tabwriter::TabWriter;
 use crate::{Io, Session};
-
-const NOMINAL_CPU_MILLI: i64 = 1;
-const NOMINAL_MEMORY: i64 = 4 * 1024 * 1024;
-
-/// Simulated usage of a running pod: (milli-CPU, bytes).
-pub(crate) fn pod_usage(p: &kubeplay_api::Pod) -> (i64, i64) {
-    let mut cpu = 0;
-    let mut mem = 0;
-    for c in &p.spec.containers {
-        cpu += c
-            .resources
-            .requests
-            .get("cpu")
-            .map(Quantity::milli_value)
-            .unwrap_or(NOMINAL_CPU_MILLI);
-        mem += c
-            .resources
-            .requests
-            .get("memory")
-            .map(Quantity::value)
-            .unwrap_or(NOMINAL_MEMORY);
-    }
-    (cpu, mem)
-}
 
 fn running(p: &kubeplay_api::Pod) -> bool {
     p.status.phase == "Running" && p.metadata.deletion_timestamp.is_none()
@@ -84,7 +60,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         for o in cluster.list(Kind::Pod, None, None) {
             if let Object::Pod(pod) = o {
                 if running(pod) && !pod.spec.node_name.is_empty() {
-                    let (c, m) = pod_usage(pod);
+                    let (c, m) = cluster.pod_usage(pod).unwrap_or_default();
                     let e = usage.entry(pod.spec.node_name.clone()).or_default();
                     e.0 += c;
                     e.1 += m;
@@ -188,24 +164,17 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
                 text.push_str(&format!("{}\t", pod.metadata.namespace));
             }
             if p.bool("containers") {
-                for c in &pod.spec.containers {
-                    let one = kubeplay_api::Pod {
-                        spec: kubeplay_api::core::PodSpec {
-                            containers: vec![c.clone()],
-                            ..Default::default()
-                        },
-                        ..Default::default()
-                    };
-                    let (cpu, mem) = pod_usage(&one);
+                for c in cluster.pod_metrics(pod).unwrap_or_default() {
                     text.push_str(&format!(
-                        "{}\t{}\t{cpu}m\t{}Mi\t\n",
+                        "{}\t{}\t{}m\t{}Mi\t\n",
                         pod.metadata.name,
                         c.name,
-                        mem / (1024 * 1024)
+                        c.cpu_milli,
+                        c.memory_bytes / (1024 * 1024)
                     ));
                 }
             } else {
-                let (cpu, mem) = pod_usage(pod);
+                let (cpu, mem) = cluster.pod_usage(pod).unwrap_or_default();
                 text.push_str(&format!(
                     "{}\t{cpu}m\t{}Mi\t\n",
                     pod.metadata.name,
