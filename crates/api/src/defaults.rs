@@ -46,6 +46,7 @@ pub fn apply_defaults(obj: &mut Object) {
                 .get_or_insert_with(|| "PreemptLowerPriority".into());
         }
         Object::CronJob(cj) => default_cron_job(cj),
+        Object::LimitRange(l) => default_limit_range(l),
         Object::Service(s) => default_service(s),
         Object::Secret(s) => default_secret(s),
         Object::Namespace(ns) => {
@@ -377,5 +378,24 @@ mod tests {
                 node.kubernetes.io/unreachable:Exists:NoExecute:60
                 node.kubernetes.io/not-ready:Exists:NoExecute:300"#]],
         );
+    }
+}
+
+/// Models kubernetes/pkg/apis/core/v1 SetDefaults_LimitRangeItem: for a Container item, a
+/// missing default limit is the max, a missing default request the default limit, then the min.
+fn default_limit_range(l: &mut crate::quota::LimitRange) {
+    for item in &mut l.spec.limits {
+        if item.type_ != "Container" {
+            continue;
+        }
+        for (k, v) in item.max.clone() {
+            item.default.entry(k).or_insert(v);
+        }
+        for (k, v) in item.default.clone() {
+            item.default_request.entry(k).or_insert(v);
+        }
+        for (k, v) in item.min.clone() {
+            item.default_request.entry(k).or_insert(v);
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod object;
 pub mod patch;
 pub mod policy;
 pub mod quantity;
+pub mod quota;
 pub mod summary;
 pub mod validation;
 

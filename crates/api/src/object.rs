@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
+use crate::quota::{LimitRange, ResourceQuota};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -31,6 +32,8 @@ pub enum Kind {
     PriorityClass,
     NetworkPolicy,
     PodDisruptionBudget,
+    ResourceQuota,
+    LimitRange,
 }
 
 /// One row of `kubectl api-resources`.
@@ -77,6 +80,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::LimitRange,
+        plural: "limitranges",
+        singular: "limitrange",
+        short_names: &["limits"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::Namespace,
         plural: "namespaces",
         singular: "namespace",
@@ -99,6 +111,15 @@ pub const RESOURCES: &[ResourceType] = &[
         plural: "pods",
         singular: "pod",
         short_names: &["po"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ResourceQuota,
+        plural: "resourcequotas",
+        singular: "resourcequota",
+        short_names: &["quota"],
         api_version: "v1",
         namespaced: true,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
@@ -220,6 +241,8 @@ impl Kind {
             Kind::PriorityClass => "PriorityClass",
             Kind::NetworkPolicy => "NetworkPolicy",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::ResourceQuota => "ResourceQuota",
+            Kind::LimitRange => "LimitRange",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -303,6 +326,8 @@ pub enum Object {
     PriorityClass(PriorityClass),
     NetworkPolicy(NetworkPolicy),
     PodDisruptionBudget(PodDisruptionBudget),
+    ResourceQuota(ResourceQuota),
+    LimitRange(LimitRange),
 }
 
 macro_rules! each_kind {
@@ -324,6 +349,8 @@ macro_rules! each_kind {
             Object::PriorityClass($o) => $body,
             Object::NetworkPolicy($o) => $body,
             Object::PodDisruptionBudget($o) => $body,
+            Object::ResourceQuota($o) => $body,
+            Object::LimitRange($o) => $body,
         }
     };
 }
@@ -347,6 +374,8 @@ impl Object {
             Object::PriorityClass(_) => Kind::PriorityClass,
             Object::NetworkPolicy(_) => Kind::NetworkPolicy,
             Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+            Object::ResourceQuota(_) => Kind::ResourceQuota,
+            Object::LimitRange(_) => Kind::LimitRange,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -440,6 +469,10 @@ impl Object {
             Kind::PodDisruptionBudget => {
                 Object::PodDisruptionBudget(serde_json::from_value(body).map_err(decode)?)
             }
+            Kind::ResourceQuota => {
+                Object::ResourceQuota(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::LimitRange => Object::LimitRange(serde_json::from_value(body).map_err(decode)?),
         })
     }
 }

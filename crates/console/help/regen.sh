@@ -30,6 +30,7 @@ create secret generic
 create secret tls
 create priorityclass
 create poddisruptionbudget
+create quota
 create configmap
 create namespace
 create job

@@ -1741,9 +1741,11 @@ fn informational_commands() {
             configmaps             cm           v1                     true         ConfigMap
             endpoints              ep           v1                     true         Endpoints
             events                 ev           v1                     true         Event
+            limitranges            limits       v1                     true         LimitRange
             namespaces             ns           v1                     false        Namespace
             nodes                  no           v1                     false        Node
             pods                   po           v1                     true         Pod
+            resourcequotas         quota        v1                     true         ResourceQuota
             secrets                             v1                     true         Secret
             services               svc          v1                     true         Service
             daemonsets             ds           apps/v1                true         DaemonSet
@@ -2653,6 +2655,141 @@ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
             Running node-2
             Running node-2
             Running node-3
+        "#]],
+    );
+}
+
+#[test]
+fn resource_quotas_and_limit_ranges() {
+    check(
+        "kubectl create namespace team
+kubectl create quota compute -n team --hard=pods=2,requests.cpu=1,limits.cpu=2,requests.memory=1Gi,limits.memory=2Gi
+kubectl create quota objects -n team --hard=count/deployments.apps=5,configmaps=3 --scopes=NotTerminating --dry-run=client -o yaml
+kubectl run web -n team --image=nginx:1.27
+kubectl create deployment api -n team --image=nginx:1.27 --replicas=3
+sleep 2
+kubectl get deploy,rs -n team
+kubectl get events -n team --field-selector reason=FailedCreate
+kubectl apply -n team -f - <<EOF
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+spec:
+  limits:
+  - type: Container
+    default:
+      cpu: 500m
+      memory: 512Mi
+    defaultRequest:
+      cpu: 250m
+      memory: 256Mi
+    max:
+      cpu: \"1\"
+EOF
+kubectl run big -n team --image=nginx:1.27 --overrides='{\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"nginx:1.27\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]}}'
+sleep 11
+kubectl get pods -n team
+kubectl get pod -n team -l app=api -o yaml | grep limit-ranger
+kubectl get events -n team --field-selector reason=FailedCreate
+kubectl get quota,limits -n team
+kubectl describe quota compute -n team
+kubectl describe limitrange defaults -n team
+kubectl describe namespace team",
+        expect![[r#"
+            $ kubectl create namespace team
+            namespace/team created
+            $ kubectl create quota compute -n team --hard=pods=2,requests.cpu=1,limits.cpu=2,requests.memory=1Gi,limits.memory=2Gi
+            resourcequota/compute created
+            $ kubectl create quota objects -n team --hard=count/deployments.apps=5,configmaps=3 --scopes=NotTerminating --dry-run=client -o yaml
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: objects
+              namespace: team
+            spec:
+              hard:
+                configmaps: "3"
+                count/deployments.apps: "5"
+              scopes:
+              - NotTerminating
+            status: {}
+            $ kubectl run web -n team --image=nginx:1.27
+            ! Error from server (Forbidden): pods "web" is forbidden: failed quota: compute: must specify limits.cpu for: web; limits.memory for: web; requests.cpu for: web; requests.memory for: web
+            [exit 1]
+            $ kubectl create deployment api -n team --image=nginx:1.27 --replicas=3
+            deployment.apps/api created
+            $ sleep 2
+            $ kubectl get deploy,rs -n team
+            NAME                  READY   UP-TO-DATE   AVAILABLE   AGE
+            deployment.apps/api   0/3     0            0           2s
+
+            NAME                             DESIRED   CURRENT   READY   AGE
+            replicaset.apps/api-6994797d7b   3         0         0       1s
+            $ kubectl get events -n team --field-selector reason=FailedCreate
+            LAST SEEN   TYPE      REASON         OBJECT                      MESSAGE
+            1s          Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
+            $ kubectl apply -n team -f - <<EOF
+            limitrange/defaults created
+            $ kubectl run big -n team --image=nginx:1.27 --overrides='{"spec":{"containers":[{"name":"big","image":"nginx:1.27","resources":{"limits":{"cpu":"2"}}}]}}'
+            ! Error from server (Forbidden): pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2
+            [exit 1]
+            $ sleep 11
+            $ kubectl get pods -n team
+            NAME                   READY   STATUS              RESTARTS   AGE
+            api-6994797d7b-cqgkk   0/1     ContainerCreating   0          2s
+            api-6994797d7b-swn8s   0/1     ContainerCreating   0          2s
+            $ kubectl get pod -n team -l app=api -o yaml | grep limit-ranger
+                  kubernetes.io/limit-ranger: 'LimitRanger plugin set: cpu, memory request for
+                  kubernetes.io/limit-ranger: 'LimitRanger plugin set: cpu, memory request for
+            $ kubectl get events -n team --field-selector reason=FailedCreate
+            LAST SEEN   TYPE      REASON         OBJECT                      MESSAGE
+            12s         Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
+            2s          Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2
+            $ kubectl get quota,limits -n team
+            NAME                    REQUEST                                                       LIMIT                                     AGE
+            resourcequota/compute   pods: 2/2, requests.cpu: 500m/1, requests.memory: 512Mi/1Gi   limits.cpu: 1/2, limits.memory: 1Gi/2Gi   13s
+
+            NAME                  CREATED AT
+            limitrange/defaults   2026-01-01T00:00:03Z
+            $ kubectl describe quota compute -n team
+            Name:            compute
+            Namespace:       team
+            Resource         Used   Hard
+            --------         ----   ----
+            limits.cpu       1      2
+            limits.memory    1Gi    2Gi
+            pods             2      2
+            requests.cpu     500m   1
+            requests.memory  512Mi  1Gi
+            $ kubectl describe limitrange defaults -n team
+            Name:       defaults
+            Namespace:  team
+            Type        Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio
+            ----        --------  ---  ---  ---------------  -------------  -----------------------
+            Container   cpu       -    1    250m             500m           -
+            Container   memory    -    -    256Mi            512Mi          -
+            $ kubectl describe namespace team
+            Name:         team
+            Labels:       kubernetes.io/metadata.name=team
+            Annotations:  <none>
+            Status:       Active
+
+            Resource Quotas
+              Name:            compute
+              Resource         Used   Hard
+              --------         ---    ---
+              limits.cpu       1      2
+              limits.memory    1Gi    2Gi
+              pods             2      2
+              requests.cpu     500m   1
+              requests.memory  512Mi  1Gi
+
+            Resource Limits
+             Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio
+             ----       --------  ---  ---  ---------------  -------------  -----------------------
+             Container  cpu       -    1    250m             500m           -
+             Container  memory    -    -    256Mi            512Mi          -
         "#]],
     );
 }

@@ -24,10 +24,6 @@ const SKIPPED: &[(&str, &str)] = &[
         "create-ingress-yaml",
         "Ingresses are not served by the playground",
     ),
-    (
-        "create-quota-yaml",
-        "ResourceQuotas are not served by the playground",
-    ),
 ];
 
 fn fixtures() -> PathBuf {

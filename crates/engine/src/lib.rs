@@ -10,6 +10,7 @@
 //! ([`Cluster::advance`]), the playground's built-ins (node failure, traffic), and read-only views
 //! for the UI (activity log, traffic samples, per-pod runtime facts).
 
+pub mod admission;
 mod controllers;
 pub mod images;
 mod kubelet;
@@ -87,6 +88,8 @@ pub(crate) enum Task {
     SyncJob(String, String),
     SyncDaemonSet(String, String),
     SyncDisruptionBudget(String, String),
+    /// Every ResourceQuota of a namespace.
+    SyncResourceQuotas(String),
     SyncCronJob(String, String),
     Schedule,
     Kubelet(String, String),
@@ -230,6 +233,7 @@ impl Cluster {
             meta.generation = 1;
         }
         self.admit_create(&mut obj)?;
+        self.admit_policies(&mut obj)?;
         let stored = self.store.put(obj, now);
         self.dispatch();
         Ok(stored)
@@ -427,6 +431,7 @@ impl Cluster {
             Task::SyncJob(ns, name) => self.sync_job(&ns, &name),
             Task::SyncDaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Task::SyncDisruptionBudget(ns, name) => self.sync_disruption_budget(&ns, &name),
+            Task::SyncResourceQuotas(ns) => self.sync_resource_quotas(&ns),
             Task::SyncCronJob(ns, name) => self.sync_cron_job(&ns, &name),
             Task::Schedule => self.schedule_pending(),
             Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
@@ -479,6 +484,7 @@ impl Cluster {
     fn route(&mut self, ev: &WatchEvent) {
         let obj: &Object = &ev.object;
         let ns = obj.namespace().to_string();
+        self.quota_watch(obj);
         match obj {
             Object::Deployment(d) => self.schedule_in(
                 delays::CONTROLLER,
@@ -1066,6 +1072,10 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
             a.spec != b.spec
         }
         (Object::PodDisruptionBudget(a), Object::PodDisruptionBudget(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::ResourceQuota(a), Object::ResourceQuota(b)) => {
             b.status = a.status.clone();
             a.spec != b.spec
         }

@@ -243,8 +243,8 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         "priorityclass" | "pc" => priority_class(s, &rest, io),
         "poddisruptionbudget" | "pdb" => pod_disruption_budget(s, &rest, io),
         "cronjob" | "cj" => cron_job(s, &rest, io),
-        "serviceaccount" | "sa" | "ingress" | "ing" | "quota" | "resourcequota"
-        | "role" | "rolebinding"
+        "quota" | "resourcequota" => quota(s, &rest, io),
+        "serviceaccount" | "sa" | "ingress" | "ing" | "role" | "rolebinding"
         | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
             "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets"
         )),
@@ -700,6 +700,72 @@ fn pod_disruption_budget(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             name,
             doc,
             failure_prefix: Some("failed to create poddisruptionbudgets: ".into()),
+        },
+        "created",
+    )
+}
+
+/// `kubectl create quota NAME [--hard=key1=value1,key2=value2] [--scopes=Scope1,Scope2]`.
+/// Quantities are checked here, as kubectl parses them; scopes are the API server's to refuse.
+fn quota(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create quota";
+    let flags = with_common(&[
+        flag("hard", FlagKind::String),
+        flag("scopes", FlagKind::String),
+    ]);
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let mut hard = std::collections::BTreeMap::new();
+    for statement in p
+        .get("hard")
+        .filter(|h| !h.is_empty())
+        .into_iter()
+        .flat_map(|h| h.split(','))
+    {
+        let parts: Vec<&str> = statement.split('=').collect();
+        let [key, value] = parts[..] else {
+            return io.error(format!(
+                "Invalid argument syntax {statement}, expected <resource>=<value>"
+            ));
+        };
+        match value.parse::<kubeplay_api::Quantity>() {
+            Ok(q) => {
+                hard.insert(key.to_string(), q);
+            }
+            Err(e) => return io.error(e.to_string()),
+        }
+    }
+    let mut spec = Doc::map();
+    if !hard.is_empty() {
+        let mut m = Doc::map();
+        for (k, v) in &hard {
+            m.push(k, Doc::str(v.to_string()));
+        }
+        spec.push("hard", m);
+    }
+    if let Some(scopes) = p.get("scopes").filter(|v| !v.is_empty()) {
+        spec.push(
+            "scopes",
+            Doc::Seq(scopes.split(',').map(Doc::str).collect()),
+        );
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("ResourceQuota"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with("spec", spec)
+        .with("status", Doc::map());
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::ResourceQuota,
+            name,
+            doc,
+            failure_prefix: Some("failed to create quota: ".into()),
         },
         "created",
     )

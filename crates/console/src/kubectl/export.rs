@@ -18,6 +18,8 @@ pub fn export(cluster: &Cluster) -> String {
         Kind::Secret,
         Kind::Service,
         Kind::NetworkPolicy,
+        Kind::ResourceQuota,
+        Kind::LimitRange,
         Kind::PodDisruptionBudget,
         Kind::DaemonSet,
         Kind::Deployment,

@@ -471,6 +471,8 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             &[],
         ),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
+        Kind::ResourceQuota => (&["NAME", "REQUEST", "LIMIT", "AGE"], &[]),
+        Kind::LimitRange => (&["NAME", "CREATED AT"], &[]),
         Kind::PodDisruptionBudget => (
             &[
                 "NAME",
@@ -684,6 +686,19 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                 v(&b.spec.max_unavailable),
                 b.status.disruptions_allowed.to_string(),
                 created,
+            ]);
+        }
+        Object::ResourceQuota(q) => {
+            let (request, limit) = quota_columns(q);
+            cells.extend([name, request, limit, created]);
+        }
+        Object::LimitRange(l) => {
+            cells.extend([
+                name,
+                l.metadata
+                    .creation_timestamp
+                    .map(|t| t.rfc3339())
+                    .unwrap_or_default(),
             ]);
         }
         Object::NetworkPolicy(np) => {
@@ -1433,4 +1448,25 @@ mod tests {
             "#]],
         );
     }
+}
+
+/// The REQUEST and LIMIT cells of a ResourceQuota: `used/hard` for each resource in status.hard,
+/// `limits.*` in the second. Models kubernetes/pkg/printers/internalversion printResourceQuota.
+fn quota_columns(q: &kubeplay_api::quota::ResourceQuota) -> (String, String) {
+    let (mut request, mut limit) = (Vec::new(), Vec::new());
+    for (k, hard) in &q.status.hard {
+        let used = q
+            .status
+            .used
+            .get(k)
+            .copied()
+            .unwrap_or_else(kubeplay_api::Quantity::zero);
+        let cell = format!("{k}: {used}/{hard}");
+        if k.split('.').next() == Some("limits") && k.contains('.') {
+            limit.push(cell);
+        } else {
+            request.push(cell);
+        }
+    }
+    (request.join(", "), limit.join(", "))
 }

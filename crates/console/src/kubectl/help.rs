@@ -72,6 +72,10 @@ const TEXTS: &[(&str, &str)] = &[
         include_str!("../../help/kubectl-create-priorityclass.txt"),
     ),
     (
+        "create quota",
+        include_str!("../../help/kubectl-create-quota.txt"),
+    ),
+    (
         "create poddisruptionbudget",
         include_str!("../../help/kubectl-create-poddisruptionbudget.txt"),
     ),

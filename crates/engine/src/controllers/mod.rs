@@ -10,3 +10,4 @@ mod garbage;
 pub(crate) mod job;
 pub(crate) mod node_lifecycle;
 mod replicaset;
+mod resourcequota;

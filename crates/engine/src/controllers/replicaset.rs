@@ -13,6 +13,11 @@ use crate::{Cluster, Task};
 /// Upstream's `burstReplicas`: at most this many creations or deletions per sync.
 const BURST_REPLICAS: usize = 500;
 
+/// How long after a refused pod creation the ReplicaSet is synced again. Upstream's workqueue
+/// backs off exponentially (5 ms doubling to 1000 s); a fixed 10 s keeps the retries visible
+/// in the events without a per-ReplicaSet failure count.
+const FAILED_CREATE_RETRY_MS: i64 = 10_000;
+
 impl Cluster {
     pub(crate) fn sync_replica_set(&mut self, ns: &str, name: &str) {
         let Some(Object::ReplicaSet(rs)) = self
@@ -50,7 +55,15 @@ impl Cluster {
                     format!("{active} of {want} pods, creating {n}"),
                 );
                 for _ in 0..n {
-                    self.create_pod_for(&rs);
+                    if !self.create_pod_for(&rs) {
+                        // As slowStartBatch, the first refusal ends the batch; the workqueue
+                        // retries the ReplicaSet later, when a quota or LimitRange may allow it.
+                        self.schedule_in(
+                            FAILED_CREATE_RETRY_MS,
+                            Task::SyncReplicaSet(ns.to_string(), name.to_string()),
+                        );
+                        break;
+                    }
                 }
             }
             Ordering::Greater => {
@@ -100,7 +113,9 @@ impl Cluster {
             .collect()
     }
 
-    fn create_pod_for(&mut self, rs: &ReplicaSet) {
+    /// Creates one pod from the template; false when the API server refused it with a 403
+    /// (an admission plugin: ResourceQuota, LimitRanger, Priority).
+    fn create_pod_for(&mut self, rs: &ReplicaSet) -> bool {
         let ns = rs.metadata.namespace.clone();
         let name = self.free_pod_name(&ns, &format!("{}-", rs.metadata.name));
         let tmpl = &rs.spec.template;
@@ -122,22 +137,28 @@ impl Cluster {
             status: Default::default(),
         };
         match self.create(Object::Pod(pod)) {
-            Ok(_) => self.event(
-                &Object::ReplicaSet(rs.clone()),
-                "Normal",
-                "SuccessfulCreate",
-                format!("Created pod: {name}"),
-                "replicaset-controller",
-                "",
-            ),
-            Err(e) => self.event(
-                &Object::ReplicaSet(rs.clone()),
-                "Warning",
-                "FailedCreate",
-                format!("Error creating: {}", e.message),
-                "replicaset-controller",
-                "",
-            ),
+            Ok(_) => {
+                self.event(
+                    &Object::ReplicaSet(rs.clone()),
+                    "Normal",
+                    "SuccessfulCreate",
+                    format!("Created pod: {name}"),
+                    "replicaset-controller",
+                    "",
+                );
+                true
+            }
+            Err(e) => {
+                self.event(
+                    &Object::ReplicaSet(rs.clone()),
+                    "Warning",
+                    "FailedCreate",
+                    format!("Error creating: {}", e.message),
+                    "replicaset-controller",
+                    "",
+                );
+                e.reason != kubeplay_api::Reason::Forbidden
+            }
         }
     }
 
