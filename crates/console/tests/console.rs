@@ -2670,6 +2670,7 @@ kubectl create deployment api -n team --image=nginx:1.27 --replicas=3
 sleep 2
 kubectl get deploy,rs -n team
 kubectl get events -n team --field-selector reason=FailedCreate
+kubectl get deployment api -n team -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}'
 kubectl apply -n team -f - <<EOF
 apiVersion: v1
 kind: LimitRange
@@ -2693,6 +2694,8 @@ kubectl get pods -n team
 kubectl get pod -n team -l app=api -o yaml | grep limit-ranger
 kubectl get events -n team --field-selector reason=FailedCreate
 kubectl get quota,limits -n team
+kubectl get rs -n team -o jsonpath='{.items[0].status.conditions}'
+echo
 kubectl describe quota compute -n team
 kubectl describe limitrange defaults -n team
 kubectl describe namespace team",
@@ -2729,6 +2732,10 @@ kubectl describe namespace team",
             $ kubectl get events -n team --field-selector reason=FailedCreate
             LAST SEEN   TYPE      REASON         OBJECT                      MESSAGE
             1s          Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
+            $ kubectl get deployment api -n team -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}'
+            Progressing=True NewReplicaSetCreated: Created new replica set "api-6994797d7b"
+            Available=False MinimumReplicasUnavailable: Deployment does not have minimum availability.
+            ReplicaFailure=True FailedCreate: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
             $ kubectl apply -n team -f - <<EOF
             limitrange/defaults created
             $ kubectl run big -n team --image=nginx:1.27 --overrides='{"spec":{"containers":[{"name":"big","image":"nginx:1.27","resources":{"limits":{"cpu":"2"}}}]}}'
@@ -2752,6 +2759,9 @@ kubectl describe namespace team",
 
             NAME                  CREATED AT
             limitrange/defaults   2026-01-01T00:00:03Z
+            $ kubectl get rs -n team -o jsonpath='{.items[0].status.conditions}'
+            [{"lastTransitionTime":"2026-01-01T00:00:01Z","message":"pods \"api-6994797d7b-\" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx","reason":"FailedCreate","status":"True","type":"ReplicaFailure"}]$ echo
+
             $ kubectl describe quota compute -n team
             Name:            compute
             Namespace:       team

@@ -46,6 +46,7 @@ impl Cluster {
             (n, victims)
         };
         let what = format!("ReplicaSet {ns}/{name}");
+        let mut manage_error = None;
         match active.cmp(&want) {
             Ordering::Less => {
                 let n = (want - active).min(BURST_REPLICAS);
@@ -55,7 +56,8 @@ impl Cluster {
                     format!("{active} of {want} pods, creating {n}"),
                 );
                 for _ in 0..n {
-                    if !self.create_pod_for(&rs) {
+                    if let Err(e) = self.create_pod_for(&rs) {
+                        manage_error = Some(e);
                         // As slowStartBatch, the first refusal ends the batch; the workqueue
                         // retries the ReplicaSet later, when a quota or LimitRange may allow it.
                         self.schedule_in(
@@ -94,7 +96,7 @@ impl Cluster {
             }
             Ordering::Equal => {}
         }
-        self.update_replica_set_status(ns, name);
+        self.update_replica_set_status(ns, name, manage_error);
     }
 
     /// The pods in `ns` whose controller is `owner_uid`, in name order.
@@ -113,9 +115,9 @@ impl Cluster {
             .collect()
     }
 
-    /// Creates one pod from the template; false when the API server refused it with a 403
-    /// (an admission plugin: ResourceQuota, LimitRanger, Priority).
-    fn create_pod_for(&mut self, rs: &ReplicaSet) -> bool {
+    /// Creates one pod from the template. The error is the API server's 403 refusal (an
+    /// admission plugin: ResourceQuota, LimitRanger, Priority), which ends the batch.
+    fn create_pod_for(&mut self, rs: &ReplicaSet) -> Result<(), String> {
         let ns = rs.metadata.namespace.clone();
         let name = self.free_pod_name(&ns, &format!("{}-", rs.metadata.name));
         let tmpl = &rs.spec.template;
@@ -146,7 +148,7 @@ impl Cluster {
                     "replicaset-controller",
                     "",
                 );
-                true
+                Ok(())
             }
             Err(e) => {
                 self.event(
@@ -157,7 +159,11 @@ impl Cluster {
                     "replicaset-controller",
                     "",
                 );
-                e.reason != kubeplay_api::Reason::Forbidden
+                if e.reason == kubeplay_api::Reason::Forbidden {
+                    Err(e.message)
+                } else {
+                    Ok(())
+                }
             }
         }
     }
@@ -206,7 +212,14 @@ impl Cluster {
             .collect()
     }
 
-    pub(crate) fn update_replica_set_status(&mut self, ns: &str, name: &str) {
+    /// `calculateStatus`; `manage_error` is this sync's refused creation, kept as the
+    /// ReplicaFailure condition (the first message stays until a sync without one removes it).
+    pub(crate) fn update_replica_set_status(
+        &mut self,
+        ns: &str,
+        name: &str,
+        manage_error: Option<String>,
+    ) {
         let Some(Object::ReplicaSet(mut rs)) = self
             .store
             .get(&Key::new(Kind::ReplicaSet, ns, name))
@@ -251,6 +264,20 @@ impl Cluster {
         drop(pods);
         if let Some(t) = next {
             self.schedule_at(t, Task::SyncReplicaSet(ns.into(), name.into()));
+        }
+        match manage_error {
+            Some(message) if !st.conditions.iter().any(|c| c.type_ == "ReplicaFailure") => {
+                st.conditions.push(kubeplay_api::meta::Condition {
+                    type_: "ReplicaFailure".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(now),
+                    reason: "FailedCreate".into(),
+                    message,
+                    ..Default::default()
+                });
+            }
+            Some(_) => {}
+            None => st.conditions.retain(|c| c.type_ != "ReplicaFailure"),
         }
         rs.status = st;
         if rs.status != before {
