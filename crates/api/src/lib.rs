@@ -9,6 +9,7 @@ pub mod core;
 pub mod cron;
 pub mod defaults;
 pub mod error;
+pub mod ingress;
 pub mod meta;
 pub mod networking;
 pub mod object;

@@ -9,6 +9,7 @@ use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
 };
 use crate::error::ApiError;
+use crate::ingress::{Ingress, IngressClass};
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
@@ -34,6 +35,8 @@ pub enum Kind {
     PodDisruptionBudget,
     ResourceQuota,
     LimitRange,
+    Ingress,
+    IngressClass,
 }
 
 /// One row of `kubectl api-resources`.
@@ -188,6 +191,24 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::IngressClass,
+        plural: "ingressclasses",
+        singular: "ingressclass",
+        short_names: &[],
+        api_version: "networking.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Ingress,
+        plural: "ingresses",
+        singular: "ingress",
+        short_names: &["ing"],
+        api_version: "networking.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::NetworkPolicy,
         plural: "networkpolicies",
         singular: "networkpolicy",
@@ -243,6 +264,8 @@ impl Kind {
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::ResourceQuota => "ResourceQuota",
             Kind::LimitRange => "LimitRange",
+            Kind::Ingress => "Ingress",
+            Kind::IngressClass => "IngressClass",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -328,6 +351,8 @@ pub enum Object {
     PodDisruptionBudget(PodDisruptionBudget),
     ResourceQuota(ResourceQuota),
     LimitRange(LimitRange),
+    Ingress(Ingress),
+    IngressClass(IngressClass),
 }
 
 macro_rules! each_kind {
@@ -351,6 +376,8 @@ macro_rules! each_kind {
             Object::PodDisruptionBudget($o) => $body,
             Object::ResourceQuota($o) => $body,
             Object::LimitRange($o) => $body,
+            Object::Ingress($o) => $body,
+            Object::IngressClass($o) => $body,
         }
     };
 }
@@ -376,6 +403,8 @@ impl Object {
             Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
             Object::ResourceQuota(_) => Kind::ResourceQuota,
             Object::LimitRange(_) => Kind::LimitRange,
+            Object::Ingress(_) => Kind::Ingress,
+            Object::IngressClass(_) => Kind::IngressClass,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -473,6 +502,10 @@ impl Object {
                 Object::ResourceQuota(serde_json::from_value(body).map_err(decode)?)
             }
             Kind::LimitRange => Object::LimitRange(serde_json::from_value(body).map_err(decode)?),
+            Kind::Ingress => Object::Ingress(serde_json::from_value(body).map_err(decode)?),
+            Kind::IngressClass => {
+                Object::IngressClass(serde_json::from_value(body).map_err(decode)?)
+            }
         })
     }
 }

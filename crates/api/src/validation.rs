@@ -212,6 +212,7 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Object::CronJob(cj) => validate_cron_job(cj, &mut errs),
         Object::ResourceQuota(q) => validate_resource_quota(q, &mut errs),
         Object::LimitRange(l) => validate_limit_range(l, &mut errs),
+        Object::Ingress(ing) => validate_ingress(ing, &mut errs),
         Object::Secret(s) => {
             if s.type_ == "kubernetes.io/tls" {
                 for key in ["tls.crt", "tls.key"] {
@@ -236,6 +237,57 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::invalid(kind.name(), &meta.name, &errs))
+    }
+}
+
+/// Models kubernetes/pkg/apis/networking/validation ValidateIngress (the parts routing reads):
+/// a rule or a default backend, a known pathType, absolute paths, a backend per path.
+fn validate_ingress(ing: &crate::ingress::Ingress, errs: &mut Vec<String>) {
+    let s = &ing.spec;
+    if s.rules.is_empty() && s.default_backend.is_none() {
+        errs.push("spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified".into());
+    }
+    let backend = |b: &crate::ingress::IngressBackend, path: &str, errs: &mut Vec<String>| match (
+        &b.service,
+        &b.resource,
+    ) {
+        (None, None) => errs.push(format!(
+            "{path}: Invalid value: \"\": resource or service backend is required"
+        )),
+        (Some(svc), _) => {
+            if svc.port.number.is_some() == !svc.port.name.is_empty() {
+                errs.push(format!(
+                    "{path}.service.port: Invalid value: \"\": port name or number is required"
+                ));
+            }
+            if let Some(n) = svc.port.number.filter(|n| !(1..=65535).contains(n)) {
+                errs.push(format!("{path}.service.port.number: Invalid value: {n}: must be between 1 and 65535, inclusive"));
+            }
+        }
+        _ => {}
+    };
+    if let Some(b) = &s.default_backend {
+        backend(b, "spec.defaultBackend", errs);
+    }
+    for (i, rule) in s.rules.iter().enumerate() {
+        for (j, p) in rule.http.iter().flat_map(|h| h.paths.iter()).enumerate() {
+            let path = format!("spec.rules[{i}].http.paths[{j}]");
+            match p.path_type.as_str() {
+                "" => errs.push(format!("{path}.pathType: Required value: pathType must be specified")),
+                "Exact" | "Prefix" => {
+                    if !p.path.starts_with('/') {
+                        errs.push(format!("{path}.path: Invalid value: {}: must be an absolute path", quote(&p.path)));
+                    }
+                }
+                "ImplementationSpecific" => {
+                    if !p.path.is_empty() && !p.path.starts_with('/') {
+                        errs.push(format!("{path}.path: Invalid value: {}: must be an absolute path", quote(&p.path)));
+                    }
+                }
+                other => errs.push(format!("{path}.pathType: Unsupported value: {}: supported values: \"Exact\", \"ImplementationSpecific\", \"Prefix\"", quote(other))),
+            }
+            backend(&p.backend, &format!("{path}.backend"), errs);
+        }
     }
 }
 

@@ -1753,6 +1753,8 @@ fn informational_commands() {
             replicasets            rs           apps/v1                true         ReplicaSet
             cronjobs               cj           batch/v1               true         CronJob
             jobs                                batch/v1               true         Job
+            ingressclasses                      networking.k8s.io/v1   false        IngressClass
+            ingresses              ing          networking.k8s.io/v1   true         Ingress
             networkpolicies        netpol       networking.k8s.io/v1   true         NetworkPolicy
             poddisruptionbudgets   pdb          policy/v1              true         PodDisruptionBudget
             priorityclasses        pc           scheduling.k8s.io/v1   false        PriorityClass
@@ -2801,5 +2803,113 @@ kubectl describe namespace team",
              Container  cpu       -    1    250m             500m           -
              Container  memory    -    -    256Mi            512Mi          -
         "#]],
+    );
+}
+
+#[test]
+fn ingresses_route_by_host_and_path() {
+    check(
+        "kubectl create deployment web --image=nginx:1.27 --replicas=2 --port=80
+kubectl expose deployment web --port=80
+kubectl create deployment api --image=httpd:2.4 --port=80
+kubectl expose deployment api --port=8080 --target-port=80
+kubectl create ingress shop --class=nginx --rule=shop.example.com/=web:80 --rule=shop.example.com/api*=api:8080,tls=shop-tls
+kubectl run client --image=busybox:1.36 -- sleep infinity
+kubectl rollout status deployment/web
+kubectl rollout status deployment/api
+sleep 2
+kubectl get ingress
+kubectl apply -f - <<EOF
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+spec:
+  controller: k8s.io/ingress-nginx
+EOF
+sleep 1
+kubectl get ingress,ingressclass
+kubectl describe ingress shop
+kubectl exec client -- curl -s -H 'Host: shop.example.com' http://172.18.0.2/ | grep title
+kubectl exec client -- curl -s http://shop.example.com/api/v1
+kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://shop.example.com/apix
+kubectl exec client -- curl -s -H 'Host: other.org' http://172.18.0.2/
+kubectl exec client -- wget -qO- http://172.18.0.2/
+kubectl create ingress bad --rule=x.com/=svc
+kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.27 --replicas=2 --port=80
+            deployment.apps/web created
+            $ kubectl expose deployment web --port=80
+            service/web exposed
+            $ kubectl create deployment api --image=httpd:2.4 --port=80
+            deployment.apps/api created
+            $ kubectl expose deployment api --port=8080 --target-port=80
+            service/api exposed
+            $ kubectl create ingress shop --class=nginx --rule=shop.example.com/=web:80 --rule=shop.example.com/api*=api:8080,tls=shop-tls
+            ingress.networking.k8s.io/shop created
+            $ kubectl run client --image=busybox:1.36 -- sleep infinity
+            pod/client created
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl rollout status deployment/api
+            deployment "api" successfully rolled out
+            $ sleep 2
+            $ kubectl get ingress
+            NAME   CLASS   HOSTS              ADDRESS   PORTS     AGE
+            shop   nginx   shop.example.com             80, 443   7s
+            $ kubectl apply -f - <<EOF
+            ingressclass.networking.k8s.io/nginx created
+            $ sleep 1
+            $ kubectl get ingress,ingressclass
+            NAME                             CLASS   HOSTS              ADDRESS      PORTS     AGE
+            ingress.networking.k8s.io/shop   nginx   shop.example.com   172.18.0.2   80, 443   8s
+
+            NAME                                   CONTROLLER             PARAMETERS   AGE
+            ingressclass.networking.k8s.io/nginx   k8s.io/ingress-nginx   <none>       1s
+            $ kubectl describe ingress shop
+            Name:             shop
+            Labels:           <none>
+            Namespace:        default
+            Address:          172.18.0.2
+            Ingress Class:    nginx
+            Default backend:  <default>
+            TLS:
+              shop-tls terminates shop.example.com
+            Rules:
+              Host              Path  Backends
+              ----              ----  --------
+              shop.example.com  
+                                /      web:80 (10.244.1.5:80,10.244.2.6:80)
+                                /api   api:8080 (10.244.3.4:80)
+            Annotations:        <none>
+            Events:             <none>
+            $ kubectl exec client -- curl -s -H 'Host: shop.example.com' http://172.18.0.2/ | grep title
+            <title>Welcome to nginx!</title>
+            $ kubectl exec client -- curl -s http://shop.example.com/api/v1
+            Hello from httpd:2.4
+            $ kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\n' http://shop.example.com/apix
+            404
+            $ kubectl exec client -- curl -s -H 'Host: other.org' http://172.18.0.2/
+            <html>
+            <head><title>404 Not Found</title></head>
+            <body>
+            <center><h1>404 Not Found</h1></center>
+            <hr><center>nginx</center>
+            </body>
+            </html>
+            $ kubectl exec client -- wget -qO- http://172.18.0.2/
+            ! wget: server returned error: HTTP/1.1 404 Not Found
+            ! command terminated with exit code 1
+            [exit 1]
+            $ kubectl create ingress bad --rule=x.com/=svc
+            ! error: rule x.com/=svc is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]
+            [exit 1]
+            $ kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'
+            172.18.0.2"#]],
     );
 }

@@ -13,6 +13,7 @@
 pub mod admission;
 mod controllers;
 pub mod images;
+pub mod ingress;
 mod kubelet;
 pub mod netpol;
 mod scheduling;
@@ -90,6 +91,8 @@ pub(crate) enum Task {
     SyncDisruptionBudget(String, String),
     /// Every ResourceQuota of a namespace.
     SyncResourceQuotas(String),
+    /// The simulated ingress controller's pass over every Ingress.
+    SyncIngresses,
     SyncCronJob(String, String),
     Schedule,
     Kubelet(String, String),
@@ -432,6 +435,7 @@ impl Cluster {
             Task::SyncDaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Task::SyncDisruptionBudget(ns, name) => self.sync_disruption_budget(&ns, &name),
             Task::SyncResourceQuotas(ns) => self.sync_resource_quotas(&ns),
+            Task::SyncIngresses => self.sync_ingresses(),
             Task::SyncCronJob(ns, name) => self.sync_cron_job(&ns, &name),
             Task::Schedule => self.schedule_pending(),
             Task::Kubelet(ns, name) => self.kubelet_sync(&ns, &name),
@@ -517,6 +521,9 @@ impl Cluster {
                         Task::SyncCronJob(ns, owner.name.clone()),
                     );
                 }
+            }
+            Object::Ingress(_) | Object::IngressClass(_) => {
+                self.schedule_in(delays::CONTROLLER, Task::SyncIngresses)
             }
             Object::PodDisruptionBudget(b) if ev.type_ != WatchType::Deleted => self.schedule_in(
                 delays::CONTROLLER,
@@ -1072,6 +1079,10 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
             a.spec != b.spec
         }
         (Object::PodDisruptionBudget(a), Object::PodDisruptionBudget(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::Ingress(a), Object::Ingress(b)) => {
             b.status = a.status.clone();
             a.spec != b.spec
         }

@@ -118,6 +118,13 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         Object::Job(j) => job(j, &mut w),
         Object::DaemonSet(ds) => daemon_set(cluster, ds, &mut w),
         Object::NetworkPolicy(np) => network_policy(np, &mut w),
+        Object::Ingress(ing) => ingress(cluster, ing, &mut w),
+        Object::IngressClass(ic) => {
+            w.line(&format!("Name:\t{}", ic.metadata.name));
+            labels(&mut w, "Labels", &ic.metadata.labels);
+            annotations(&mut w, "Annotations", &ic.metadata.annotations);
+            w.line(&format!("Controller:\t{}", ic.spec.controller));
+        }
         // kubectl describes neither with events.
         Object::ResourceQuota(q) => {
             resource_quota(q, &mut w);
@@ -2024,4 +2031,134 @@ fn namespace_limits(cluster: &Cluster, ns: &str, w: &mut Writer) {
     for l in ranges {
         limit_range_rows(l, " ", w);
     }
+}
+
+/// `kubectl describe ingress` (kubectl's describeIngressV1).
+fn ingress(cluster: &Cluster, ing: &kubeplay_api::ingress::Ingress, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", ing.metadata.name));
+    labels(w, "Labels", &ing.metadata.labels);
+    w.line(&format!("Namespace:\t{}", ing.metadata.namespace));
+    w.line(&format!(
+        "Address:\t{}",
+        super::get::ingress_address(&ing.status.load_balancer, true)
+    ));
+    w.line(&format!(
+        "Ingress Class:\t{}",
+        ing.spec.ingress_class_name.as_deref().unwrap_or("<none>")
+    ));
+    let ns = &ing.metadata.namespace;
+    let default = ing
+        .spec
+        .default_backend
+        .as_ref()
+        .map_or("<default>".to_string(), |b| ingress_backend(cluster, ns, b));
+    w.line(&format!("Default backend:\t{default}"));
+    if !ing.spec.tls.is_empty() {
+        w.line("TLS:");
+        for t in &ing.spec.tls {
+            if t.secret_name.is_empty() {
+                w.line(&format!("  SNI routes {}", t.hosts.join(",")));
+            } else {
+                w.line(&format!(
+                    "  {} terminates {}",
+                    t.secret_name,
+                    t.hosts.join(",")
+                ));
+            }
+        }
+    }
+    w.line("Rules:");
+    w.line("  Host\tPath\tBackends");
+    w.line("  ----\t----\t--------");
+    let mut count = 0;
+    for rule in &ing.spec.rules {
+        let Some(http) = &rule.http else {
+            continue;
+        };
+        count += 1;
+        let host = if rule.host.is_empty() {
+            "*"
+        } else {
+            &rule.host
+        };
+        w.line(&format!("  {host}\t"));
+        for p in &http.paths {
+            w.line(&format!(
+                "    \t{} \t{}",
+                p.path,
+                ingress_backend(cluster, ns, &p.backend)
+            ));
+        }
+    }
+    if count == 0 {
+        w.line(&format!("  *\t*\t{default}"));
+    }
+    annotations(w, "Annotations", &ing.metadata.annotations);
+}
+
+/// `svc:80 (10.244.1.5:80,...)`: the backend and the endpoints of its Service port (kubectl's
+/// describeBackendV1).
+fn ingress_backend(
+    cluster: &Cluster,
+    ns: &str,
+    b: &kubeplay_api::ingress::IngressBackend,
+) -> String {
+    let Some(svc_ref) = &b.service else {
+        return match &b.resource {
+            Some(r) => {
+                let s = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let group = r
+                    .get("apiGroup")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("<none>");
+                format!(
+                    "APIGroup: {group}, Kind: {}, Name: {}",
+                    s("kind"),
+                    s("name")
+                )
+            }
+            None => String::new(),
+        };
+    };
+    let sb = b.describe();
+    let ep = match cluster.get(Kind::Endpoints, ns, &svc_ref.name) {
+        Ok(Object::Endpoints(ep)) => ep,
+        Ok(_) => return sb,
+        Err(e) => return format!("{sb} (<error: {}>)", e.message),
+    };
+    let svc = match cluster.get(Kind::Service, ns, &svc_ref.name) {
+        Ok(Object::Service(svc)) => svc,
+        Ok(_) => return sb,
+        Err(e) => return format!("{sb}(<error: {}>)", e.message),
+    };
+    let mut port_name = "";
+    for sp in &svc.spec.ports {
+        let by_number = svc_ref.port.number.is_some_and(|n| n == sp.port);
+        let by_name = !svc_ref.port.name.is_empty() && svc_ref.port.name == sp.name;
+        if by_number || by_name {
+            port_name = &sp.name;
+        }
+    }
+    // formatEndpoints over the ports of that name only.
+    const MAX: usize = 3;
+    let mut list = Vec::new();
+    let mut count = 0;
+    for ss in &ep.subsets {
+        for port in ss.ports.iter().filter(|p| p.name == port_name) {
+            for a in &ss.addresses {
+                if list.len() < MAX {
+                    list.push(format!("{}:{}", a.ip, port.port));
+                }
+                count += 1;
+            }
+        }
+    }
+    let mut eps = list.join(",");
+    if count > MAX {
+        eps.push_str(&format!(" + {} more...", count - MAX));
+    }
+    if eps.is_empty() {
+        eps = "<none>".into();
+    }
+    format!("{sb} ({eps})")
 }

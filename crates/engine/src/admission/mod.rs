@@ -49,6 +49,9 @@ impl Cluster {
                 obj.kind().qualified_plural(),
             ))
         };
+        if let Object::Ingress(ing) = obj {
+            self.admit_ingress_class(ing);
+        }
         if let Object::Pod(p) = obj {
             let ranges: Vec<&kubeplay_api::quota::LimitRange> = self
                 .store
