@@ -1543,8 +1543,8 @@ pub(crate) fn ingress_address(
         .filter(|s| !s.is_empty())
         .collect();
     let r = all.join(",");
-    if !wide && r.len() > 16 {
-        format!("{}...", &r[..13])
+    if !wide && r.chars().count() > 16 {
+        format!("{}...", r.chars().take(13).collect::<String>())
     } else {
         r
     }
