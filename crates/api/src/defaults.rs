@@ -319,6 +319,25 @@ fn default_secret(s: &mut Secret) {
     }
 }
 
+/// Models kubernetes/pkg/apis/core/v1 SetDefaults_LimitRangeItem: for a Container item, a
+/// missing default limit is the max, a missing default request the default limit, then the min.
+fn default_limit_range(l: &mut crate::quota::LimitRange) {
+    for item in &mut l.spec.limits {
+        if item.type_ != "Container" {
+            continue;
+        }
+        for (k, v) in item.max.clone() {
+            item.default.entry(k).or_insert(v);
+        }
+        for (k, v) in item.default.clone() {
+            item.default_request.entry(k).or_insert(v);
+        }
+        for (k, v) in item.min.clone() {
+            item.default_request.entry(k).or_insert(v);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use expect_test::{expect, Expect};
@@ -378,24 +397,5 @@ mod tests {
                 node.kubernetes.io/unreachable:Exists:NoExecute:60
                 node.kubernetes.io/not-ready:Exists:NoExecute:300"#]],
         );
-    }
-}
-
-/// Models kubernetes/pkg/apis/core/v1 SetDefaults_LimitRangeItem: for a Container item, a
-/// missing default limit is the max, a missing default request the default limit, then the min.
-fn default_limit_range(l: &mut crate::quota::LimitRange) {
-    for item in &mut l.spec.limits {
-        if item.type_ != "Container" {
-            continue;
-        }
-        for (k, v) in item.max.clone() {
-            item.default.entry(k).or_insert(v);
-        }
-        for (k, v) in item.default.clone() {
-            item.default_request.entry(k).or_insert(v);
-        }
-        for (k, v) in item.min.clone() {
-            item.default_request.entry(k).or_insert(v);
-        }
     }
 }

@@ -255,7 +255,7 @@ fn validate_ingress(ing: &crate::ingress::Ingress, errs: &mut Vec<String>) {
             "{path}: Invalid value: \"\": resource or service backend is required"
         )),
         (Some(svc), _) => {
-            if svc.port.number.is_some() == !svc.port.name.is_empty() {
+            if svc.port.number.is_some() != svc.port.name.is_empty() {
                 errs.push(format!(
                     "{path}.service.port: Invalid value: \"\": port name or number is required"
                 ));

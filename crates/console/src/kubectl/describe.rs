@@ -1675,234 +1675,6 @@ fn events(cluster: &Cluster, o: &Object, w: &mut Writer) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use expect_test::{expect, Expect};
-    use kubeplay_engine::{Cluster, ClusterConfig};
-    use serde_json::json;
-
-    use super::*;
-
-    /// `kubectl describe` of an object given as the API server would hold it (not stored, so it
-    /// has no events).
-    fn check(v: serde_json::Value, want: Expect) {
-        let o = Object::from_value(v).expect("object");
-        let cluster = Cluster::new(ClusterConfig::default());
-        want.assert_eq(&describe(&cluster, &o, true));
-    }
-
-    #[test]
-    fn a_job_as_describe_job_shows_it() {
-        check(
-            json!({
-                "apiVersion": "batch/v1", "kind": "Job",
-                "metadata": {"name": "tick-29000000", "namespace": "default",
-                    "labels": {"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "tick-29000000"},
-                    "annotations": {"batch.kubernetes.io/cronjob-scheduled-timestamp": "2026-01-01T00:01:00Z"},
-                    "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "tick", "uid": "9a0b", "controller": true}]},
-                "spec": {"parallelism": 1, "completions": 1, "completionMode": "NonIndexed", "suspend": false,
-                    "backoffLimit": 6, "ttlSecondsAfterFinished": 100, "activeDeadlineSeconds": 60,
-                    "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "5f1c"}},
-                    "template": {"metadata": {"labels": {"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "tick-29000000"}},
-                        "spec": {"restartPolicy": "OnFailure", "containers": [
-                            {"name": "tick", "image": "busybox", "command": ["sh", "-c", "date\necho done"]}]}}},
-                "status": {"startTime": "2026-01-01T00:01:00Z", "completionTime": "2026-01-01T00:01:07Z",
-                    "succeeded": 1, "ready": 0, "terminating": 0,
-                    "conditions": [{"type": "Complete", "status": "True"}]}
-            }),
-            expect![[r#"
-                Name:                        tick-29000000
-                Namespace:                   default
-                Selector:                    batch.kubernetes.io/controller-uid=5f1c
-                Labels:                      batch.kubernetes.io/controller-uid=5f1c
-                                             batch.kubernetes.io/job-name=tick-29000000
-                Annotations:                 batch.kubernetes.io/cronjob-scheduled-timestamp: 2026-01-01T00:01:00Z
-                Controlled By:               CronJob/tick
-                Parallelism:                 1
-                Completions:                 1
-                Completion Mode:             NonIndexed
-                Suspend:                     false
-                Backoff Limit:               6
-                TTL Seconds After Finished:  100
-                Start Time:                  Thu, 01 Jan 2026 00:01:00 +0000
-                Completed At:                Thu, 01 Jan 2026 00:01:07 +0000
-                Duration:                    7s
-                Active Deadline Seconds:     60s
-                Pods Statuses:               0 Active (0 Ready) / 1 Succeeded / 0 Failed
-                Pod Template:
-                  Labels:  batch.kubernetes.io/controller-uid=5f1c
-                           batch.kubernetes.io/job-name=tick-29000000
-                  Containers:
-                   tick:
-                    Image:      busybox
-                    Port:       <none>
-                    Host Port:  <none>
-                    Command:
-                      sh
-                      -c
-                      date
-                      echo done
-                    Environment:   <none>
-                    Mounts:        <none>
-                  Volumes:         <none>
-                  Node-Selectors:  <none>
-                  Tolerations:     <none>
-                Events:            <none>
-            "#]],
-        );
-        // Indexed, not started, no `ready` count yet; a manifest's unset fields stay unset.
-        check(
-            json!({
-                "apiVersion": "batch/v1", "kind": "Job",
-                "metadata": {"name": "indexed", "namespace": "default"},
-                "spec": {"completionMode": "Indexed", "parallelism": 3,
-                    "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "w", "image": "busybox"}]}}},
-                "status": {"active": 3}
-            }),
-            expect![[r#"
-                Name:               indexed
-                Namespace:          default
-                Selector:           
-                Labels:             <none>
-                Annotations:        <none>
-                Parallelism:        3
-                Completions:        <unset>
-                Completion Mode:    Indexed
-                Pods Statuses:      3 Active / 0 Succeeded / 0 Failed
-                Completed Indexes:  <none>
-                Pod Template:
-                  Labels:  <none>
-                  Containers:
-                   w:
-                    Image:         busybox
-                    Port:          <none>
-                    Host Port:     <none>
-                    Environment:   <none>
-                    Mounts:        <none>
-                  Volumes:         <none>
-                  Node-Selectors:  <none>
-                  Tolerations:     <none>
-                Events:            <none>
-            "#]],
-        );
-    }
-
-    #[test]
-    fn completed_indexes_are_capped_as_kubectl_caps_them() {
-        for (indexes, want) in [
-            ("", "<none>"),
-            ("0-2,4", "0-2,4"),
-            // 50 characters: shown whole.
-            (
-                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37",
-                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37",
-            ),
-            (
-                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39",
-                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,...",
-            ),
-            (
-                "0-99999999999999999999999999999999999999999999999999999,100000",
-                "0-99999999999999999999999999999999999999999999999999999,...",
-            ),
-        ] {
-            assert_eq!(cap_indexes(indexes, 50), want, "{indexes}");
-        }
-    }
-
-    #[test]
-    fn a_cronjob_as_describe_cronjob_shows_it() {
-        check(
-            json!({
-                "apiVersion": "batch/v1", "kind": "CronJob",
-                "metadata": {"name": "tick", "namespace": "default"},
-                "spec": {"schedule": "*/1 * * * *", "concurrencyPolicy": "Allow", "suspend": false,
-                    "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
-                    "jobTemplate": {"metadata": {"name": "tick"}, "spec": {
-                        "template": {"spec": {"restartPolicy": "OnFailure", "containers": [
-                            {"name": "tick", "image": "busybox", "command": ["date"]}]}}}}},
-                "status": {"lastScheduleTime": "2026-01-01T00:03:00Z",
-                    "active": [{"apiVersion": "batch/v1", "kind": "Job", "name": "tick-29000003", "namespace": "default"},
-                               {"apiVersion": "batch/v1", "kind": "Job", "name": "tick-29000004", "namespace": "default"}]}
-            }),
-            expect![[r#"
-                Name:                          tick
-                Namespace:                     default
-                Labels:                        <none>
-                Annotations:                   <none>
-                Schedule:                      */1 * * * *
-                Concurrency Policy:            Allow
-                Suspend:                       False
-                Successful Job History Limit:  3
-                Failed Job History Limit:      1
-                Starting Deadline Seconds:     <unset>
-                Selector:                      <unset>
-                Parallelism:                   <unset>
-                Completions:                   <unset>
-                Pod Template:
-                  Labels:  <none>
-                  Containers:
-                   tick:
-                    Image:      busybox
-                    Port:       <none>
-                    Host Port:  <none>
-                    Command:
-                      date
-                    Environment:     <none>
-                    Mounts:          <none>
-                  Volumes:           <none>
-                  Node-Selectors:    <none>
-                  Tolerations:       <none>
-                Last Schedule Time:  Thu, 01 Jan 2026 00:03:00 +0000
-                Active Jobs:         tick-29000003, tick-29000004
-                Events:              <none>
-            "#]],
-        );
-        check(
-            json!({
-                "apiVersion": "batch/v1", "kind": "CronJob",
-                "metadata": {"name": "nightly", "namespace": "ops", "labels": {"team": "ops"}},
-                "spec": {"schedule": "0 3 * * *", "suspend": true, "startingDeadlineSeconds": 200,
-                    "jobTemplate": {"spec": {"parallelism": 2, "completions": 4, "activeDeadlineSeconds": 600,
-                        "selector": {"matchLabels": {"app": "nightly"}},
-                        "template": {"metadata": {"labels": {"app": "nightly"}},
-                            "spec": {"restartPolicy": "Never", "containers": [{"name": "backup", "image": "restic:0.16"}]}}}}}
-            }),
-            expect![[r#"
-                Name:                          nightly
-                Namespace:                     ops
-                Labels:                        team=ops
-                Annotations:                   <none>
-                Schedule:                      0 3 * * *
-                Concurrency Policy:            
-                Suspend:                       True
-                Successful Job History Limit:  <unset>
-                Failed Job History Limit:      <unset>
-                Starting Deadline Seconds:     200s
-                Selector:                      app=nightly
-                Parallelism:                   2
-                Completions:                   4
-                Active Deadline Seconds:       600s
-                Pod Template:
-                  Labels:  app=nightly
-                  Containers:
-                   backup:
-                    Image:           restic:0.16
-                    Port:            <none>
-                    Host Port:       <none>
-                    Environment:     <none>
-                    Mounts:          <none>
-                  Volumes:           <none>
-                  Node-Selectors:    <none>
-                  Tolerations:       <none>
-                Last Schedule Time:  <unset>
-                Active Jobs:         <none>
-                Events:              <none>
-            "#]],
-        );
-    }
-}
-
 /// The help line kubectl prints under a quota's scope.
 fn scope_help(scope: &str) -> Option<&'static str> {
     Some(match scope {
@@ -2161,4 +1933,232 @@ fn ingress_backend(
         eps = "<none>".into();
     }
     format!("{sb} ({eps})")
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+    use kubeplay_engine::{Cluster, ClusterConfig};
+    use serde_json::json;
+
+    use super::*;
+
+    /// `kubectl describe` of an object given as the API server would hold it (not stored, so it
+    /// has no events).
+    fn check(v: serde_json::Value, want: Expect) {
+        let o = Object::from_value(v).expect("object");
+        let cluster = Cluster::new(ClusterConfig::default());
+        want.assert_eq(&describe(&cluster, &o, true));
+    }
+
+    #[test]
+    fn a_job_as_describe_job_shows_it() {
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"name": "tick-29000000", "namespace": "default",
+                    "labels": {"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "tick-29000000"},
+                    "annotations": {"batch.kubernetes.io/cronjob-scheduled-timestamp": "2026-01-01T00:01:00Z"},
+                    "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "tick", "uid": "9a0b", "controller": true}]},
+                "spec": {"parallelism": 1, "completions": 1, "completionMode": "NonIndexed", "suspend": false,
+                    "backoffLimit": 6, "ttlSecondsAfterFinished": 100, "activeDeadlineSeconds": 60,
+                    "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "5f1c"}},
+                    "template": {"metadata": {"labels": {"batch.kubernetes.io/controller-uid": "5f1c", "batch.kubernetes.io/job-name": "tick-29000000"}},
+                        "spec": {"restartPolicy": "OnFailure", "containers": [
+                            {"name": "tick", "image": "busybox", "command": ["sh", "-c", "date\necho done"]}]}}},
+                "status": {"startTime": "2026-01-01T00:01:00Z", "completionTime": "2026-01-01T00:01:07Z",
+                    "succeeded": 1, "ready": 0, "terminating": 0,
+                    "conditions": [{"type": "Complete", "status": "True"}]}
+            }),
+            expect![[r#"
+                Name:                        tick-29000000
+                Namespace:                   default
+                Selector:                    batch.kubernetes.io/controller-uid=5f1c
+                Labels:                      batch.kubernetes.io/controller-uid=5f1c
+                                             batch.kubernetes.io/job-name=tick-29000000
+                Annotations:                 batch.kubernetes.io/cronjob-scheduled-timestamp: 2026-01-01T00:01:00Z
+                Controlled By:               CronJob/tick
+                Parallelism:                 1
+                Completions:                 1
+                Completion Mode:             NonIndexed
+                Suspend:                     false
+                Backoff Limit:               6
+                TTL Seconds After Finished:  100
+                Start Time:                  Thu, 01 Jan 2026 00:01:00 +0000
+                Completed At:                Thu, 01 Jan 2026 00:01:07 +0000
+                Duration:                    7s
+                Active Deadline Seconds:     60s
+                Pods Statuses:               0 Active (0 Ready) / 1 Succeeded / 0 Failed
+                Pod Template:
+                  Labels:  batch.kubernetes.io/controller-uid=5f1c
+                           batch.kubernetes.io/job-name=tick-29000000
+                  Containers:
+                   tick:
+                    Image:      busybox
+                    Port:       <none>
+                    Host Port:  <none>
+                    Command:
+                      sh
+                      -c
+                      date
+                      echo done
+                    Environment:   <none>
+                    Mounts:        <none>
+                  Volumes:         <none>
+                  Node-Selectors:  <none>
+                  Tolerations:     <none>
+                Events:            <none>
+            "#]],
+        );
+        // Indexed, not started, no `ready` count yet; a manifest's unset fields stay unset.
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"name": "indexed", "namespace": "default"},
+                "spec": {"completionMode": "Indexed", "parallelism": 3,
+                    "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "w", "image": "busybox"}]}}},
+                "status": {"active": 3}
+            }),
+            expect![[r#"
+                Name:               indexed
+                Namespace:          default
+                Selector:           
+                Labels:             <none>
+                Annotations:        <none>
+                Parallelism:        3
+                Completions:        <unset>
+                Completion Mode:    Indexed
+                Pods Statuses:      3 Active / 0 Succeeded / 0 Failed
+                Completed Indexes:  <none>
+                Pod Template:
+                  Labels:  <none>
+                  Containers:
+                   w:
+                    Image:         busybox
+                    Port:          <none>
+                    Host Port:     <none>
+                    Environment:   <none>
+                    Mounts:        <none>
+                  Volumes:         <none>
+                  Node-Selectors:  <none>
+                  Tolerations:     <none>
+                Events:            <none>
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completed_indexes_are_capped_as_kubectl_caps_them() {
+        for (indexes, want) in [
+            ("", "<none>"),
+            ("0-2,4", "0-2,4"),
+            // 50 characters: shown whole.
+            (
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37",
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37",
+            ),
+            (
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39",
+                "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,...",
+            ),
+            (
+                "0-99999999999999999999999999999999999999999999999999999,100000",
+                "0-99999999999999999999999999999999999999999999999999999,...",
+            ),
+        ] {
+            assert_eq!(cap_indexes(indexes, 50), want, "{indexes}");
+        }
+    }
+
+    #[test]
+    fn a_cronjob_as_describe_cronjob_shows_it() {
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "CronJob",
+                "metadata": {"name": "tick", "namespace": "default"},
+                "spec": {"schedule": "*/1 * * * *", "concurrencyPolicy": "Allow", "suspend": false,
+                    "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
+                    "jobTemplate": {"metadata": {"name": "tick"}, "spec": {
+                        "template": {"spec": {"restartPolicy": "OnFailure", "containers": [
+                            {"name": "tick", "image": "busybox", "command": ["date"]}]}}}}},
+                "status": {"lastScheduleTime": "2026-01-01T00:03:00Z",
+                    "active": [{"apiVersion": "batch/v1", "kind": "Job", "name": "tick-29000003", "namespace": "default"},
+                               {"apiVersion": "batch/v1", "kind": "Job", "name": "tick-29000004", "namespace": "default"}]}
+            }),
+            expect![[r#"
+                Name:                          tick
+                Namespace:                     default
+                Labels:                        <none>
+                Annotations:                   <none>
+                Schedule:                      */1 * * * *
+                Concurrency Policy:            Allow
+                Suspend:                       False
+                Successful Job History Limit:  3
+                Failed Job History Limit:      1
+                Starting Deadline Seconds:     <unset>
+                Selector:                      <unset>
+                Parallelism:                   <unset>
+                Completions:                   <unset>
+                Pod Template:
+                  Labels:  <none>
+                  Containers:
+                   tick:
+                    Image:      busybox
+                    Port:       <none>
+                    Host Port:  <none>
+                    Command:
+                      date
+                    Environment:     <none>
+                    Mounts:          <none>
+                  Volumes:           <none>
+                  Node-Selectors:    <none>
+                  Tolerations:       <none>
+                Last Schedule Time:  Thu, 01 Jan 2026 00:03:00 +0000
+                Active Jobs:         tick-29000003, tick-29000004
+                Events:              <none>
+            "#]],
+        );
+        check(
+            json!({
+                "apiVersion": "batch/v1", "kind": "CronJob",
+                "metadata": {"name": "nightly", "namespace": "ops", "labels": {"team": "ops"}},
+                "spec": {"schedule": "0 3 * * *", "suspend": true, "startingDeadlineSeconds": 200,
+                    "jobTemplate": {"spec": {"parallelism": 2, "completions": 4, "activeDeadlineSeconds": 600,
+                        "selector": {"matchLabels": {"app": "nightly"}},
+                        "template": {"metadata": {"labels": {"app": "nightly"}},
+                            "spec": {"restartPolicy": "Never", "containers": [{"name": "backup", "image": "restic:0.16"}]}}}}}
+            }),
+            expect![[r#"
+                Name:                          nightly
+                Namespace:                     ops
+                Labels:                        team=ops
+                Annotations:                   <none>
+                Schedule:                      0 3 * * *
+                Concurrency Policy:            
+                Suspend:                       True
+                Successful Job History Limit:  <unset>
+                Failed Job History Limit:      <unset>
+                Starting Deadline Seconds:     200s
+                Selector:                      app=nightly
+                Parallelism:                   2
+                Completions:                   4
+                Active Deadline Seconds:       600s
+                Pod Template:
+                  Labels:  app=nightly
+                  Containers:
+                   backup:
+                    Image:           restic:0.16
+                    Port:            <none>
+                    Host Port:       <none>
+                    Environment:     <none>
+                    Mounts:          <none>
+                  Volumes:           <none>
+                  Node-Selectors:    <none>
+                  Tolerations:       <none>
+                Last Schedule Time:  <unset>
+                Active Jobs:         <none>
+                Events:              <none>
+            "#]],
+        );
+    }
 }

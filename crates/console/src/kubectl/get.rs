@@ -1346,6 +1346,70 @@ impl Watch {
     }
 }
 
+/// The REQUEST and LIMIT cells of a ResourceQuota: `used/hard` for each resource in status.hard,
+/// `limits.*` in the second. Models kubernetes/pkg/printers/internalversion printResourceQuota.
+fn quota_columns(q: &kubeplay_api::quota::ResourceQuota) -> (String, String) {
+    let (mut request, mut limit) = (Vec::new(), Vec::new());
+    for (k, hard) in &q.status.hard {
+        let used = q
+            .status
+            .used
+            .get(k)
+            .copied()
+            .unwrap_or_else(kubeplay_api::Quantity::zero);
+        let cell = format!("{k}: {used}/{hard}");
+        if k.split('.').next() == Some("limits") && k.contains('.') {
+            limit.push(cell);
+        } else {
+            request.push(cell);
+        }
+    }
+    (request.join(", "), limit.join(", "))
+}
+
+/// The HOSTS cell (kubectl's formatHosts): up to three rule hosts, `*` when none names one.
+fn ingress_hosts(rules: &[kubeplay_api::ingress::IngressRule]) -> String {
+    const MAX: usize = 3;
+    let mut list: Vec<&str> = Vec::new();
+    let mut more = false;
+    for r in rules {
+        if list.len() == MAX {
+            more = true;
+        }
+        if !more && !r.host.is_empty() {
+            list.push(&r.host);
+        }
+    }
+    if list.is_empty() {
+        return "*".into();
+    }
+    let hosts = list.join(",");
+    if more {
+        format!("{hosts} + {} more...", rules.len() - MAX)
+    } else {
+        hosts
+    }
+}
+
+/// The ADDRESS cell: IPs and host names, cut to 16 characters unless wide, as kubectl does.
+pub(crate) fn ingress_address(
+    lb: &kubeplay_api::ingress::IngressLoadBalancerStatus,
+    wide: bool,
+) -> String {
+    let all: Vec<&str> = lb
+        .ingress
+        .iter()
+        .flat_map(|i| [i.ip.as_str(), i.hostname.as_str()])
+        .filter(|s| !s.is_empty())
+        .collect();
+    let r = all.join(",");
+    if !wide && r.chars().count() > 16 {
+        format!("{}...", r.chars().take(13).collect::<String>())
+    } else {
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use expect_test::{expect, Expect};
@@ -1483,69 +1547,5 @@ mod tests {
                 nightly   0 3 * * *     Etc/UTC    True      2        3m              10m   backup       restic:0.16   app=nightly
             "#]],
         );
-    }
-}
-
-/// The REQUEST and LIMIT cells of a ResourceQuota: `used/hard` for each resource in status.hard,
-/// `limits.*` in the second. Models kubernetes/pkg/printers/internalversion printResourceQuota.
-fn quota_columns(q: &kubeplay_api::quota::ResourceQuota) -> (String, String) {
-    let (mut request, mut limit) = (Vec::new(), Vec::new());
-    for (k, hard) in &q.status.hard {
-        let used = q
-            .status
-            .used
-            .get(k)
-            .copied()
-            .unwrap_or_else(kubeplay_api::Quantity::zero);
-        let cell = format!("{k}: {used}/{hard}");
-        if k.split('.').next() == Some("limits") && k.contains('.') {
-            limit.push(cell);
-        } else {
-            request.push(cell);
-        }
-    }
-    (request.join(", "), limit.join(", "))
-}
-
-/// The HOSTS cell (kubectl's formatHosts): up to three rule hosts, `*` when none names one.
-fn ingress_hosts(rules: &[kubeplay_api::ingress::IngressRule]) -> String {
-    const MAX: usize = 3;
-    let mut list: Vec<&str> = Vec::new();
-    let mut more = false;
-    for r in rules {
-        if list.len() == MAX {
-            more = true;
-        }
-        if !more && !r.host.is_empty() {
-            list.push(&r.host);
-        }
-    }
-    if list.is_empty() {
-        return "*".into();
-    }
-    let hosts = list.join(",");
-    if more {
-        format!("{hosts} + {} more...", rules.len() - MAX)
-    } else {
-        hosts
-    }
-}
-
-/// The ADDRESS cell: IPs and host names, cut to 16 characters unless wide, as kubectl does.
-pub(crate) fn ingress_address(
-    lb: &kubeplay_api::ingress::IngressLoadBalancerStatus,
-    wide: bool,
-) -> String {
-    let all: Vec<&str> = lb
-        .ingress
-        .iter()
-        .flat_map(|i| [i.ip.as_str(), i.hostname.as_str()])
-        .filter(|s| !s.is_empty())
-        .collect();
-    let r = all.join(",");
-    if !wide && r.chars().count() > 16 {
-        format!("{}...", r.chars().take(13).collect::<String>())
-    } else {
-        r
     }
 }
