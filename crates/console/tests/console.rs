@@ -68,6 +68,8 @@ fn shell_basics() {
             Playground
               sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
               traffic svc/NAME --rps N          send N requests per second to a Service
+              traffic ing/NAME --rps N [--host H] [--path P]
+                                                ... to the Service an Ingress routes H and P to
               traffic status [svc/NAME]         requests answered and failed since traffic was started
               traffic stop                      stop all traffic
               node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
@@ -2836,6 +2838,11 @@ kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://shop.exa
 kubectl exec client -- curl -s -H 'Host: other.org' http://172.18.0.2/
 kubectl exec client -- wget -qO- http://172.18.0.2/
 kubectl create ingress bad --rule=x.com/=svc
+traffic ing/shop --rps 10 --path /api/orders
+traffic ing/shop --host other.org
+sleep 3
+traffic status
+traffic stop
 kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
         expect![[r#"
             $ kubectl create deployment web --image=nginx:1.27 --replicas=2 --port=80
@@ -2909,6 +2916,17 @@ kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
             $ kubectl create ingress bad --rule=x.com/=svc
             ! error: rule x.com/=svc is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]
             [exit 1]
+            $ traffic ing/shop --rps 10 --path /api/orders
+            traffic: 10 requests/s to service/api through ingress/shop (http://shop.example.com/api/orders)
+            $ traffic ing/shop --host other.org
+            ! traffic: ingress-nginx answers http://other.org/ with 404 Not Found: no rule matches
+            [exit 1]
+            $ sleep 3
+            $ traffic status
+            SERVICE       RPS   OK    FAILED   SINCE
+            default/api   10    30    0        3s
+            $ traffic stop
+            traffic stopped
             $ kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'
             172.18.0.2"#]],
     );
