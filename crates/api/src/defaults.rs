@@ -47,6 +47,7 @@ pub fn apply_defaults(obj: &mut Object) {
                 .get_or_insert_with(|| "PreemptLowerPriority".into());
         }
         Object::CronJob(cj) => default_cron_job(cj),
+        Object::LimitRange(l) => default_limit_range(l),
         Object::Service(s) => default_service(s),
         Object::Secret(s) => default_secret(s),
         Object::PersistentVolume(pv) => {
@@ -404,6 +405,25 @@ fn default_secret(s: &mut Secret) {
             k,
             base64::engine::general_purpose::STANDARD.encode(v.as_bytes()),
         );
+    }
+}
+
+/// Models kubernetes/pkg/apis/core/v1 SetDefaults_LimitRangeItem: for a Container item, a
+/// missing default limit is the max, a missing default request the default limit, then the min.
+fn default_limit_range(l: &mut crate::quota::LimitRange) {
+    for item in &mut l.spec.limits {
+        if item.type_ != "Container" {
+            continue;
+        }
+        for (k, v) in item.max.clone() {
+            item.default.entry(k).or_insert(v);
+        }
+        for (k, v) in item.default.clone() {
+            item.default_request.entry(k).or_insert(v);
+        }
+        for (k, v) in item.min.clone() {
+            item.default_request.entry(k).or_insert(v);
+        }
     }
 }
 

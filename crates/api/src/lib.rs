@@ -10,6 +10,7 @@ pub mod core;
 pub mod cron;
 pub mod defaults;
 pub mod error;
+pub mod ingress;
 pub mod meta;
 pub mod networking;
 pub mod object;
@@ -17,6 +18,7 @@ pub mod patch;
 pub mod policy;
 pub mod quantity;
 pub mod storage;
+pub mod quota;
 pub mod summary;
 pub mod validation;
 

@@ -10,10 +10,12 @@ use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
 };
 use crate::error::ApiError;
+use crate::ingress::{Ingress, IngressClass};
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
 use crate::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
+use crate::quota::{LimitRange, ResourceQuota};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -38,6 +40,10 @@ pub enum Kind {
     StorageClass,
     StatefulSet,
     HorizontalPodAutoscaler,
+    ResourceQuota,
+    LimitRange,
+    Ingress,
+    IngressClass,
 }
 
 /// One row of `kubectl api-resources`.
@@ -84,6 +90,15 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::LimitRange,
+        plural: "limitranges",
+        singular: "limitrange",
+        short_names: &["limits"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::Namespace,
         plural: "namespaces",
         singular: "namespace",
@@ -124,6 +139,15 @@ pub const RESOURCES: &[ResourceType] = &[
         plural: "pods",
         singular: "pod",
         short_names: &["po"],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ResourceQuota,
+        plural: "resourcequotas",
+        singular: "resourcequota",
+        short_names: &["quota"],
         api_version: "v1",
         namespaced: true,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
@@ -210,6 +234,24 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::IngressClass,
+        plural: "ingressclasses",
+        singular: "ingressclass",
+        short_names: &[],
+        api_version: "networking.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Ingress,
+        plural: "ingresses",
+        singular: "ingress",
+        short_names: &["ing"],
+        api_version: "networking.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::NetworkPolicy,
         plural: "networkpolicies",
         singular: "networkpolicy",
@@ -290,6 +332,10 @@ impl Kind {
             Kind::StorageClass => "StorageClass",
             Kind::StatefulSet => "StatefulSet",
             Kind::HorizontalPodAutoscaler => "HorizontalPodAutoscaler",
+            Kind::ResourceQuota => "ResourceQuota",
+            Kind::LimitRange => "LimitRange",
+            Kind::Ingress => "Ingress",
+            Kind::IngressClass => "IngressClass",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -378,6 +424,10 @@ pub enum Object {
     StorageClass(StorageClass),
     StatefulSet(Box<StatefulSet>),
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    ResourceQuota(ResourceQuota),
+    LimitRange(LimitRange),
+    Ingress(Ingress),
+    IngressClass(IngressClass),
 }
 
 macro_rules! each_kind {
@@ -404,6 +454,10 @@ macro_rules! each_kind {
             Object::StorageClass($o) => $body,
             Object::StatefulSet($o) => $body,
             Object::HorizontalPodAutoscaler($o) => $body,
+            Object::ResourceQuota($o) => $body,
+            Object::LimitRange($o) => $body,
+            Object::Ingress($o) => $body,
+            Object::IngressClass($o) => $body,
         }
     };
 }
@@ -432,6 +486,10 @@ impl Object {
             Object::StorageClass(_) => Kind::StorageClass,
             Object::StatefulSet(_) => Kind::StatefulSet,
             Object::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
+            Object::ResourceQuota(_) => Kind::ResourceQuota,
+            Object::LimitRange(_) => Kind::LimitRange,
+            Object::Ingress(_) => Kind::Ingress,
+            Object::IngressClass(_) => Kind::IngressClass,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -537,6 +595,14 @@ impl Object {
             Kind::StatefulSet => Object::StatefulSet(serde_json::from_value(body).map_err(decode)?),
             Kind::HorizontalPodAutoscaler => {
                 Object::HorizontalPodAutoscaler(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::ResourceQuota => {
+                Object::ResourceQuota(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::LimitRange => Object::LimitRange(serde_json::from_value(body).map_err(decode)?),
+            Kind::Ingress => Object::Ingress(serde_json::from_value(body).map_err(decode)?),
+            Kind::IngressClass => {
+                Object::IngressClass(serde_json::from_value(body).map_err(decode)?)
             }
         })
     }

@@ -262,6 +262,9 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
             }
         }
         Object::CronJob(cj) => validate_cron_job(cj, &mut errs),
+        Object::ResourceQuota(q) => validate_resource_quota(q, &mut errs),
+        Object::LimitRange(l) => validate_limit_range(l, &mut errs),
+        Object::Ingress(ing) => validate_ingress(ing, &mut errs),
         Object::Secret(s) => {
             if s.type_ == "kubernetes.io/tls" {
                 for key in ["tls.crt", "tls.key"] {
@@ -286,6 +289,157 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::invalid(kind.name(), &meta.name, &errs))
+    }
+}
+
+/// Models kubernetes/pkg/apis/networking/validation ValidateIngress (the parts routing reads):
+/// a rule or a default backend, a known pathType, absolute paths, a backend per path.
+fn validate_ingress(ing: &crate::ingress::Ingress, errs: &mut Vec<String>) {
+    let s = &ing.spec;
+    if s.rules.is_empty() && s.default_backend.is_none() {
+        errs.push("spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified".into());
+    }
+    let backend = |b: &crate::ingress::IngressBackend, path: &str, errs: &mut Vec<String>| match (
+        &b.service,
+        &b.resource,
+    ) {
+        (None, None) => errs.push(format!(
+            "{path}: Invalid value: \"\": resource or service backend is required"
+        )),
+        (Some(svc), _) => {
+            if svc.port.number.is_some() != svc.port.name.is_empty() {
+                errs.push(format!(
+                    "{path}.service.port: Invalid value: \"\": port name or number is required"
+                ));
+            }
+            if let Some(n) = svc.port.number.filter(|n| !(1..=65535).contains(n)) {
+                errs.push(format!("{path}.service.port.number: Invalid value: {n}: must be between 1 and 65535, inclusive"));
+            }
+        }
+        _ => {}
+    };
+    if let Some(b) = &s.default_backend {
+        backend(b, "spec.defaultBackend", errs);
+    }
+    for (i, rule) in s.rules.iter().enumerate() {
+        for (j, p) in rule.http.iter().flat_map(|h| h.paths.iter()).enumerate() {
+            let path = format!("spec.rules[{i}].http.paths[{j}]");
+            match p.path_type.as_str() {
+                "" => errs.push(format!("{path}.pathType: Required value: pathType must be specified")),
+                "Exact" | "Prefix" => {
+                    if !p.path.starts_with('/') {
+                        errs.push(format!("{path}.path: Invalid value: {}: must be an absolute path", quote(&p.path)));
+                    }
+                }
+                "ImplementationSpecific" => {
+                    if !p.path.is_empty() && !p.path.starts_with('/') {
+                        errs.push(format!("{path}.path: Invalid value: {}: must be an absolute path", quote(&p.path)));
+                    }
+                }
+                other => errs.push(format!("{path}.pathType: Unsupported value: {}: supported values: \"Exact\", \"ImplementationSpecific\", \"Prefix\"", quote(other))),
+            }
+            backend(&p.backend, &format!("{path}.backend"), errs);
+        }
+    }
+}
+
+/// Models kubernetes/pkg/apis/core/validation ValidateResourceQuota (the parts the playground
+/// enforces): non-negative quantities, known scopes, no `scopeSelector`.
+fn validate_resource_quota(q: &crate::quota::ResourceQuota, errs: &mut Vec<String>) {
+    for (k, v) in &q.spec.hard {
+        if *v < crate::Quantity::zero() {
+            errs.push(format!(
+                "spec.hard[{k}]: Invalid value: {}: must be greater than or equal to 0",
+                quote(&v.to_string())
+            ));
+        }
+    }
+    for (i, scope) in q.spec.scopes.iter().enumerate() {
+        if !crate::quota::QUOTA_SCOPES.contains(&scope.as_str()) {
+            let supported: Vec<String> = crate::quota::QUOTA_SCOPES
+                .iter()
+                .map(|s| quote(s))
+                .collect();
+            errs.push(format!(
+                "spec.scopes[{i}]: Unsupported value: {}: supported values: {}",
+                quote(scope),
+                supported.join(", ")
+            ));
+        }
+    }
+    // The playground does not evaluate scope selectors; refusing beats ignoring one, which
+    // would make the quota cover pods it does not cover in a real cluster.
+    if q.spec.extra.contains_key("scopeSelector") {
+        errs.push("spec.scopeSelector: Forbidden: scopeSelector is not modelled by the playground; use spec.scopes".into());
+    }
+}
+
+/// Models kubernetes/pkg/apis/core/validation ValidateLimitRange: known types, no defaults on
+/// a Pod item, and min <= defaultRequest <= default <= max for each resource.
+fn validate_limit_range(l: &crate::quota::LimitRange, errs: &mut Vec<String>) {
+    for (i, item) in l.spec.limits.iter().enumerate() {
+        let path = format!("spec.limits[{i}]");
+        if !["Pod", "Container", "PersistentVolumeClaim"].contains(&item.type_.as_str()) {
+            errs.push(format!(
+                "{path}.type: Unsupported value: {}: supported values: \"Container\", \"PersistentVolumeClaim\", \"Pod\"",
+                quote(&item.type_)
+            ));
+        }
+        if item.type_ == "Pod" {
+            for (field, list) in [
+                ("default", &item.default),
+                ("defaultRequest", &item.default_request),
+            ] {
+                for k in list.keys() {
+                    errs.push(format!(
+                        "{path}.{field}[{k}]: Forbidden: may not be specified when `type` is 'Pod'"
+                    ));
+                }
+            }
+        }
+        let mut names: Vec<&String> = item
+            .max
+            .keys()
+            .chain(item.min.keys())
+            .chain(item.default.keys())
+            .chain(item.default_request.keys())
+            .collect();
+        names.sort();
+        names.dedup();
+        for k in names {
+            let (min, max) = (item.min.get(k), item.max.get(k));
+            let (def, req) = (item.default.get(k), item.default_request.get(k));
+            if let (Some(min), Some(max)) = (min, max) {
+                if min > max {
+                    errs.push(format!(
+                        "{path}.min[{k}]: Invalid value: {}: min value {min} is greater than max value {max}",
+                        quote(&min.to_string())
+                    ));
+                }
+            }
+            if let Some(req) = req {
+                let bad = |other: Option<&crate::Quantity>, req_above: bool| {
+                    other.is_some_and(|o| if req_above { req > o } else { o > req })
+                };
+                if bad(min, false) {
+                    errs.push(format!("{path}.defaultRequest[{k}]: Invalid value: {}: min value {} is greater than default request value {req}", quote(&req.to_string()), min.map(|m| m.to_string()).unwrap_or_default()));
+                }
+                if bad(max, true) {
+                    errs.push(format!("{path}.defaultRequest[{k}]: Invalid value: {}: default request value {req} is greater than max value {}", quote(&req.to_string()), max.map(|m| m.to_string()).unwrap_or_default()));
+                }
+                if bad(def, true) {
+                    errs.push(format!("{path}.defaultRequest[{k}]: Invalid value: {}: default request value {req} is greater than default limit value {}", quote(&req.to_string()), def.map(|m| m.to_string()).unwrap_or_default()));
+                }
+            }
+            if let Some(def) = def {
+                if min.is_some_and(|m| m > def) {
+                    errs.push(format!("{path}.default[{k}]: Invalid value: {}: min value {} is greater than default value {def}", quote(&def.to_string()), min.map(|m| m.to_string()).unwrap_or_default()));
+                }
+                if max.is_some_and(|m| def > m) {
+                    errs.push(format!("{path}.default[{k}]: Invalid value: {}: default value {def} is greater than max value {}", quote(&def.to_string()), max.map(|m| m.to_string()).unwrap_or_default()));
+                }
+            }
+        }
     }
 }
 

@@ -30,6 +30,8 @@ create secret generic
 create secret tls
 create priorityclass
 create poddisruptionbudget
+create ingress
+create quota
 create configmap
 create namespace
 create job

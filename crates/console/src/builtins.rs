@@ -20,6 +20,8 @@ Kubernetes
 Playground
   sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
   traffic svc/NAME --rps N          send N requests per second to a Service
+  traffic ing/NAME --rps N [--host H] [--path P]
+                                    ... to the Service an Ingress routes H and P to
   traffic status [svc/NAME]         requests answered and failed since traffic was started
   traffic stop                      stop all traffic
   node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
@@ -129,10 +131,12 @@ pub(crate) fn capitalize(s: &str) -> String {
 
 fn traffic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     const USAGE: &str =
-        "usage: traffic svc/NAME --rps N [-n NAMESPACE] | traffic status [svc/NAME] | traffic stop";
+        "usage: traffic svc/NAME --rps N [-n NAMESPACE] | traffic ing/NAME --rps N [--host H] [--path P] | traffic status [svc/NAME] | traffic stop";
     let flags = [
         flag("rps", FlagKind::Int),
         short("namespace", 'n', FlagKind::String),
+        flag("host", FlagKind::String),
+        flag("path", FlagKind::String),
     ];
     let p = match flags::parse(&flags, args) {
         Ok(p) => p,
@@ -144,6 +148,10 @@ fn traffic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             s.cluster_mut().stop_traffic();
             io.println("traffic stopped");
             0
+        }
+        Some(target) if target.starts_with("ing/") || target.starts_with("ingress/") => {
+            let name = target.split_once('/').map_or(target, |(_, n)| n);
+            traffic_through_ingress(s, &p, name, io)
         }
         Some(target) => {
             let name = target
@@ -165,6 +173,59 @@ fn traffic(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             }
         }
         None => io.fail(USAGE),
+    }
+}
+
+/// `traffic ing/NAME`: a generator to the Service the ingress controller routes the Ingress's
+/// host (its first rule's, or `--host`) and `--path` (`/`) to, resolved now: the generator then
+/// targets that Service, as if the route stayed as it is.
+fn traffic_through_ingress(s: &mut Session, p: &flags::Parsed, name: &str, io: &mut Io) -> i32 {
+    let ns = p.namespace().unwrap_or("default").to_string();
+    let rps = p.int("rps").unwrap_or(10);
+    if !(0..=10_000).contains(&rps) {
+        return io.fail("traffic: --rps must be between 0 and 10000");
+    }
+    let ing = match s.cluster().get(kubeplay_api::Kind::Ingress, &ns, name) {
+        Ok(kubeplay_api::Object::Ingress(i)) => i.clone(),
+        Ok(_) => return io.fail(format!("traffic: ingress/{name} is not an Ingress")),
+        Err(e) => return io.fail(e.to_string()),
+    };
+    if ing.status.load_balancer.ingress.is_empty() {
+        return io.fail(format!(
+            "traffic: ingress/{name} has no address: no ingress controller serves its class"
+        ));
+    }
+    let host = p
+        .get("host")
+        .map(str::to_string)
+        .or_else(|| {
+            ing.spec
+                .rules
+                .iter()
+                .map(|r| r.host.clone())
+                .find(|h| !h.is_empty())
+        })
+        .unwrap_or_default();
+    let path = p.get("path").filter(|v| !v.is_empty()).unwrap_or("/");
+    use kubeplay_engine::ingress::IngressRoute;
+    match s.cluster().ingress_route(&host, path) {
+        IngressRoute::Backend {
+            namespace, service, ..
+        } => match s.cluster_mut().start_traffic(&namespace, &service, rps as u32) {
+            Ok(()) => {
+                io.println(format!(
+                    "traffic: {rps} requests/s to service/{service} through ingress/{name} (http://{host}{path})"
+                ));
+                0
+            }
+            Err(e) => io.fail(e.to_string()),
+        },
+        IngressRoute::NotFound => io.fail(format!(
+            "traffic: ingress-nginx answers http://{host}{path} with 404 Not Found: no rule matches"
+        )),
+        IngressRoute::Unavailable => io.fail(format!(
+            "traffic: ingress-nginx answers http://{host}{path} with 503 Service Temporarily Unavailable: the backend Service or port does not exist"
+        )),
     }
 }
 

@@ -68,6 +68,8 @@ fn shell_basics() {
             Playground
               sleep DURATION                    let simulated time pass (5s, 2m, 1h30m)
               traffic svc/NAME --rps N          send N requests per second to a Service
+              traffic ing/NAME --rps N [--host H] [--path P]
+                                                ... to the Service an Ingress routes H and P to
               traffic status [svc/NAME]         requests answered and failed since traffic was started
               traffic stop                      stop all traffic
               node add NAME --cpu N --memory Q [--zone Z] [--label k=v]...
@@ -1743,11 +1745,13 @@ fn informational_commands() {
             configmaps                 cm           v1                     true         ConfigMap
             endpoints                  ep           v1                     true         Endpoints
             events                     ev           v1                     true         Event
+            limitranges                limits       v1                     true         LimitRange
             namespaces                 ns           v1                     false        Namespace
             nodes                      no           v1                     false        Node
             persistentvolumeclaims     pvc          v1                     true         PersistentVolumeClaim
             persistentvolumes          pv           v1                     false        PersistentVolume
             pods                       po           v1                     true         Pod
+            resourcequotas             quota        v1                     true         ResourceQuota
             secrets                                 v1                     true         Secret
             services                   svc          v1                     true         Service
             daemonsets                 ds           apps/v1                true         DaemonSet
@@ -1757,6 +1761,8 @@ fn informational_commands() {
             horizontalpodautoscalers   hpa          autoscaling/v2         true         HorizontalPodAutoscaler
             cronjobs                   cj           batch/v1               true         CronJob
             jobs                                    batch/v1               true         Job
+            ingressclasses                          networking.k8s.io/v1   false        IngressClass
+            ingresses                  ing          networking.k8s.io/v1   true         Ingress
             networkpolicies            netpol       networking.k8s.io/v1   true         NetworkPolicy
             poddisruptionbudgets       pdb          policy/v1              true         PodDisruptionBudget
             priorityclasses            pc           scheduling.k8s.io/v1   false        PriorityClass
@@ -2662,5 +2668,274 @@ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
             Running node-3
             Running node-3
         "#]],
+    );
+}
+
+#[test]
+fn resource_quotas_and_limit_ranges() {
+    check(
+        "kubectl create namespace team
+kubectl create quota compute -n team --hard=pods=2,requests.cpu=1,limits.cpu=2,requests.memory=1Gi,limits.memory=2Gi
+kubectl create quota objects -n team --hard=count/deployments.apps=5,configmaps=3 --scopes=NotTerminating --dry-run=client -o yaml
+kubectl run web -n team --image=nginx:1.27
+kubectl create deployment api -n team --image=nginx:1.27 --replicas=3
+sleep 2
+kubectl get deploy,rs -n team
+kubectl get events -n team --field-selector reason=FailedCreate
+kubectl get deployment api -n team -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}'
+kubectl apply -n team -f - <<EOF
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+spec:
+  limits:
+  - type: Container
+    default:
+      cpu: 500m
+      memory: 512Mi
+    defaultRequest:
+      cpu: 250m
+      memory: 256Mi
+    max:
+      cpu: \"1\"
+EOF
+kubectl run big -n team --image=nginx:1.27 --overrides='{\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"nginx:1.27\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]}}'
+sleep 11
+kubectl get pods -n team
+kubectl get pod -n team -l app=api -o yaml | grep limit-ranger
+kubectl get events -n team --field-selector reason=FailedCreate
+kubectl get quota,limits -n team
+kubectl get rs -n team -o jsonpath='{.items[0].status.conditions}'
+echo
+kubectl describe quota compute -n team
+kubectl describe limitrange defaults -n team
+kubectl describe namespace team",
+        expect![[r#"
+            $ kubectl create namespace team
+            namespace/team created
+            $ kubectl create quota compute -n team --hard=pods=2,requests.cpu=1,limits.cpu=2,requests.memory=1Gi,limits.memory=2Gi
+            resourcequota/compute created
+            $ kubectl create quota objects -n team --hard=count/deployments.apps=5,configmaps=3 --scopes=NotTerminating --dry-run=client -o yaml
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: objects
+              namespace: team
+            spec:
+              hard:
+                configmaps: "3"
+                count/deployments.apps: "5"
+              scopes:
+              - NotTerminating
+            status: {}
+            $ kubectl run web -n team --image=nginx:1.27
+            ! Error from server (Forbidden): pods "web" is forbidden: failed quota: compute: must specify limits.cpu for: web; limits.memory for: web; requests.cpu for: web; requests.memory for: web
+            [exit 1]
+            $ kubectl create deployment api -n team --image=nginx:1.27 --replicas=3
+            deployment.apps/api created
+            $ sleep 2
+            $ kubectl get deploy,rs -n team
+            NAME                  READY   UP-TO-DATE   AVAILABLE   AGE
+            deployment.apps/api   0/3     0            0           2s
+
+            NAME                             DESIRED   CURRENT   READY   AGE
+            replicaset.apps/api-6994797d7b   3         0         0       1s
+            $ kubectl get events -n team --field-selector reason=FailedCreate
+            LAST SEEN   TYPE      REASON         OBJECT                      MESSAGE
+            1s          Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
+            $ kubectl get deployment api -n team -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}'
+            Progressing=True NewReplicaSetCreated: Created new replica set "api-6994797d7b"
+            Available=False MinimumReplicasUnavailable: Deployment does not have minimum availability.
+            ReplicaFailure=True FailedCreate: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
+            $ kubectl apply -n team -f - <<EOF
+            limitrange/defaults created
+            $ kubectl run big -n team --image=nginx:1.27 --overrides='{"spec":{"containers":[{"name":"big","image":"nginx:1.27","resources":{"limits":{"cpu":"2"}}}]}}'
+            ! Error from server (Forbidden): pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2
+            [exit 1]
+            $ sleep 11
+            $ kubectl get pods -n team
+            NAME                   READY   STATUS              RESTARTS   AGE
+            api-6994797d7b-gkkdh   0/1     ContainerCreating   0          2s
+            api-6994797d7b-n8spl   0/1     ContainerCreating   0          2s
+            $ kubectl get pod -n team -l app=api -o yaml | grep limit-ranger
+                  kubernetes.io/limit-ranger: 'LimitRanger plugin set: cpu, memory request for
+                  kubernetes.io/limit-ranger: 'LimitRanger plugin set: cpu, memory request for
+            $ kubectl get events -n team --field-selector reason=FailedCreate
+            LAST SEEN   TYPE      REASON         OBJECT                      MESSAGE
+            12s         Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx
+            2s          Warning   FailedCreate   replicaset/api-6994797d7b   Error creating: pods "api-6994797d7b-" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2
+            $ kubectl get quota,limits -n team
+            NAME                    REQUEST                                                       LIMIT                                     AGE
+            resourcequota/compute   pods: 2/2, requests.cpu: 500m/1, requests.memory: 512Mi/1Gi   limits.cpu: 1/2, limits.memory: 1Gi/2Gi   13s
+
+            NAME                  CREATED AT
+            limitrange/defaults   2026-01-01T00:00:03Z
+            $ kubectl get rs -n team -o jsonpath='{.items[0].status.conditions}'
+            [{"lastTransitionTime":"2026-01-01T00:00:01Z","message":"pods \"api-6994797d7b-\" is forbidden: failed quota: compute: must specify limits.cpu for: nginx; limits.memory for: nginx; requests.cpu for: nginx; requests.memory for: nginx","reason":"FailedCreate","status":"True","type":"ReplicaFailure"}]$ echo
+
+            $ kubectl describe quota compute -n team
+            Name:            compute
+            Namespace:       team
+            Resource         Used   Hard
+            --------         ----   ----
+            limits.cpu       1      2
+            limits.memory    1Gi    2Gi
+            pods             2      2
+            requests.cpu     500m   1
+            requests.memory  512Mi  1Gi
+            $ kubectl describe limitrange defaults -n team
+            Name:       defaults
+            Namespace:  team
+            Type        Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio
+            ----        --------  ---  ---  ---------------  -------------  -----------------------
+            Container   cpu       -    1    250m             500m           -
+            Container   memory    -    -    256Mi            512Mi          -
+            $ kubectl describe namespace team
+            Name:         team
+            Labels:       kubernetes.io/metadata.name=team
+            Annotations:  <none>
+            Status:       Active
+
+            Resource Quotas
+              Name:            compute
+              Resource         Used   Hard
+              --------         ---    ---
+              limits.cpu       1      2
+              limits.memory    1Gi    2Gi
+              pods             2      2
+              requests.cpu     500m   1
+              requests.memory  512Mi  1Gi
+
+            Resource Limits
+             Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio
+             ----       --------  ---  ---  ---------------  -------------  -----------------------
+             Container  cpu       -    1    250m             500m           -
+             Container  memory    -    -    256Mi            512Mi          -
+        "#]],
+    );
+}
+
+#[test]
+fn ingresses_route_by_host_and_path() {
+    check(
+        "kubectl create deployment web --image=nginx:1.27 --replicas=2 --port=80
+kubectl expose deployment web --port=80
+kubectl create deployment api --image=httpd:2.4 --port=80
+kubectl expose deployment api --port=8080 --target-port=80
+kubectl create ingress shop --class=nginx --rule=shop.example.com/=web:80 --rule=shop.example.com/api*=api:8080,tls=shop-tls
+kubectl run client --image=busybox:1.36 -- sleep infinity
+kubectl rollout status deployment/web
+kubectl rollout status deployment/api
+sleep 2
+kubectl get ingress
+kubectl apply -f - <<EOF
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+spec:
+  controller: k8s.io/ingress-nginx
+EOF
+sleep 1
+kubectl get ingress,ingressclass
+kubectl describe ingress shop
+kubectl exec client -- curl -s -H 'Host: shop.example.com' http://172.18.0.2/ | grep title
+kubectl exec client -- curl -s http://shop.example.com/api/v1
+kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://shop.example.com/apix
+kubectl exec client -- curl -s -H 'Host: other.org' http://172.18.0.2/
+kubectl exec client -- wget -qO- http://172.18.0.2/
+kubectl create ingress bad --rule=x.com/=svc
+traffic ing/shop --rps 10 --path /api/orders
+traffic ing/shop --host other.org
+sleep 3
+traffic status
+traffic stop
+kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
+        expect![[r#"
+            $ kubectl create deployment web --image=nginx:1.27 --replicas=2 --port=80
+            deployment.apps/web created
+            $ kubectl expose deployment web --port=80
+            service/web exposed
+            $ kubectl create deployment api --image=httpd:2.4 --port=80
+            deployment.apps/api created
+            $ kubectl expose deployment api --port=8080 --target-port=80
+            service/api exposed
+            $ kubectl create ingress shop --class=nginx --rule=shop.example.com/=web:80 --rule=shop.example.com/api*=api:8080,tls=shop-tls
+            ingress.networking.k8s.io/shop created
+            $ kubectl run client --image=busybox:1.36 -- sleep infinity
+            pod/client created
+            $ kubectl rollout status deployment/web
+            Waiting for deployment spec update to be observed...
+            Waiting for deployment "web" rollout to finish: 0 out of 2 new replicas have been updated...
+            Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
+            Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...
+            deployment "web" successfully rolled out
+            $ kubectl rollout status deployment/api
+            deployment "api" successfully rolled out
+            $ sleep 2
+            $ kubectl get ingress
+            NAME   CLASS   HOSTS              ADDRESS   PORTS     AGE
+            shop   nginx   shop.example.com             80, 443   7s
+            $ kubectl apply -f - <<EOF
+            ingressclass.networking.k8s.io/nginx created
+            $ sleep 1
+            $ kubectl get ingress,ingressclass
+            NAME                             CLASS   HOSTS              ADDRESS      PORTS     AGE
+            ingress.networking.k8s.io/shop   nginx   shop.example.com   172.18.0.2   80, 443   8s
+
+            NAME                                   CONTROLLER             PARAMETERS   AGE
+            ingressclass.networking.k8s.io/nginx   k8s.io/ingress-nginx   <none>       1s
+            $ kubectl describe ingress shop
+            Name:             shop
+            Labels:           <none>
+            Namespace:        default
+            Address:          172.18.0.2
+            Ingress Class:    nginx
+            Default backend:  <default>
+            TLS:
+              shop-tls terminates shop.example.com
+            Rules:
+              Host              Path  Backends
+              ----              ----  --------
+              shop.example.com  
+                                /      web:80 (10.244.1.5:80,10.244.3.6:80)
+                                /api   api:8080 (10.244.2.4:80)
+            Annotations:        <none>
+            Events:             <none>
+            $ kubectl exec client -- curl -s -H 'Host: shop.example.com' http://172.18.0.2/ | grep title
+            <title>Welcome to nginx!</title>
+            $ kubectl exec client -- curl -s http://shop.example.com/api/v1
+            Hello from httpd:2.4
+            $ kubectl exec client -- curl -s -o /dev/null -w '%{http_code}\n' http://shop.example.com/apix
+            404
+            $ kubectl exec client -- curl -s -H 'Host: other.org' http://172.18.0.2/
+            <html>
+            <head><title>404 Not Found</title></head>
+            <body>
+            <center><h1>404 Not Found</h1></center>
+            <hr><center>nginx</center>
+            </body>
+            </html>
+            $ kubectl exec client -- wget -qO- http://172.18.0.2/
+            ! wget: server returned error: HTTP/1.1 404 Not Found
+            ! command terminated with exit code 1
+            [exit 1]
+            $ kubectl create ingress bad --rule=x.com/=svc
+            ! error: rule x.com/=svc is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]
+            [exit 1]
+            $ traffic ing/shop --rps 10 --path /api/orders
+            traffic: 10 requests/s to service/api through ingress/shop (http://shop.example.com/api/orders)
+            $ traffic ing/shop --host other.org
+            ! traffic: ingress-nginx answers http://other.org/ with 404 Not Found: no rule matches
+            [exit 1]
+            $ sleep 3
+            $ traffic status
+            SERVICE       RPS   OK    FAILED   SINCE
+            default/api   10    30    0        3s
+            $ traffic stop
+            traffic stopped
+            $ kubectl get ingress shop -o jsonpath='{.status.loadBalancer.ingress[0].ip}'
+            172.18.0.2"#]],
     );
 }

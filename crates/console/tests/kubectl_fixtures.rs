@@ -20,14 +20,6 @@ const SKIPPED: &[(&str, &str)] = &[
         "create-serviceaccount-yaml",
         "ServiceAccounts are not served by the playground",
     ),
-    (
-        "create-ingress-yaml",
-        "Ingresses are not served by the playground",
-    ),
-    (
-        "create-quota-yaml",
-        "ResourceQuotas are not served by the playground",
-    ),
 ];
 
 fn fixtures() -> PathBuf {

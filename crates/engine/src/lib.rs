@@ -10,8 +10,10 @@
 //! ([`Cluster::advance`]), the playground's built-ins (node failure, traffic), and read-only views
 //! for the UI (activity log, traffic samples, per-pod runtime facts).
 
+pub mod admission;
 mod controllers;
 pub mod images;
+pub mod ingress;
 mod kubelet;
 pub mod metrics;
 pub mod netpol;
@@ -89,6 +91,10 @@ pub(crate) enum Task {
     SyncJob(String, String),
     SyncDaemonSet(String, String),
     SyncDisruptionBudget(String, String),
+    /// Every ResourceQuota of a namespace.
+    SyncResourceQuotas(String),
+    /// The simulated ingress controller's pass over every Ingress.
+    SyncIngresses,
     SyncCronJob(String, String),
     SyncStatefulSet(String, String),
     SyncClaim(String, String),
@@ -249,6 +255,7 @@ impl Cluster {
             meta.generation = 1;
         }
         self.admit_create(&mut obj)?;
+        self.admit_policies(&mut obj)?;
         let stored = self.store.put(obj, now);
         self.dispatch();
         Ok(stored)
@@ -453,6 +460,8 @@ impl Cluster {
             Task::SyncJob(ns, name) => self.sync_job(&ns, &name),
             Task::SyncDaemonSet(ns, name) => self.sync_daemon_set(&ns, &name),
             Task::SyncDisruptionBudget(ns, name) => self.sync_disruption_budget(&ns, &name),
+            Task::SyncResourceQuotas(ns) => self.sync_resource_quotas(&ns),
+            Task::SyncIngresses => self.sync_ingresses(),
             Task::SyncCronJob(ns, name) => self.sync_cron_job(&ns, &name),
             Task::SyncStatefulSet(ns, name) => self.sync_stateful_set(&ns, &name),
             Task::SyncClaim(ns, name) => self.sync_claim(&ns, &name),
@@ -510,6 +519,7 @@ impl Cluster {
     fn route(&mut self, ev: &WatchEvent) {
         let obj: &Object = &ev.object;
         let ns = obj.namespace().to_string();
+        self.quota_watch(obj);
         match obj {
             Object::Deployment(d) => self.schedule_in(
                 delays::CONTROLLER,
@@ -542,6 +552,9 @@ impl Cluster {
                         Task::SyncCronJob(ns, owner.name.clone()),
                     );
                 }
+            }
+            Object::Ingress(_) | Object::IngressClass(_) => {
+                self.schedule_in(delays::CONTROLLER, Task::SyncIngresses)
             }
             Object::PodDisruptionBudget(b) if ev.type_ != WatchType::Deleted => self.schedule_in(
                 delays::CONTROLLER,
@@ -1193,6 +1206,14 @@ fn preserve_server_fields(old: &Object, new: &mut Object) -> bool {
             if b.metadata.finalizers.is_empty() {
                 b.metadata.finalizers = a.metadata.finalizers.clone();
             }
+            a.spec != b.spec
+        }
+        (Object::Ingress(a), Object::Ingress(b)) => {
+            b.status = a.status.clone();
+            a.spec != b.spec
+        }
+        (Object::ResourceQuota(a), Object::ResourceQuota(b)) => {
+            b.status = a.status.clone();
             a.spec != b.spec
         }
         (Object::DaemonSet(a), Object::DaemonSet(b)) => {

@@ -67,3 +67,43 @@ fn absurd_values_that_pass_validation_do_not_panic() {
     c.advance(60_000);
     assert!(c.next_task_time().is_some(), "the simulation goes on");
 }
+
+/// Quotas, LimitRanges and Ingresses with values at the edges: huge quantities, zero ratios,
+/// non-ASCII hosts, status written by the user, routes to nothing. Nothing may panic.
+#[test]
+fn odd_quotas_limit_ranges_and_ingresses_do_not_panic() {
+    let mut c = cluster(1, 52);
+    let docs = [
+        "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\nspec:\n  hard:\n    pods: \"999999999999999999\"\n    requests.cpu: 1n\n    limits.memory: \"0\"\n    count/nonsense.example.com: \"1\"\n    requests.storage: 1Ei\n  scopes: [BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity, Terminating]\n",
+        "apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: l\nspec:\n  limits:\n  - type: Container\n    maxLimitRequestRatio:\n      cpu: \"0\"\n      memory: 1e-9\n    min:\n      cpu: \"0\"\n  - type: Pod\n    max:\n      memory: \"1\"\n  - type: PersistentVolumeClaim\n    max:\n      storage: 1Gi\n",
+        "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: nginx\nspec:\n  controller: k8s.io/ingress-nginx\n",
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    resource:\n      kind: Bucket\n      name: b\n  rules:\n  - host: \"ünïcode.example\"\n    http:\n      paths:\n      - path: /\n        pathType: ImplementationSpecific\n        backend:\n          service:\n            name: nowhere\n            port:\n              name: http\nstatus:\n  loadBalancer:\n    ingress:\n    - hostname: \"ééééééééééééééééééééé\"\n",
+    ];
+    for d in docs {
+        for v in kubeplay_api::parse_documents(d).unwrap_or_default() {
+            if let Ok(o) = Object::from_value(v) {
+                let _ = c.apply(o);
+            }
+        }
+    }
+    apply_yaml(
+        &mut c,
+        &deployment_yaml(
+            "w",
+            3,
+            "nginx",
+            "        resources:\n          requests:\n            cpu: 1n\n          limits:\n            cpu: 1n\n",
+            "",
+        ),
+    );
+    c.advance(60_000);
+    for host in ["ünïcode.example", "", "*", "...", "172.18.0.2"] {
+        for path in ["", "/", "//", "/?x", "#", "/a/../b"] {
+            let _ = c.ingress_route(host, path);
+            let _ = c.ingress_serves(host);
+        }
+    }
+    let _ = c.delete(Kind::ResourceQuota, "default", "q", None);
+    let _ = c.delete(Kind::IngressClass, "", "nginx", None);
+    c.advance(60_000);
+}

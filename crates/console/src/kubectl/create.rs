@@ -243,8 +243,9 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         "priorityclass" | "pc" => priority_class(s, &rest, io),
         "poddisruptionbudget" | "pdb" => pod_disruption_budget(s, &rest, io),
         "cronjob" | "cj" => cron_job(s, &rest, io),
-        "serviceaccount" | "sa" | "ingress" | "ing" | "quota" | "resourcequota"
-        | "role" | "rolebinding"
+        "quota" | "resourcequota" => quota(s, &rest, io),
+        "ingress" | "ing" => ingress(s, &rest, io),
+        "serviceaccount" | "sa" | "role" | "rolebinding"
         | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
             "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets"
         )),
@@ -700,6 +701,264 @@ fn pod_disruption_budget(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
             name,
             doc,
             failure_prefix: Some("failed to create poddisruptionbudgets: ".into()),
+        },
+        "created",
+    )
+}
+
+/// One `--rule` of `kubectl create ingress`: `host/path=svc:port[,tls[=secret]]`.
+struct IngressRuleFlag {
+    host: String,
+    path: String,
+    service: String,
+    port: String,
+    /// `Some("")`: tls without a secret.
+    tls: Option<String>,
+}
+
+/// Reads a rule as kubectl's rule expression does: a host of word characters, `*`, `-` and
+/// `.`; a path from the first `/` to the `=` after which `svc:port` follows (the last such);
+/// an optional `,tls[=secret]`. Anything after is ignored, as kubectl's unanchored match does.
+fn parse_ingress_rule(rule: &str) -> Option<IngressRuleFlag> {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let host_end = rule.find(|c: char| !(word(c) || c == '*' || c == '.'))?;
+    let (host, rest) = rule.split_at(host_end);
+    if !rest.starts_with('/') {
+        return None;
+    }
+    // The path is greedy: the last `=` that a `svc:port` follows ends it.
+    let target = |after: &str| -> Option<(String, String, Option<String>)> {
+        let svc_end = after.find(|c: char| !word(c)).unwrap_or(after.len());
+        let (svc, after) = after.split_at(svc_end);
+        let after = after.strip_prefix(':')?;
+        let port_end = after.find(|c: char| !word(c)).unwrap_or(after.len());
+        let (port, after) = after.split_at(port_end);
+        if svc.is_empty() || port.is_empty() {
+            return None;
+        }
+        let tls = after.strip_prefix(",tls").map(|t| {
+            let t = t.strip_prefix('=').unwrap_or(t);
+            let end = t.find(|c: char| !word(c)).unwrap_or(t.len());
+            t[..end].to_string()
+        });
+        Some((svc.to_string(), port.to_string(), tls))
+    };
+    rest.match_indices('=').rev().find_map(|(i, _)| {
+        target(&rest[i + 1..]).map(|(service, port, tls)| IngressRuleFlag {
+            host: host.to_string(),
+            path: rest[..i].to_string(),
+            service,
+            port,
+            tls,
+        })
+    })
+}
+
+/// `{service: {name, port: {number|name}}}`: a number when the port reads as one.
+fn ingress_backend_doc(service: &str, port: &str) -> Doc {
+    let port = match port.parse::<i64>() {
+        Ok(n) => Doc::map().with("number", Doc::int(n)),
+        Err(_) => Doc::map().with("name", Doc::str(port)),
+    };
+    Doc::map().with(
+        "service",
+        Doc::map()
+            .with("name", Doc::str(service))
+            .with("port", port),
+    )
+}
+
+/// `kubectl create ingress NAME --rule=host/path=svc:port[,tls[=secret]] [--class=CLASS]
+/// [--default-backend=svc:port] [--annotation=key=value]`: a path ending in `*` is a Prefix,
+/// any other Exact; rules of one host share its paths; the first TLS rule of a host names it.
+fn ingress(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create ingress";
+    let flags = with_common(&[
+        flag("rule", FlagKind::StringArray),
+        flag("annotation", FlagKind::StringArray),
+        flag("class", FlagKind::String),
+        flag("default-backend", FlagKind::String),
+    ]);
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let rules_given = p.all("rule");
+    let default_backend = p.get("default-backend").filter(|v| !v.is_empty());
+    if default_backend.is_none() && rules_given.is_empty() {
+        return io.error("not enough information provided: every ingress has to either specify a default-backend (which catches all traffic) or a list of rules (which catch specific paths)");
+    }
+    let mut rules = Vec::new();
+    for r in &rules_given {
+        match parse_ingress_rule(r) {
+            Some(rule) => rules.push(rule),
+            None => {
+                return io.error(format!(
+                    "rule {r} is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]"
+                ))
+            }
+        }
+    }
+    let mut annotations = Doc::map();
+    let mut any_annotation = false;
+    for a in p.all("annotation") {
+        let Some((k, v)) = a.split_once('=') else {
+            return io.error(format!(
+                "annotation {a} is invalid and should be in format key=[value]"
+            ));
+        };
+        annotations.push(k, Doc::str(v));
+        any_annotation = true;
+    }
+    let default_backend = match default_backend {
+        Some(b) => match b.split(':').collect::<Vec<_>>()[..] {
+            [svc, port] => Some(ingress_backend_doc(svc, port)),
+            _ => return io.error("default-backend should be in format servicename:serviceport"),
+        },
+        None => None,
+    };
+    // Rules grouped by host, in the order hosts first appear.
+    let mut hosts: Vec<(String, Vec<Doc>)> = Vec::new();
+    for r in &rules {
+        let (path, path_type) = match r.path.strip_suffix('*') {
+            Some(prefix) => (prefix, "Prefix"),
+            None => (r.path.as_str(), "Exact"),
+        };
+        let entry = Doc::map()
+            .with("backend", ingress_backend_doc(&r.service, &r.port))
+            .with("path", Doc::str(path))
+            .with("pathType", Doc::str(path_type));
+        match hosts.iter_mut().find(|(h, _)| *h == r.host) {
+            Some((_, paths)) => paths.push(entry),
+            None => hosts.push((r.host.clone(), vec![entry])),
+        }
+    }
+    let mut tls: Vec<Doc> = Vec::new();
+    let mut tls_hosts: Vec<&str> = Vec::new();
+    for r in &rules {
+        let Some(secret) = &r.tls else { continue };
+        if r.host.is_empty() || tls_hosts.contains(&r.host.as_str()) {
+            continue;
+        }
+        tls_hosts.push(&r.host);
+        let mut t = Doc::map().with("hosts", Doc::Seq(vec![Doc::str(&r.host)]));
+        if !secret.is_empty() {
+            t.push("secretName", Doc::str(secret));
+        }
+        tls.push(t);
+    }
+    let mut spec = Doc::map();
+    if let Some(b) = default_backend {
+        spec.push("defaultBackend", b);
+    }
+    if let Some(class) = p.get("class").filter(|c| !c.is_empty()) {
+        spec.push("ingressClassName", Doc::str(class));
+    }
+    if !hosts.is_empty() {
+        let rules = hosts
+            .into_iter()
+            .map(|(host, paths)| {
+                let mut rule = Doc::map();
+                if !host.is_empty() {
+                    rule.push("host", Doc::str(host));
+                }
+                rule.with("http", Doc::map().with("paths", Doc::Seq(paths)))
+            })
+            .collect();
+        spec.push("rules", Doc::Seq(rules));
+    }
+    if !tls.is_empty() {
+        spec.push("tls", Doc::Seq(tls));
+    }
+    let mut metadata = Doc::map();
+    if any_annotation {
+        metadata.push("annotations", annotations);
+    }
+    metadata.push("name", Doc::str(&name));
+    if let Some(ns) = p.namespace() {
+        metadata.push("namespace", Doc::str(ns));
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("Ingress"))
+        .with("apiVersion", Doc::str("networking.k8s.io/v1"))
+        .with("metadata", metadata)
+        .with("spec", spec)
+        .with("status", Doc::map().with("loadBalancer", Doc::map()));
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::Ingress,
+            name,
+            doc,
+            failure_prefix: None,
+        },
+        "created",
+    )
+}
+
+/// `kubectl create quota NAME [--hard=key1=value1,key2=value2] [--scopes=Scope1,Scope2]`.
+/// Quantities are checked here, as kubectl parses them; scopes are the API server's to refuse.
+fn quota(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
+    const PATH: &str = "create quota";
+    let flags = with_common(&[
+        flag("hard", FlagKind::String),
+        flag("scopes", FlagKind::String),
+    ]);
+    let (p, name) = match parse_named(io, PATH, &flags, args) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let mut hard = std::collections::BTreeMap::new();
+    for statement in p
+        .get("hard")
+        .filter(|h| !h.is_empty())
+        .into_iter()
+        .flat_map(|h| h.split(','))
+    {
+        let parts: Vec<&str> = statement.split('=').collect();
+        let [key, value] = parts[..] else {
+            return io.error(format!(
+                "Invalid argument syntax {statement}, expected <resource>=<value>"
+            ));
+        };
+        match value.parse::<kubeplay_api::Quantity>() {
+            Ok(q) => {
+                hard.insert(key.to_string(), q);
+            }
+            Err(e) => return io.error(e.to_string()),
+        }
+    }
+    let mut spec = Doc::map();
+    if !hard.is_empty() {
+        let mut m = Doc::map();
+        for (k, v) in &hard {
+            m.push(k, Doc::str(v.to_string()));
+        }
+        spec.push("hard", m);
+    }
+    if let Some(scopes) = p.get("scopes").filter(|v| !v.is_empty()) {
+        spec.push(
+            "scopes",
+            Doc::Seq(scopes.split(',').map(Doc::str).collect()),
+        );
+    }
+    let doc = Doc::map()
+        .with("kind", Doc::str("ResourceQuota"))
+        .with("apiVersion", Doc::str("v1"))
+        .with("metadata", meta(&name, &p, None))
+        .with("spec", spec)
+        .with("status", Doc::map());
+    finish(
+        s,
+        io,
+        &p,
+        Generated {
+            kind: Kind::ResourceQuota,
+            name,
+            doc,
+            failure_prefix: Some("failed to create quota: ".into()),
         },
         "created",
     )

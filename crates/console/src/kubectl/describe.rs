@@ -120,6 +120,30 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         Object::Job(j) => job(j, &mut w),
         Object::DaemonSet(ds) => daemon_set(cluster, ds, &mut w),
         Object::NetworkPolicy(np) => network_policy(np, &mut w),
+        Object::Ingress(ing) => ingress(cluster, ing, &mut w),
+        Object::IngressClass(ic) => {
+            w.line(&format!("Name:\t{}", ic.metadata.name));
+            labels(&mut w, "Labels", &ic.metadata.labels);
+            annotations(&mut w, "Annotations", &ic.metadata.annotations);
+            w.line(&format!("Controller:\t{}", ic.spec.controller));
+        }
+        // kubectl describes neither with events.
+        Object::ResourceQuota(q) => {
+            resource_quota(q, &mut w);
+            return w.finish();
+        }
+        Object::LimitRange(l) => {
+            w.line(&format!("Name:\t{}", l.metadata.name));
+            w.line(&format!("Namespace:\t{}", l.metadata.namespace));
+            w.line(
+                "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio",
+            );
+            w.line(
+                "----\t--------\t---\t---\t---------------\t-------------\t-----------------------",
+            );
+            limit_range_rows(l, "", &mut w);
+            return w.finish();
+        }
         Object::PodDisruptionBudget(b) => {
             w.line(&format!("Name:\t{}", b.metadata.name));
             w.line(&format!("Namespace:\t{}", b.metadata.namespace));
@@ -212,9 +236,9 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
                 }
             ));
             w.line("");
-            w.line("No resource quota.");
+            namespace_quotas(cluster, &ns.metadata.name, &mut w);
             w.line("");
-            w.line("No LimitRange resource.");
+            namespace_limits(cluster, &ns.metadata.name, &mut w);
             return w.finish();
         }
         Object::Endpoints(ep) => {
@@ -1741,6 +1765,266 @@ fn events(cluster: &Cluster, o: &Object, w: &mut Writer) {
             e.message.trim()
         ));
     }
+}
+
+/// The help line kubectl prints under a quota's scope.
+fn scope_help(scope: &str) -> Option<&'static str> {
+    Some(match scope {
+        "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+        "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+        "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+        "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+        _ => return None,
+    })
+}
+
+fn sorted_scopes(q: &kubeplay_api::quota::ResourceQuota) -> Vec<&str> {
+    let mut scopes: Vec<&str> = q.spec.scopes.iter().map(String::as_str).collect();
+    scopes.sort_unstable();
+    scopes
+}
+
+/// `kubectl describe quota` (kubectl's describeQuota): the used amount is shown in the hard
+/// amount's format when they differ.
+fn resource_quota(q: &kubeplay_api::quota::ResourceQuota, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", q.metadata.name));
+    w.line(&format!("Namespace:\t{}", q.metadata.namespace));
+    let scopes = sorted_scopes(q);
+    if !scopes.is_empty() {
+        w.line(&format!("Scopes:\t{}", scopes.join(", ")));
+        for help in scopes.iter().filter_map(|s| scope_help(s)) {
+            w.line(&format!(" * {help}"));
+        }
+    }
+    w.line("Resource\tUsed\tHard");
+    w.line("--------\t----\t----");
+    for (k, hard) in &q.status.hard {
+        let used = q.status.used.get(k).copied().unwrap_or_else(Quantity::zero);
+        let used = if used.format() == hard.format() {
+            used
+        } else if hard.format() == kubeplay_api::quantity::Format::BinarySI {
+            Quantity::from_bytes_binary(used.value())
+        } else {
+            Quantity::from_units(used.value())
+        };
+        w.line(&format!("{k}\t{used}\t{hard}"));
+    }
+}
+
+/// A LimitRange's rows (kubectl's describeLimitRangeSpec): one per item and resource, `-` where
+/// the item sets nothing; resources in name order.
+fn limit_range_rows(l: &kubeplay_api::quota::LimitRange, prefix: &str, w: &mut Writer) {
+    for item in &l.spec.limits {
+        let mut names: Vec<&String> = item
+            .max
+            .keys()
+            .chain(item.min.keys())
+            .chain(item.default.keys())
+            .chain(item.default_request.keys())
+            .chain(item.max_limit_request_ratio.keys())
+            .collect();
+        names.sort();
+        names.dedup();
+        let cell = |list: &kubeplay_api::core::ResourceList, k: &String| {
+            list.get(k).map_or("-".to_string(), |q| q.to_string())
+        };
+        for k in names {
+            w.line(&format!(
+                "{prefix}{}\t{k}\t{}\t{}\t{}\t{}\t{}",
+                item.type_,
+                cell(&item.min, k),
+                cell(&item.max, k),
+                cell(&item.default_request, k),
+                cell(&item.default, k),
+                cell(&item.max_limit_request_ratio, k),
+            ));
+        }
+    }
+}
+
+/// `describe namespace`'s quota section (kubectl's DescribeResourceQuotas).
+fn namespace_quotas(cluster: &Cluster, ns: &str, w: &mut Writer) {
+    let quotas: Vec<&kubeplay_api::quota::ResourceQuota> = cluster
+        .list(Kind::ResourceQuota, Some(ns), None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::ResourceQuota(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    if quotas.is_empty() {
+        w.line("No resource quota.");
+        return;
+    }
+    w.line("Resource Quotas");
+    for q in quotas {
+        w.line(&format!("  Name:\t{}", q.metadata.name));
+        let scopes = sorted_scopes(q);
+        if !scopes.is_empty() {
+            w.line(&format!("  Scopes:\t{}", scopes.join(", ")));
+            for help in scopes.iter().filter_map(|s| scope_help(s)) {
+                w.line(&format!("  * {help}"));
+            }
+        }
+        w.line("  Resource\tUsed\tHard");
+        w.line("  --------\t---\t---");
+        for (k, hard) in &q.status.hard {
+            let used = q.status.used.get(k).copied().unwrap_or_else(Quantity::zero);
+            w.line(&format!("  {k}\t{used}\t{hard}"));
+        }
+    }
+}
+
+/// `describe namespace`'s limits section (kubectl's DescribeLimitRanges).
+fn namespace_limits(cluster: &Cluster, ns: &str, w: &mut Writer) {
+    let ranges: Vec<&kubeplay_api::quota::LimitRange> = cluster
+        .list(Kind::LimitRange, Some(ns), None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::LimitRange(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    if ranges.is_empty() {
+        w.line("No LimitRange resource.");
+        return;
+    }
+    w.line("Resource Limits");
+    w.line(" Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio");
+    w.line(" ----\t--------\t---\t---\t---------------\t-------------\t-----------------------");
+    for l in ranges {
+        limit_range_rows(l, " ", w);
+    }
+}
+
+/// `kubectl describe ingress` (kubectl's describeIngressV1).
+fn ingress(cluster: &Cluster, ing: &kubeplay_api::ingress::Ingress, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", ing.metadata.name));
+    labels(w, "Labels", &ing.metadata.labels);
+    w.line(&format!("Namespace:\t{}", ing.metadata.namespace));
+    w.line(&format!(
+        "Address:\t{}",
+        super::get::ingress_address(&ing.status.load_balancer, true)
+    ));
+    w.line(&format!(
+        "Ingress Class:\t{}",
+        ing.spec.ingress_class_name.as_deref().unwrap_or("<none>")
+    ));
+    let ns = &ing.metadata.namespace;
+    let default = ing
+        .spec
+        .default_backend
+        .as_ref()
+        .map_or("<default>".to_string(), |b| ingress_backend(cluster, ns, b));
+    w.line(&format!("Default backend:\t{default}"));
+    if !ing.spec.tls.is_empty() {
+        w.line("TLS:");
+        for t in &ing.spec.tls {
+            if t.secret_name.is_empty() {
+                w.line(&format!("  SNI routes {}", t.hosts.join(",")));
+            } else {
+                w.line(&format!(
+                    "  {} terminates {}",
+                    t.secret_name,
+                    t.hosts.join(",")
+                ));
+            }
+        }
+    }
+    w.line("Rules:");
+    w.line("  Host\tPath\tBackends");
+    w.line("  ----\t----\t--------");
+    let mut count = 0;
+    for rule in &ing.spec.rules {
+        let Some(http) = &rule.http else {
+            continue;
+        };
+        count += 1;
+        let host = if rule.host.is_empty() {
+            "*"
+        } else {
+            &rule.host
+        };
+        w.line(&format!("  {host}\t"));
+        for p in &http.paths {
+            w.line(&format!(
+                "    \t{} \t{}",
+                p.path,
+                ingress_backend(cluster, ns, &p.backend)
+            ));
+        }
+    }
+    if count == 0 {
+        w.line(&format!("  *\t*\t{default}"));
+    }
+    annotations(w, "Annotations", &ing.metadata.annotations);
+}
+
+/// `svc:80 (10.244.1.5:80,...)`: the backend and the endpoints of its Service port (kubectl's
+/// describeBackendV1).
+fn ingress_backend(
+    cluster: &Cluster,
+    ns: &str,
+    b: &kubeplay_api::ingress::IngressBackend,
+) -> String {
+    let Some(svc_ref) = &b.service else {
+        return match &b.resource {
+            Some(r) => {
+                let s = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let group = r
+                    .get("apiGroup")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("<none>");
+                format!(
+                    "APIGroup: {group}, Kind: {}, Name: {}",
+                    s("kind"),
+                    s("name")
+                )
+            }
+            None => String::new(),
+        };
+    };
+    let sb = b.describe();
+    let ep = match cluster.get(Kind::Endpoints, ns, &svc_ref.name) {
+        Ok(Object::Endpoints(ep)) => ep,
+        Ok(_) => return sb,
+        Err(e) => return format!("{sb} (<error: {}>)", e.message),
+    };
+    let svc = match cluster.get(Kind::Service, ns, &svc_ref.name) {
+        Ok(Object::Service(svc)) => svc,
+        Ok(_) => return sb,
+        Err(e) => return format!("{sb}(<error: {}>)", e.message),
+    };
+    let mut port_name = "";
+    for sp in &svc.spec.ports {
+        let by_number = svc_ref.port.number.is_some_and(|n| n == sp.port);
+        let by_name = !svc_ref.port.name.is_empty() && svc_ref.port.name == sp.name;
+        if by_number || by_name {
+            port_name = &sp.name;
+        }
+    }
+    // formatEndpoints over the ports of that name only.
+    const MAX: usize = 3;
+    let mut list = Vec::new();
+    let mut count = 0;
+    for ss in &ep.subsets {
+        for port in ss.ports.iter().filter(|p| p.name == port_name) {
+            for a in &ss.addresses {
+                if list.len() < MAX {
+                    list.push(format!("{}:{}", a.ip, port.port));
+                }
+                count += 1;
+            }
+        }
+    }
+    let mut eps = list.join(",");
+    if count > MAX {
+        eps.push_str(&format!(" + {} more...", count - MAX));
+    }
+    if eps.is_empty() {
+        eps = "<none>".into();
+    }
+    format!("{sb} ({eps})")
 }
 
 #[cfg(test)]

@@ -592,6 +592,8 @@ fn split_url(url: &str) -> (String, i32) {
 enum Fetch {
     /// Answered by an app of this image.
     Answered(String),
+    /// The ingress controller's own answer: status code, reason, page.
+    Page(u16, &'static str, String),
     NoHost,
     /// (ClusterIP) nothing answers on that IP and port.
     Refused(String),
@@ -599,7 +601,67 @@ enum Fetch {
     TimedOut,
 }
 
+/// nginx's error page, which ingress-nginx serves for its own 404, 502 and 503.
+fn nginx_error_page(code: u16, reason: &str) -> String {
+    format!("<html>\n<head><title>{code} {reason}</title></head>\n<body>\n<center><h1>{code} {reason}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n")
+}
+
+/// The path of `http://host[:port]/path` (`/` when none).
+fn url_path(url: &str) -> &str {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    rest.find('/').map_or("/", |i| &rest[i..])
+}
+
 impl Network<'_> {
+    /// A request to `url`: to the ingress controller when the host is its address or a host
+    /// an Ingress names (and no Service has that name), routed by `Host` (the header when
+    /// given) and path; otherwise to a Service.
+    fn fetch_url(&mut self, url: &str, host_header: Option<&str>) -> Fetch {
+        let (host, port) = split_url(url);
+        if self.resolve(&host).is_none()
+            && (port == 80 || port == 443)
+            && self.cluster.ingress_serves(&host)
+        {
+            let vhost = host_header.unwrap_or(&host);
+            let vhost = vhost.split(':').next().unwrap_or(vhost);
+            let unavailable = || {
+                let reason = "Service Temporarily Unavailable";
+                Fetch::Page(503, reason, nginx_error_page(503, reason))
+            };
+            return match self.cluster.ingress_route(vhost, url_path(url)) {
+                kubeplay_engine::ingress::IngressRoute::Backend {
+                    namespace,
+                    service,
+                    port,
+                } => {
+                    let from = Some((self.namespace.as_str(), self.pod.as_str()));
+                    match self
+                        .cluster
+                        .request_from(from, &namespace, &service, Some(port))
+                    {
+                        Ok(Ok(image)) => Fetch::Answered(image),
+                        Ok(Err(kubeplay_engine::FailureCause::NoEndpoint)) | Err(_) => {
+                            unavailable()
+                        }
+                        Ok(Err(_)) => {
+                            let reason = "Bad Gateway";
+                            Fetch::Page(502, reason, nginx_error_page(502, reason))
+                        }
+                    }
+                }
+                kubeplay_engine::ingress::IngressRoute::NotFound => {
+                    let reason = "Not Found";
+                    Fetch::Page(404, reason, nginx_error_page(404, reason))
+                }
+                kubeplay_engine::ingress::IngressRoute::Unavailable => unavailable(),
+            };
+        }
+        self.fetch(&host, port)
+    }
+
     fn fetch(&mut self, host: &str, port: i32) -> Fetch {
         let Some((ns, name, ip, ports)) = self.resolve(host) else {
             return Fetch::NoHost;
@@ -620,6 +682,7 @@ fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
     let mut url = None;
     let (mut head, mut discard, mut write_out) = (false, false, None::<String>);
     let mut max_time: Option<f64> = None;
+    let mut host_header: Option<String> = None;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -637,7 +700,15 @@ fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
                 i += 1;
                 max_time = args.get(i).and_then(|t| t.parse::<f64>().ok());
             }
-            "-H" | "--header" | "-X" | "--request" | "-A" | "--user-agent" => i += 1,
+            "-H" | "--header" => {
+                i += 1;
+                if let Some((name, value)) = args.get(i).and_then(|h| h.split_once(':')) {
+                    if name.trim().eq_ignore_ascii_case("host") {
+                        host_header = Some(value.trim().to_string());
+                    }
+                }
+            }
+            "-X" | "--request" | "-A" | "--user-agent" => i += 1,
             _ if a.starts_with('-') => {}
             _ => url = Some(a.to_string()),
         }
@@ -649,7 +720,23 @@ fn curl(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
         return 2;
     };
     let (host, port) = split_url(&url);
-    match net.fetch(&host, port) {
+    match net.fetch_url(&url, host_header.as_deref()) {
+        Fetch::Page(code, reason, page) => {
+            if head {
+                io.out.push_str(&format!(
+                    "HTTP/1.1 {code} {reason}\r\nContent-Type: text/html\r\n\r\n"
+                ));
+            } else if !discard {
+                io.out.push_str(&page);
+            }
+            if let Some(w) = write_out {
+                io.out.push_str(
+                    &w.replace("%{http_code}", &code.to_string())
+                        .replace("\\n", "\n"),
+                );
+            }
+            0
+        }
         Fetch::Answered(image) => {
             if head {
                 io.out
@@ -731,7 +818,13 @@ fn wget(net: &mut Network, args: &[String], io: &mut ShIo) -> i32 {
             }
         ));
     }
-    match net.fetch(&host, port) {
+    match net.fetch_url(&url, None) {
+        Fetch::Page(code, reason, _) => {
+            io.err.push_str(&format!(
+                "wget: server returned error: HTTP/1.1 {code} {reason}\n"
+            ));
+            1
+        }
         Fetch::Answered(image) => {
             if spider {
                 if !quiet {

@@ -524,6 +524,10 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             ],
             &[],
         ),
+        Kind::ResourceQuota => (&["NAME", "REQUEST", "LIMIT", "AGE"], &[]),
+        Kind::LimitRange => (&["NAME", "CREATED AT"], &[]),
+        Kind::Ingress => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
+        Kind::IngressClass => (&["NAME", "CONTROLLER", "PARAMETERS", "AGE"], &[]),
         Kind::PodDisruptionBudget => (
             &[
                 "NAME",
@@ -737,6 +741,53 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                 v(&b.spec.max_unavailable),
                 b.status.disruptions_allowed.to_string(),
                 created,
+            ]);
+        }
+        Object::ResourceQuota(q) => {
+            let (request, limit) = quota_columns(q);
+            cells.extend([name, request, limit, created]);
+        }
+        Object::Ingress(ing) => {
+            cells.extend([
+                name,
+                ing.spec
+                    .ingress_class_name
+                    .clone()
+                    .unwrap_or_else(|| "<none>".into()),
+                ingress_hosts(&ing.spec.rules),
+                ingress_address(&ing.status.load_balancer, opts.wide),
+                if ing.spec.tls.is_empty() {
+                    "80"
+                } else {
+                    "80, 443"
+                }
+                .into(),
+                created,
+            ]);
+        }
+        Object::IngressClass(ic) => {
+            let params = ic
+                .spec
+                .extra
+                .get("parameters")
+                .map(|p| {
+                    let s = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("");
+                    let kind = match p.get("apiGroup").and_then(|g| g.as_str()) {
+                        Some(g) => format!("{}.{g}", s("kind")),
+                        None => s("kind").to_string(),
+                    };
+                    format!("{kind}/{}", s("name"))
+                })
+                .unwrap_or_else(|| "<none>".into());
+            cells.extend([name, ic.spec.controller.clone(), params, created]);
+        }
+        Object::LimitRange(l) => {
+            cells.extend([
+                name,
+                l.metadata
+                    .creation_timestamp
+                    .map(|t| t.rfc3339())
+                    .unwrap_or_default(),
             ]);
         }
         Object::NetworkPolicy(np) => {
@@ -1500,6 +1551,70 @@ impl Watch {
         }
         self.print(&changed, cluster.now(), io);
         None
+    }
+}
+
+/// The REQUEST and LIMIT cells of a ResourceQuota: `used/hard` for each resource in status.hard,
+/// `limits.*` in the second. Models kubernetes/pkg/printers/internalversion printResourceQuota.
+fn quota_columns(q: &kubeplay_api::quota::ResourceQuota) -> (String, String) {
+    let (mut request, mut limit) = (Vec::new(), Vec::new());
+    for (k, hard) in &q.status.hard {
+        let used = q
+            .status
+            .used
+            .get(k)
+            .copied()
+            .unwrap_or_else(kubeplay_api::Quantity::zero);
+        let cell = format!("{k}: {used}/{hard}");
+        if k.split('.').next() == Some("limits") && k.contains('.') {
+            limit.push(cell);
+        } else {
+            request.push(cell);
+        }
+    }
+    (request.join(", "), limit.join(", "))
+}
+
+/// The HOSTS cell (kubectl's formatHosts): up to three rule hosts, `*` when none names one.
+fn ingress_hosts(rules: &[kubeplay_api::ingress::IngressRule]) -> String {
+    const MAX: usize = 3;
+    let mut list: Vec<&str> = Vec::new();
+    let mut more = false;
+    for r in rules {
+        if list.len() == MAX {
+            more = true;
+        }
+        if !more && !r.host.is_empty() {
+            list.push(&r.host);
+        }
+    }
+    if list.is_empty() {
+        return "*".into();
+    }
+    let hosts = list.join(",");
+    if more {
+        format!("{hosts} + {} more...", rules.len() - MAX)
+    } else {
+        hosts
+    }
+}
+
+/// The ADDRESS cell: IPs and host names, cut to 16 characters unless wide, as kubectl does.
+pub(crate) fn ingress_address(
+    lb: &kubeplay_api::ingress::IngressLoadBalancerStatus,
+    wide: bool,
+) -> String {
+    let all: Vec<&str> = lb
+        .ingress
+        .iter()
+        .flat_map(|i| [i.ip.as_str(), i.hostname.as_str()])
+        .filter(|s| !s.is_empty())
+        .collect();
+    let r = all.join(",");
+    if !wide && r.chars().count() > 16 {
+        format!("{}...", r.chars().take(13).collect::<String>())
+    } else {
+        r
     }
 }
 

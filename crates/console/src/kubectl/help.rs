@@ -72,6 +72,14 @@ const TEXTS: &[(&str, &str)] = &[
         include_str!("../../help/kubectl-create-priorityclass.txt"),
     ),
     (
+        "create ingress",
+        include_str!("../../help/kubectl-create-ingress.txt"),
+    ),
+    (
+        "create quota",
+        include_str!("../../help/kubectl-create-quota.txt"),
+    ),
+    (
         "create poddisruptionbudget",
         include_str!("../../help/kubectl-create-poddisruptionbudget.txt"),
     ),

@@ -699,8 +699,37 @@ pub(crate) fn calculate_status(
 }
 
 /// `syncRolloutStatus`'s new status: `calculateStatus`, then the Progressing condition by the
-/// first of DeploymentComplete, DeploymentProgressing and DeploymentTimedOut that holds.
+/// first of DeploymentComplete, DeploymentProgressing and DeploymentTimedOut that holds, then
+/// the ReplicaSets' ReplicaFailure (the new one's first), as `getReplicaFailures`.
 pub(crate) fn rollout_status(
+    d: &Deployment,
+    all: &[ReplicaSet],
+    new_rs: Option<&ReplicaSet>,
+    now: Time,
+) -> DeploymentStatus {
+    let mut st = progress_status(d, all, new_rs, now);
+    let failure = new_rs
+        .into_iter()
+        .chain(all)
+        .flat_map(|rs| &rs.status.conditions)
+        .find(|c| c.type_ == "ReplicaFailure");
+    match failure {
+        Some(c) => {
+            let c = new_condition(
+                "ReplicaFailure",
+                &c.status,
+                &c.reason,
+                c.message.clone(),
+                now,
+            );
+            set_condition(&mut st, c);
+        }
+        None => st.conditions.retain(|c| c.type_ != "ReplicaFailure"),
+    }
+    st
+}
+
+fn progress_status(
     d: &Deployment,
     all: &[ReplicaSet],
     new_rs: Option<&ReplicaSet>,

@@ -13,3 +13,4 @@ pub(crate) mod node_lifecycle;
 mod replicaset;
 pub(crate) mod statefulset;
 pub(crate) mod volume;
+mod resourcequota;

@@ -13,6 +13,11 @@ use crate::{Cluster, Task};
 /// Upstream's `burstReplicas`: at most this many creations or deletions per sync.
 const BURST_REPLICAS: usize = 500;
 
+/// How long after a refused pod creation the ReplicaSet is synced again. Upstream's workqueue
+/// backs off exponentially (5 ms doubling to 1000 s); a fixed 10 s keeps the retries visible
+/// in the events without a per-ReplicaSet failure count.
+const FAILED_CREATE_RETRY_MS: i64 = 10_000;
+
 impl Cluster {
     pub(crate) fn sync_replica_set(&mut self, ns: &str, name: &str) {
         let Some(Object::ReplicaSet(rs)) = self
@@ -41,6 +46,7 @@ impl Cluster {
             (n, victims)
         };
         let what = format!("ReplicaSet {ns}/{name}");
+        let mut manage_error = None;
         match active.cmp(&want) {
             Ordering::Less => {
                 let n = (want - active).min(BURST_REPLICAS);
@@ -50,7 +56,16 @@ impl Cluster {
                     format!("{active} of {want} pods, creating {n}"),
                 );
                 for _ in 0..n {
-                    self.create_pod_for(&rs);
+                    if let Err(e) = self.create_pod_for(&rs) {
+                        manage_error = Some(e);
+                        // As slowStartBatch, the first refusal ends the batch; the workqueue
+                        // retries the ReplicaSet later, when a quota or LimitRange may allow it.
+                        self.schedule_in(
+                            FAILED_CREATE_RETRY_MS,
+                            Task::SyncReplicaSet(ns.to_string(), name.to_string()),
+                        );
+                        break;
+                    }
                 }
             }
             Ordering::Greater => {
@@ -81,7 +96,7 @@ impl Cluster {
             }
             Ordering::Equal => {}
         }
-        self.update_replica_set_status(ns, name);
+        self.update_replica_set_status(ns, name, manage_error);
     }
 
     /// The pods in `ns` whose controller is `owner_uid`, in name order.
@@ -100,7 +115,9 @@ impl Cluster {
             .collect()
     }
 
-    fn create_pod_for(&mut self, rs: &ReplicaSet) {
+    /// Creates one pod from the template. The error is the API server's 403 refusal (an
+    /// admission plugin: ResourceQuota, LimitRanger, Priority), which ends the batch.
+    fn create_pod_for(&mut self, rs: &ReplicaSet) -> Result<(), String> {
         let ns = rs.metadata.namespace.clone();
         let name = self.free_pod_name(&ns, &format!("{}-", rs.metadata.name));
         let tmpl = &rs.spec.template;
@@ -122,22 +139,32 @@ impl Cluster {
             status: Default::default(),
         };
         match self.create(Object::Pod(pod)) {
-            Ok(_) => self.event(
-                &Object::ReplicaSet(rs.clone()),
-                "Normal",
-                "SuccessfulCreate",
-                format!("Created pod: {name}"),
-                "replicaset-controller",
-                "",
-            ),
-            Err(e) => self.event(
-                &Object::ReplicaSet(rs.clone()),
-                "Warning",
-                "FailedCreate",
-                format!("Error creating: {}", e.message),
-                "replicaset-controller",
-                "",
-            ),
+            Ok(_) => {
+                self.event(
+                    &Object::ReplicaSet(rs.clone()),
+                    "Normal",
+                    "SuccessfulCreate",
+                    format!("Created pod: {name}"),
+                    "replicaset-controller",
+                    "",
+                );
+                Ok(())
+            }
+            Err(e) => {
+                self.event(
+                    &Object::ReplicaSet(rs.clone()),
+                    "Warning",
+                    "FailedCreate",
+                    format!("Error creating: {}", e.message),
+                    "replicaset-controller",
+                    "",
+                );
+                if e.reason == kubeplay_api::Reason::Forbidden {
+                    Err(e.message)
+                } else {
+                    Ok(())
+                }
+            }
         }
     }
 
@@ -185,7 +212,14 @@ impl Cluster {
             .collect()
     }
 
-    pub(crate) fn update_replica_set_status(&mut self, ns: &str, name: &str) {
+    /// `calculateStatus`; `manage_error` is this sync's refused creation, kept as the
+    /// ReplicaFailure condition (the first message stays until a sync without one removes it).
+    pub(crate) fn update_replica_set_status(
+        &mut self,
+        ns: &str,
+        name: &str,
+        manage_error: Option<String>,
+    ) {
         let Some(Object::ReplicaSet(mut rs)) = self
             .store
             .get(&Key::new(Kind::ReplicaSet, ns, name))
@@ -230,6 +264,20 @@ impl Cluster {
         drop(pods);
         if let Some(t) = next {
             self.schedule_at(t, Task::SyncReplicaSet(ns.into(), name.into()));
+        }
+        match manage_error {
+            Some(message) if !st.conditions.iter().any(|c| c.type_ == "ReplicaFailure") => {
+                st.conditions.push(kubeplay_api::meta::Condition {
+                    type_: "ReplicaFailure".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(now),
+                    reason: "FailedCreate".into(),
+                    message,
+                    ..Default::default()
+                });
+            }
+            Some(_) => {}
+            None => st.conditions.retain(|c| c.type_ != "ReplicaFailure"),
         }
         rs.status = st;
         if rs.status != before {
