@@ -17,8 +17,8 @@ pub mod object;
 pub mod patch;
 pub mod policy;
 pub mod quantity;
-pub mod storage;
 pub mod quota;
+pub mod storage;
 pub mod summary;
 pub mod validation;
 

@@ -14,8 +14,8 @@ use crate::ingress::{Ingress, IngressClass};
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
-use crate::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 use crate::quota::{LimitRange, ResourceQuota};
+use crate::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {

@@ -512,3 +512,26 @@ kubectl describe hpa web | head -17",
         "#]],
     );
 }
+
+#[test]
+fn a_quota_counts_claims_and_their_storage() {
+    let mut s = session();
+    check(
+        &mut s,
+        &format!(
+            "kubectl create quota storage --hard=persistentvolumeclaims=2,requests.storage=1500Mi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1\n{CLAIM}\n{}\nsleep 1\nkubectl get quota storage -o jsonpath='{{.status.used}}'",
+            CLAIM.replace("name: data", "name: more")
+        ),
+        expect![[r#"
+            $ kubectl create quota storage --hard=persistentvolumeclaims=2,requests.storage=1500Mi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1
+            resourcequota/storage created
+            $ kubectl apply -f - <<EOF
+            persistentvolumeclaim/data created
+            $ kubectl apply -f - <<EOF
+            ! Error from server (Forbidden): error when creating "STDIN": persistentvolumeclaims "more" is forbidden: exceeded quota: storage, requested: requests.storage=1Gi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1, used: requests.storage=1Gi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1, limited: requests.storage=1500Mi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1
+            [exit 1]
+            $ sleep 1
+            $ kubectl get quota storage -o jsonpath='{.status.used}'
+            {"persistentvolumeclaims":"1","requests.storage":"1Gi","standard.storageclass.storage.k8s.io/persistentvolumeclaims":"1"}"#]],
+    );
+}

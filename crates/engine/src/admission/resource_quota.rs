@@ -57,6 +57,12 @@ fn matches_resource(kind: Kind, name: &str) -> bool {
         Kind::ConfigMap => name == "configmaps",
         Kind::Secret => name == "secrets",
         Kind::ResourceQuota => name == "resourcequotas",
+        Kind::PersistentVolumeClaim => {
+            ["persistentvolumeclaims", "requests.storage"].contains(&name)
+                || name
+                    .split_once(".storageclass.storage.k8s.io/")
+                    .is_some_and(|(_, r)| r == "persistentvolumeclaims" || r == "requests.storage")
+        }
         _ => false,
     }
 }
@@ -119,6 +125,28 @@ pub fn usage(obj: &Object) -> ResourceList {
         }
         Object::ResourceQuota(_) => {
             u.insert("resourcequotas".into(), one());
+        }
+        // The claim's size, in all and per class (`gold.storageclass.storage.k8s.io/...`).
+        Object::PersistentVolumeClaim(c) => {
+            let size = c
+                .spec
+                .resources
+                .requests
+                .get("storage")
+                .copied()
+                .unwrap_or_else(Quantity::zero);
+            u.insert("persistentvolumeclaims".into(), one());
+            u.insert("requests.storage".into(), size);
+            if let Some(class) = c
+                .spec
+                .storage_class_name
+                .as_deref()
+                .filter(|c| !c.is_empty())
+            {
+                let prefix = format!("{class}.storageclass.storage.k8s.io/");
+                u.insert(format!("{prefix}persistentvolumeclaims"), one());
+                u.insert(format!("{prefix}requests.storage"), size);
+            }
         }
         _ => {}
     }

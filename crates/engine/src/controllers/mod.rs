@@ -11,6 +11,6 @@ pub(crate) mod hpa;
 pub(crate) mod job;
 pub(crate) mod node_lifecycle;
 mod replicaset;
+mod resourcequota;
 pub(crate) mod statefulset;
 pub(crate) mod volume;
-mod resourcequota;
