@@ -2,7 +2,8 @@
 // contract: a Job's finished pods leave the stack and hang from the top of their well, a
 // CronJob fires on the simulated clock, a DaemonSet pod lands on a node added later, and a
 // higher-priority pod preempts a lower-priority one, and a StatefulSet starts in order with a
-// claim per pod whose data a re-created pod finds again.
+// claim per pod whose data a re-created pod finds again, and an autoscaler adds replicas as
+// traffic rises.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -203,5 +204,29 @@ EOF`);
     assert.equal(out.trim(), 'row-1');
     // Its volume is on that node: the new db-0 is there too.
     assert.equal((await pods(page, 'db')).find((p) => p.name === 'db-0').node, node);
+  }));
+
+  it('an autoscaler adds replicas as traffic rises', { timeout: T }, step('hpa', async (page) => {
+    await run(page, 'kubectl delete sts db');
+    await run(page, 'kubectl create deployment shop --image=nginx:1.25 --replicas=2');
+    await run(page, 'kubectl set resources deployment shop --requests=cpu=1,memory=1Gi');
+    await run(page, 'kubectl expose deployment shop --port=80');
+    await run(page, 'kubectl rollout status deployment/shop');
+    let out = await run(page, 'kubectl autoscale deployment shop --cpu=50% --min=2 --max=10');
+    assert.match(out, /horizontalpodautoscaler.autoscaling\/shop autoscaled/);
+    // kube-proxy programs the new Service's endpoints a second after they appear.
+    await run(page, 'sleep 2');
+    await run(page, 'traffic svc/shop --rps 800');
+    await run(page, 'sleep 45');
+    out = await run(page, 'kubectl get hpa shop --no-headers');
+    assert.match(out, /^shop\s+Deployment\/shop\s+cpu: \d+%\/50%\s+2\s+10\s+\d+/);
+    const replicas = Number(await run(page, "kubectl get hpa shop -o jsonpath='{.status.currentReplicas}'"));
+    assert.ok(replicas > 2, out);
+    await page.waitForFunction((n) => [...document.querySelectorAll('[data-kind="pod"]')]
+      .filter((p) => p.dataset.owner === 'shop' && p.dataset.phase === 'Running').length >= n, replicas, { timeout: 30_000 })
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await pods(page, 'shop'))}`); });
+    await screenshot(page, 'workloads-hpa');
+    out = await run(page, 'kubectl top pods --no-headers');
+    assert.match(out, /shop-[a-z0-9]+-[a-z0-9]{5}\s+\d+m/);
   }));
 });
