@@ -189,3 +189,43 @@ impl HorizontalPodAutoscaler {
             .map(|r| &r.target)
     }
 }
+
+/// An autoscaling/v1 body as v2: `targetCPUUtilizationPercentage` becomes the CPU Utilization
+/// metric, and v1's status fields are dropped (the controller writes v2's).
+pub fn convert_v1_spec(map: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    if let Some(spec) = map.get_mut("spec").and_then(|s| s.as_object_mut()) {
+        if let Some(pct) = spec.remove("targetCPUUtilizationPercentage") {
+            spec.insert(
+                "metrics".into(),
+                json!([{
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": pct}},
+                }]),
+            );
+        }
+    }
+    map.remove("status");
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Object;
+
+    #[test]
+    fn a_v1_manifest_is_read_as_v2() {
+        let v = crate::object::parse_value(
+            "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: 5\n  targetCPUUtilizationPercentage: 60\n",
+        )
+        .expect("yaml");
+        let Ok(Object::HorizontalPodAutoscaler(h)) = Object::from_value(v) else {
+            panic!("not an HPA")
+        };
+        let t = h.cpu_target().expect("cpu target");
+        assert_eq!(
+            (t.type_.as_str(), t.average_utilization),
+            ("Utilization", Some(60))
+        );
+        assert_eq!(h.spec.max_replicas, 5);
+    }
+}

@@ -544,6 +544,16 @@ impl Object {
                 "Object 'apiVersion' is missing in the document".to_string(),
             ));
         };
+        // autoscaling/v1 is still served upstream and many tutorials use it: the API server
+        // converts it to v2, its storage version.
+        if api_version == "autoscaling/v1" && kind == "HorizontalPodAutoscaler" {
+            crate::autoscaling::convert_v1_spec(&mut map);
+            return Object::from_value(Value::Object({
+                map.insert("apiVersion".into(), Value::String("autoscaling/v2".into()));
+                map.insert("kind".into(), Value::String(kind));
+                map
+            }));
+        }
         let Some(k) = Kind::from_type_meta(&api_version, &kind) else {
             return Err(ApiError::no_kind_match(&api_version, &kind));
         };

@@ -288,6 +288,8 @@ EOF
 kubectl rollout status statefulset/web
 kubectl get sts,pods,pvc
 kubectl exec web-1 -- hostname
+kubectl exec web-1 -- nslookup web-0.nginx
+kubectl exec web-1 -- nslookup nginx | grep -c Address
 kubectl scale sts web --replicas=1
 sleep 5
 kubectl get pods,pvc
@@ -324,6 +326,15 @@ kubectl get sts web -o wide",
             persistentvolumeclaim/www-web-2   Bound    pvc-7c5e0258-2fe3-4de8-9aa7-cfe3b40d4489   1Gi        RWO            standard       <unset>                 6s
             $ kubectl exec web-1 -- hostname
             web-1
+            $ kubectl exec web-1 -- nslookup web-0.nginx
+            Server:		10.96.0.10
+            Address:	10.96.0.10:53
+
+            Name:	web-0.nginx.default.svc.cluster.local
+            Address: 10.244.2.3
+
+            $ kubectl exec web-1 -- nslookup nginx | grep -c Address
+            4
             $ kubectl scale sts web --replicas=1
             statefulset.apps/web scaled
             $ sleep 5

@@ -528,6 +528,63 @@ type Resolved = (String, String, String, Vec<i32>);
 
 impl Network<'_> {
     /// `web`, `web.ns`, `web.ns.svc`, `web.ns.svc.cluster.local`, or a ClusterIP.
+    /// The A records of a headless Service (its ready endpoints) and of the pods under it by
+    /// hostname and subdomain (`web-0.nginx`, a StatefulSet's pods): (FQDN, IPs).
+    fn headless_records(&self, host: &str) -> Option<(String, Vec<String>)> {
+        let host = host.trim_end_matches('.');
+        let parts: Vec<&str> = host.split('.').collect();
+        let short = |rest: &[&str]| -> Option<String> {
+            match rest {
+                [] => Some(self.namespace.clone()),
+                [ns] | [ns, "svc"] | [ns, "svc", "cluster", "local"] => Some(ns.to_string()),
+                _ => None,
+            }
+        };
+        let headless = |ns: &str, name: &str| {
+            matches!(self.cluster.get(Kind::Service, ns, name),
+                Ok(Object::Service(svc)) if svc.spec.cluster_ip == "None")
+        };
+        // A pod: `<hostname>.<subdomain>.<ns>...`.
+        if let [pod, sub, rest @ ..] = parts.as_slice() {
+            if let Some(ns) = short(rest) {
+                if headless(&ns, sub) {
+                    let ip = self
+                        .cluster
+                        .list(Kind::Pod, Some(&ns), None)
+                        .into_iter()
+                        .find_map(|o| match o {
+                            Object::Pod(p)
+                                if p.spec.extra.get("hostname").and_then(Value::as_str)
+                                    == Some(pod)
+                                    && p.spec.extra.get("subdomain").and_then(Value::as_str)
+                                        == Some(sub)
+                                    && !p.status.pod_ip.is_empty() =>
+                            {
+                                Some(p.status.pod_ip.clone())
+                            }
+                            _ => None,
+                        })?;
+                    return Some((format!("{pod}.{sub}.{ns}.svc.cluster.local"), vec![ip]));
+                }
+            }
+        }
+        // The Service itself: every ready endpoint.
+        let (name, rest) = parts.split_first()?;
+        let ns = short(rest)?;
+        if !headless(&ns, name) {
+            return None;
+        }
+        let ips: Vec<String> = match self.cluster.get(Kind::Endpoints, &ns, name) {
+            Ok(Object::Endpoints(ep)) => ep
+                .subsets
+                .iter()
+                .flat_map(|s| s.addresses.iter().map(|a| a.ip.clone()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        (!ips.is_empty()).then(|| (format!("{name}.{ns}.svc.cluster.local"), ips))
+    }
+
     fn resolve(&self, host: &str) -> Option<Resolved> {
         let host = host.trim_end_matches('.');
         let of = |svc: &kubeplay_api::Service| -> Resolved {
@@ -865,6 +922,13 @@ fn nslookup(net: &Network, args: &[String], io: &mut ShIo) -> i32 {
     };
     io.out
         .push_str("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n");
+    if let Some((fqdn, ips)) = net.headless_records(name) {
+        for ip in ips {
+            io.out.push_str(&format!("Name:\t{fqdn}\nAddress: {ip}\n"));
+        }
+        io.out.push('\n');
+        return 0;
+    }
     match net.resolve(name) {
         Some((ns, svc, ip, _)) if !ip.is_empty() && ip != "None" => {
             io.out.push_str(&format!(
