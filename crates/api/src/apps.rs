@@ -359,3 +359,27 @@ impl StatefulSet {
 pub const STATEFUL_SET_POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 pub const CONTROLLER_REVISION_HASH_LABEL: &str = "controller-revision-hash";
+
+/// A snapshot of a DaemonSet's or StatefulSet's pod template (`rollout history` and `undo` read
+/// them). `data` is the patch upstream stores: `{"spec":{"template":{..., "$patch":"replace"}}}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControllerRevision {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    #[serde(default)]
+    pub revision: i64,
+}
+
+impl ControllerRevision {
+    /// The pod template the revision holds.
+    pub fn template(&self) -> Option<PodTemplateSpec> {
+        let mut t = self.data.as_ref()?.get("spec")?.get("template")?.clone();
+        if let Some(m) = t.as_object_mut() {
+            m.remove("$patch");
+        }
+        serde_json::from_value(t).ok()
+    }
+}

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use crate::apps::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use crate::autoscaling::HorizontalPodAutoscaler;
 use crate::batch::{CronJob, Job};
 use crate::core::{
@@ -40,6 +40,7 @@ pub enum Kind {
     StorageClass,
     StatefulSet,
     HorizontalPodAutoscaler,
+    ControllerRevision,
     ResourceQuota,
     LimitRange,
     Ingress,
@@ -167,6 +168,15 @@ pub const RESOURCES: &[ResourceType] = &[
         singular: "service",
         short_names: &["svc"],
         api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ControllerRevision,
+        plural: "controllerrevisions",
+        singular: "controllerrevision",
+        short_names: &[],
+        api_version: "apps/v1",
         namespaced: true,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
@@ -332,6 +342,7 @@ impl Kind {
             Kind::StorageClass => "StorageClass",
             Kind::StatefulSet => "StatefulSet",
             Kind::HorizontalPodAutoscaler => "HorizontalPodAutoscaler",
+            Kind::ControllerRevision => "ControllerRevision",
             Kind::ResourceQuota => "ResourceQuota",
             Kind::LimitRange => "LimitRange",
             Kind::Ingress => "Ingress",
@@ -424,6 +435,7 @@ pub enum Object {
     StorageClass(StorageClass),
     StatefulSet(Box<StatefulSet>),
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    ControllerRevision(ControllerRevision),
     ResourceQuota(ResourceQuota),
     LimitRange(LimitRange),
     Ingress(Ingress),
@@ -454,6 +466,7 @@ macro_rules! each_kind {
             Object::StorageClass($o) => $body,
             Object::StatefulSet($o) => $body,
             Object::HorizontalPodAutoscaler($o) => $body,
+            Object::ControllerRevision($o) => $body,
             Object::ResourceQuota($o) => $body,
             Object::LimitRange($o) => $body,
             Object::Ingress($o) => $body,
@@ -486,6 +499,7 @@ impl Object {
             Object::StorageClass(_) => Kind::StorageClass,
             Object::StatefulSet(_) => Kind::StatefulSet,
             Object::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
+            Object::ControllerRevision(_) => Kind::ControllerRevision,
             Object::ResourceQuota(_) => Kind::ResourceQuota,
             Object::LimitRange(_) => Kind::LimitRange,
             Object::Ingress(_) => Kind::Ingress,
@@ -605,6 +619,9 @@ impl Object {
             Kind::StatefulSet => Object::StatefulSet(serde_json::from_value(body).map_err(decode)?),
             Kind::HorizontalPodAutoscaler => {
                 Object::HorizontalPodAutoscaler(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::ControllerRevision => {
+                Object::ControllerRevision(serde_json::from_value(body).map_err(decode)?)
             }
             Kind::ResourceQuota => {
                 Object::ResourceQuota(serde_json::from_value(body).map_err(decode)?)

@@ -1754,6 +1754,7 @@ fn informational_commands() {
             resourcequotas             quota        v1                     true         ResourceQuota
             secrets                                 v1                     true         Secret
             services                   svc          v1                     true         Service
+            controllerrevisions                     apps/v1                true         ControllerRevision
             daemonsets                 ds           apps/v1                true         DaemonSet
             deployments                deploy       apps/v1                true         Deployment
             replicasets                rs           apps/v1                true         ReplicaSet
@@ -2403,7 +2404,7 @@ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-header
             $ sleep 10
             $ kubectl get ds agent
             NAME    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE
-            agent   4         4         4       4            4           <none>          12s
+            agent   4         4         4       4            4           <none>          11s
             $ kubectl get pods -l app=agent -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort
             node-1
             node-2
@@ -2448,18 +2449,16 @@ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-header
             Waiting for deployment spec update to be observed...
             Waiting for deployment "filler" rollout to finish: 0 out of 8 new replicas have been updated...
             Waiting for deployment "filler" rollout to finish: 0 of 8 updated replicas are available...
-            Waiting for deployment "filler" rollout to finish: 1 of 8 updated replicas are available...
             Waiting for deployment "filler" rollout to finish: 2 of 8 updated replicas are available...
             Waiting for deployment "filler" rollout to finish: 4 of 8 updated replicas are available...
             Waiting for deployment "filler" rollout to finish: 6 of 8 updated replicas are available...
-            Waiting for deployment "filler" rollout to finish: 7 of 8 updated replicas are available...
             deployment "filler" successfully rolled out
             $ kubectl apply -f - <<EOF
             pod/urgent created
             $ kubectl wait --for=condition=Ready pod/urgent --timeout=60s
             pod/urgent condition met
             $ kubectl get pod urgent -o jsonpath='{.spec.priority} {.status.nominatedNodeName} {.spec.nodeName}{"\n"}'
-            1000 node-4 node-4
+            1000 node-1 node-1
             $ kubectl get events --field-selector reason=Preempted --no-headers | wc -l
             1
             $ kubectl get pods -l app=filler --field-selector status.phase=Pending --no-headers | wc -l
@@ -2634,15 +2633,15 @@ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
             $ sleep 5
             $ kubectl drain node-1
             node/node-1 cordoned
-            ! error: unable to drain node "node-1" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-xn2qs, continuing command...
+            ! error: unable to drain node "node-1" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-2qszg, continuing command...
             ! There are pending nodes to be drained:
             !  node-1
-            ! error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-xn2qs
+            ! error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-2qszg
             [exit 1]
             $ kubectl drain node-1 --ignore-daemonsets --timeout=12s
             node/node-1 already cordoned
             evicting pod default/web-6df7ccfbbd-pnb25
-            ! Warning: ignoring DaemonSet-managed Pods: default/agent-xn2qs
+            ! Warning: ignoring DaemonSet-managed Pods: default/agent-2qszg
             ! error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
             ! error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
             ! error when evicting pods/"web-6df7ccfbbd-pnb25" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.
@@ -2661,7 +2660,7 @@ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort",
             evicting pod default/web-6df7ccfbbd-pnb25
             pod/web-6df7ccfbbd-pnb25 evicted
             node/node-1 drained
-            ! Warning: ignoring DaemonSet-managed Pods: default/agent-xn2qs
+            ! Warning: ignoring DaemonSet-managed Pods: default/agent-2qszg
             $ sleep 5
             $ kubectl get pods -l app=web -o wide --no-headers | awk '{print $3, $7}' | sort
             Running node-2

@@ -298,6 +298,13 @@ kubectl set image sts/web nginx=nginx:1.26
 kubectl rollout status sts/web
 kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image
 kubectl describe sts web
+kubectl rollout history sts/web
+kubectl rollout undo sts/web
+kubectl rollout status sts/web
+kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image
+kubectl rollout history sts/web
+kubectl get controllerrevisions
+kubectl rollout undo sts/web --to-revision=9
 kubectl rollout restart sts/web
 kubectl get sts web -o wide",
         expect![[r#"
@@ -313,17 +320,17 @@ kubectl get sts web -o wide",
             statefulset rolling update complete 3 pods at revision web-8486465cc6...
             $ kubectl get sts,pods,pvc
             NAME                   READY   AGE
-            statefulset.apps/web   3/3     18s
+            statefulset.apps/web   3/3     17s
 
             NAME        READY   STATUS    RESTARTS   AGE
-            pod/web-0   1/1     Running   0          18s
+            pod/web-0   1/1     Running   0          17s
             pod/web-1   1/1     Running   0          12s
             pod/web-2   1/1     Running   0          6s
 
             NAME                              STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
-            persistentvolumeclaim/www-web-0   Bound    pvc-3cd9741a-15d0-426b-aa4e-bf2d376dba70   1Gi        RWO            standard       <unset>                 18s
-            persistentvolumeclaim/www-web-1   Bound    pvc-29de6f55-4de9-47d3-ac43-19b6bbba74e4   1Gi        RWO            standard       <unset>                 12s
-            persistentvolumeclaim/www-web-2   Bound    pvc-7c5e0258-2fe3-4de8-9aa7-cfe3b40d4489   1Gi        RWO            standard       <unset>                 6s
+            persistentvolumeclaim/www-web-0   Bound    pvc-2f27c4c8-cc76-456a-bb68-dacb355a2892   1Gi        RWO            standard       <unset>                 17s
+            persistentvolumeclaim/www-web-1   Bound    pvc-3a010d32-e56c-431d-9ae0-e61a43717ed5   1Gi        RWO            standard       <unset>                 12s
+            persistentvolumeclaim/www-web-2   Bound    pvc-525d5066-5a9c-4c2e-9caf-aa598da420b0   1Gi        RWO            standard       <unset>                 6s
             $ kubectl exec web-1 -- hostname
             web-1
             $ kubectl exec web-1 -- nslookup web-0.nginx
@@ -331,7 +338,7 @@ kubectl get sts web -o wide",
             Address:	10.96.0.10:53
 
             Name:	web-0.nginx.default.svc.cluster.local
-            Address: 10.244.2.3
+            Address: 10.244.3.3
 
             $ kubectl exec web-1 -- nslookup nginx | grep -c Address
             4
@@ -340,12 +347,12 @@ kubectl get sts web -o wide",
             $ sleep 5
             $ kubectl get pods,pvc
             NAME        READY   STATUS    RESTARTS   AGE
-            pod/web-0   1/1     Running   0          23s
+            pod/web-0   1/1     Running   0          22s
 
             NAME                              STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE
-            persistentvolumeclaim/www-web-0   Bound    pvc-3cd9741a-15d0-426b-aa4e-bf2d376dba70   1Gi        RWO            standard       <unset>                 23s
-            persistentvolumeclaim/www-web-1   Bound    pvc-29de6f55-4de9-47d3-ac43-19b6bbba74e4   1Gi        RWO            standard       <unset>                 17s
-            persistentvolumeclaim/www-web-2   Bound    pvc-7c5e0258-2fe3-4de8-9aa7-cfe3b40d4489   1Gi        RWO            standard       <unset>                 11s
+            persistentvolumeclaim/www-web-0   Bound    pvc-2f27c4c8-cc76-456a-bb68-dacb355a2892   1Gi        RWO            standard       <unset>                 22s
+            persistentvolumeclaim/www-web-1   Bound    pvc-3a010d32-e56c-431d-9ae0-e61a43717ed5   1Gi        RWO            standard       <unset>                 17s
+            persistentvolumeclaim/www-web-2   Bound    pvc-525d5066-5a9c-4c2e-9caf-aa598da420b0   1Gi        RWO            standard       <unset>                 11s
             $ kubectl scale sts web --replicas=2
             statefulset.apps/web scaled
             $ kubectl set image sts/web nginx=nginx:1.26
@@ -392,22 +399,54 @@ kubectl get sts web -o wide",
               Capacity:      1Gi
               Access Modes:  [ReadWriteOnce]
             Events:
-              Type    Reason            Age                From                    Message
-              ----    ------            ----               ----                    -------
-              Normal  SuccessfulCreate  33s                statefulset-controller  create Claim www-web-0 Pod web-0 in StatefulSet web success
-              Normal  SuccessfulCreate  27s                statefulset-controller  create Claim www-web-1 Pod web-1 in StatefulSet web success
-              Normal  SuccessfulCreate  21s                statefulset-controller  create Claim www-web-2 Pod web-2 in StatefulSet web success
-              Normal  SuccessfulCreate  21s                statefulset-controller  create Pod web-2 in StatefulSet web successful
-              Normal  SuccessfulDelete  15s                statefulset-controller  delete Pod web-2 in StatefulSet web successful
-              Normal  SuccessfulDelete  15s                statefulset-controller  delete Pod web-1 in StatefulSet web successful
-              Normal  SuccessfulCreate  10s (x2 over 27s)  statefulset-controller  create Pod web-1 in StatefulSet web successful
-              Normal  SuccessfulDelete  5s                 statefulset-controller  delete Pod web-0 in StatefulSet web successful
-              Normal  SuccessfulCreate  5s (x2 over 33s)   statefulset-controller  create Pod web-0 in StatefulSet web successful
+              Type    Reason            Age               From                    Message
+              ----    ------            ----              ----                    -------
+              Normal  SuccessfulCreate  32s               statefulset-controller  create Claim www-web-0 Pod web-0 in StatefulSet web success
+              Normal  SuccessfulCreate  27s               statefulset-controller  create Claim www-web-1 Pod web-1 in StatefulSet web success
+              Normal  SuccessfulCreate  21s               statefulset-controller  create Claim www-web-2 Pod web-2 in StatefulSet web success
+              Normal  SuccessfulCreate  21s               statefulset-controller  create Pod web-2 in StatefulSet web successful
+              Normal  SuccessfulDelete  14s               statefulset-controller  delete Pod web-2 in StatefulSet web successful
+              Normal  SuccessfulDelete  14s               statefulset-controller  delete Pod web-1 in StatefulSet web successful
+              Normal  SuccessfulCreate  9s (x2 over 27s)  statefulset-controller  create Pod web-1 in StatefulSet web successful
+              Normal  SuccessfulDelete  4s                statefulset-controller  delete Pod web-0 in StatefulSet web successful
+              Normal  SuccessfulCreate  4s (x2 over 32s)  statefulset-controller  create Pod web-0 in StatefulSet web successful
+            $ kubectl rollout history sts/web
+            statefulset.apps/web 
+            REVISION  CHANGE-CAUSE
+            1         <none>
+            2         <none>
+
+            $ kubectl rollout undo sts/web
+            statefulset.apps/web rolled back
+            $ kubectl rollout status sts/web
+            Waiting for statefulset spec update to be observed...
+            Waiting for 1 pods to be ready...
+            Waiting for 1 pods to be ready...
+            Waiting for 1 pods to be ready...
+            Waiting for 1 pods to be ready...
+            statefulset rolling update complete 2 pods at revision web-8486465cc6...
+            $ kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image
+            NAME    IMAGE
+            web-0   nginx:1.25
+            web-1   nginx:1.25
+            $ kubectl rollout history sts/web
+            statefulset.apps/web 
+            REVISION  CHANGE-CAUSE
+            2         <none>
+            3         <none>
+
+            $ kubectl get controllerrevisions
+            NAME             CONTROLLER             REVISION   AGE
+            web-7b6db4f75    statefulset.apps/web   2          11s
+            web-8486465cc6   statefulset.apps/web   3          34s
+            $ kubectl rollout undo sts/web --to-revision=9
+            ! error: unable to find specified revision 9 in history
+            [exit 1]
             $ kubectl rollout restart sts/web
             statefulset.apps/web restarted
             $ kubectl get sts web -o wide
             NAME   READY   AGE   CONTAINERS   IMAGES
-            web    2/2     33s   nginx        nginx:1.26
+            web    2/2     34s   nginx        nginx:1.25
         "#]],
     );
 }

@@ -157,8 +157,6 @@ pub struct Cluster {
     pub(crate) provisioning: controllers::volume::Provisioning,
     /// What containers wrote to their volumes (see `volume_data`).
     pub(crate) volume_data: volume_data::VolumeData,
-    /// The StatefulSet controller's revisions (see `controllers::statefulset`).
-    pub(crate) stateful_revisions: controllers::statefulset::Revisions,
     /// The horizontal pod autoscaler controller's memory.
     pub(crate) autoscaling: controllers::hpa::State,
 }
@@ -187,7 +185,6 @@ impl Cluster {
             daemon_node_view: BTreeMap::new(),
             provisioning: Default::default(),
             volume_data: Default::default(),
-            stateful_revisions: Default::default(),
             autoscaling: Default::default(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {

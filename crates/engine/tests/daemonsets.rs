@@ -75,10 +75,10 @@ fn one_pod_per_node_and_a_new_node_gets_its_own() {
         &mut c,
         8,
         expect![[r#"
-        0.0s desired=0 current=0 ready=0 up-to-date=0 available=0 | 
-        0.5s desired=2 current=2 ready=0 up-to-date=2 available=0 | node-1=nginx:1.25 ContainerCreating, node-2=nginx:1.25 ContainerCreating
-        4.0s desired=2 current=2 ready=1 up-to-date=2 available=1 | node-1=nginx:1.25 Running, node-2=nginx:1.25 ContainerCreating
-        6.0s desired=2 current=2 ready=2 up-to-date=2 available=2 | node-1=nginx:1.25 Running, node-2=nginx:1.25 Running"#]],
+            0.0s desired=0 current=0 ready=0 up-to-date=0 available=0 | 
+            0.5s desired=2 current=2 ready=0 up-to-date=2 available=0 | node-1=nginx:1.25 ContainerCreating, node-2=nginx:1.25 ContainerCreating
+            5.5s desired=2 current=2 ready=1 up-to-date=2 available=1 | node-1=nginx:1.25 Running, node-2=nginx:1.25 ContainerCreating
+            6.0s desired=2 current=2 ready=2 up-to-date=2 available=2 | node-1=nginx:1.25 Running, node-2=nginx:1.25 Running"#]],
     );
     apply_yaml(&mut c, &node_yaml("node-3", "4", "8Gi"));
     watch(
@@ -128,12 +128,11 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
         &mut c,
         30,
         expect![[r#"
-        0.0s desired=3 current=3 ready=3 up-to-date=3 available=3 | node-1=nginx:1.25 Running, node-2=nginx:1.25 Running, node-3=nginx:1.25 Running
-        0.5s desired=3 current=3 ready=2 up-to-date=1 available=2 | node-1=nginx:1.26 Pending, node-2=nginx:1.25 Running, node-3=nginx:1.25 Running
-        1.0s desired=3 current=3 ready=2 up-to-date=1 available=2 | node-1=nginx:1.26 ContainerCreating, node-2=nginx:1.25 Running, node-3=nginx:1.25 Running
-        6.0s desired=3 current=3 ready=2 up-to-date=2 available=2 | node-1=nginx:1.26 Running, node-2=nginx:1.26 ContainerCreating, node-3=nginx:1.25 Running
-        10.0s desired=3 current=3 ready=2 up-to-date=2 available=2 | node-1=nginx:1.26 Running, node-2=nginx:1.26 Running, node-3=nginx:1.25 Running
-        10.5s desired=3 current=3 ready=2 up-to-date=3 available=2 | node-1=nginx:1.26 Running, node-2=nginx:1.26 Running, node-3=nginx:1.26 ContainerCreating
-        15.0s desired=3 current=3 ready=3 up-to-date=3 available=3 | node-1=nginx:1.26 Running, node-2=nginx:1.26 Running, node-3=nginx:1.26 Running"#]],
+            0.0s desired=3 current=3 ready=3 up-to-date=3 available=3 | node-1=nginx:1.25 Running, node-2=nginx:1.25 Running, node-3=nginx:1.25 Running
+            0.5s desired=3 current=3 ready=2 up-to-date=1 available=2 | node-1=nginx:1.26 ContainerCreating, node-2=nginx:1.25 Running, node-3=nginx:1.25 Running
+            6.0s desired=3 current=3 ready=2 up-to-date=2 available=2 | node-1=nginx:1.26 Running, node-2=nginx:1.26 ContainerCreating, node-3=nginx:1.25 Running
+            11.0s desired=3 current=2 ready=2 up-to-date=2 available=2 | -=nginx:1.26 Pending, node-1=nginx:1.26 Running, node-2=nginx:1.26 Running
+            11.5s desired=3 current=3 ready=2 up-to-date=3 available=2 | node-1=nginx:1.26 Running, node-2=nginx:1.26 Running, node-3=nginx:1.26 ContainerCreating
+            15.5s desired=3 current=3 ready=3 up-to-date=3 available=3 | node-1=nginx:1.26 Running, node-2=nginx:1.26 Running, node-3=nginx:1.26 Running"#]],
     );
 }

@@ -86,13 +86,13 @@ fn pods_start_in_order_with_their_own_claims() {
         &mut c,
         20,
         expect![[r#"
-        0.0s ready=0/3 current=0 updated=0 | 
-        0.5s ready=0/3 current=1 updated=1 | web-0=nginx:1.25 ContainerCreating
-        7.0s ready=1/3 current=2 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Pending
-        7.5s ready=1/3 current=2 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.25 ContainerCreating
-        13.5s ready=2/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Pending
-        14.0s ready=2/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 ContainerCreating
-        16.0s ready=3/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running"#]],
+            0.0s ready=0/3 current=0 updated=0 | 
+            0.5s ready=0/3 current=1 updated=1 | web-0=nginx:1.25 ContainerCreating
+            7.0s ready=1/3 current=2 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Pending
+            7.5s ready=1/3 current=2 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.25 ContainerCreating
+            13.0s ready=2/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Pending
+            13.5s ready=2/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 ContainerCreating
+            15.5s ready=3/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running"#]],
     );
     expect!["www-web-0 Bound, www-web-1 Bound, www-web-2 Bound"].assert_eq(&claims(&c));
     let web1 = pods(&c)
@@ -149,10 +149,11 @@ fn rolling_update_from_the_top_down_to_the_partition() {
         &mut c,
         90,
         expect![[r#"
-        0.0s ready=3/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running
-        0.5s ready=2/3 current=2 updated=1 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.26 ContainerCreating
-        5.0s ready=2/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 ContainerCreating, web-2=nginx:1.26 Running
-        6.0s ready=3/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running"#]],
+            0.0s ready=3/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running
+            0.5s ready=2/3 current=2 updated=1 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.26 ContainerCreating
+            5.5s ready=2/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 Pending, web-2=nginx:1.26 Running
+            6.0s ready=2/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 ContainerCreating, web-2=nginx:1.26 Running
+            10.5s ready=3/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running"#]],
     );
     // Lowering the partition finishes the rollout.
     apply_yaml(&mut c, &sts_yaml(3, "nginx:1.26", ""));
@@ -160,9 +161,9 @@ fn rolling_update_from_the_top_down_to_the_partition() {
         &mut c,
         60,
         expect![[r#"
-        0.0s ready=3/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running
-        0.5s ready=2/3 current=0 updated=3 | web-0=nginx:1.26 ContainerCreating, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running
-        6.0s ready=3/3 current=3 updated=3 | web-0=nginx:1.26 Running, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running"#]],
+            0.0s ready=3/3 current=1 updated=2 | web-0=nginx:1.25 Running, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running
+            0.5s ready=2/3 current=0 updated=3 | web-0=nginx:1.26 ContainerCreating, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running
+            1.5s ready=3/3 current=3 updated=3 | web-0=nginx:1.26 Running, web-1=nginx:1.26 Running, web-2=nginx:1.26 Running"#]],
     );
     let s = sts(&c);
     assert_eq!(s.status.current_revision, s.status.update_revision);
@@ -180,11 +181,10 @@ fn parallel_starts_every_pod_at_once() {
         &mut c,
         10,
         expect![[r#"
-        0.0s ready=0/3 current=0 updated=0 | 
-        0.5s ready=0/3 current=3 updated=3 | web-0=nginx:1.25 ContainerCreating, web-1=nginx:1.25 ContainerCreating, web-2=nginx:1.25 ContainerCreating
-        5.5s ready=1/3 current=3 updated=3 | web-0=nginx:1.25 ContainerCreating, web-1=nginx:1.25 ContainerCreating, web-2=nginx:1.25 Running
-        6.0s ready=2/3 current=3 updated=3 | web-0=nginx:1.25 ContainerCreating, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running
-        6.5s ready=3/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running"#]],
+            0.0s ready=0/3 current=0 updated=0 | 
+            0.5s ready=0/3 current=3 updated=3 | web-0=nginx:1.25 ContainerCreating, web-1=nginx:1.25 ContainerCreating, web-2=nginx:1.25 ContainerCreating
+            6.0s ready=2/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 ContainerCreating, web-2=nginx:1.25 Running
+            7.0s ready=3/3 current=3 updated=3 | web-0=nginx:1.25 Running, web-1=nginx:1.25 Running, web-2=nginx:1.25 Running"#]],
     );
 }
 

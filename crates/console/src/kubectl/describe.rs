@@ -191,6 +191,13 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
         Object::StorageClass(sc) => storage::storage_class(sc, &mut w),
         Object::StatefulSet(sts) => storage::stateful_set(cluster, sts, &mut w),
         Object::HorizontalPodAutoscaler(h) => autoscaler(h, &mut w),
+        Object::ControllerRevision(r) => {
+            common_meta(&mut w, o, true);
+            w.line(&format!("Revision:\t{}", r.revision));
+            if let Some(t) = r.template() {
+                pod_template(&mut w, &t);
+            }
+        }
         Object::ConfigMap(cm) => {
             common_meta(&mut w, o, true);
             w.line("");

@@ -473,6 +473,7 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
         ),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         Kind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        Kind::ControllerRevision => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
         Kind::HorizontalPodAutoscaler => (
             &[
                 "NAME",
@@ -811,6 +812,18 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                 h.status.current_replicas.to_string(),
                 created,
             ]);
+        }
+        Object::ControllerRevision(r) => {
+            let controller = r
+                .metadata
+                .controller()
+                .map(|c| {
+                    let kind = Kind::from_type_meta(&c.api_version, &c.kind)
+                        .map_or_else(|| c.kind.to_ascii_lowercase(), Kind::qualified_singular);
+                    format!("{kind}/{}", c.name)
+                })
+                .unwrap_or_else(|| "<none>".into());
+            cells.extend([name, controller, r.revision.to_string(), created]);
         }
         Object::StatefulSet(sts) => {
             cells.extend([

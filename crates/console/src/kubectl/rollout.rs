@@ -1,5 +1,6 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and `status` and
-//! `restart` for DaemonSets and StatefulSets. As in the real kubectl, `undo`, `pause`, `resume` and `restart` are
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, and `status`,
+//! `history`, `undo` and `restart` for DaemonSets and StatefulSets (from their
+//! ControllerRevisions). As in the real kubectl, `undo`, `pause`, `resume` and `restart` are
 //! client-side updates of the workload, and `status` watches it, printing kubectl's progress
 //! lines.
 
@@ -401,11 +402,44 @@ fn history(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     if wants_help(&p, "rollout history", io) {
         return 0;
     }
+    let revision = p.int("revision").unwrap_or(0);
+    if let Some(found) = daemon_and_stateful_sets(s, &p, io) {
+        let Ok(found) = found else { return 1 };
+        for o in found {
+            let reference = format!("{}/{}", o.kind().qualified_singular(), o.name());
+            let revs = controller_revisions(s.cluster(), &o);
+            if revision > 0 {
+                let Some(t) = revs
+                    .iter()
+                    .find(|r| r.revision == revision)
+                    .and_then(|r| r.template())
+                else {
+                    return io.error("unable to find the specified revision");
+                };
+                io.out
+                    .push_str(&format!("{reference} with revision #{revision}\n"));
+                io.out.push_str(&super::describe::pod_template_text(&t));
+                io.out.push('\n');
+                continue;
+            }
+            let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
+            for r in &revs {
+                let cause = r
+                    .metadata
+                    .annotation(CHANGE_CAUSE_ANNOTATION)
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or("<none>");
+                text.push_str(&format!("{}\t{cause}\n", r.revision));
+            }
+            let table = TabWriter::describe().format(&text);
+            io.out.push_str(&format!("{reference} \n{table}\n"));
+        }
+        return 0;
+    }
     let ds = match deployments(s, &p, io) {
         Ok(d) => d,
         Err(c) => return c,
     };
-    let revision = p.int("revision").unwrap_or(0);
     for d in ds {
         let rss = owned_replica_sets(s.cluster(), &d);
         let reference = format!("deployment.apps/{}", d.metadata.name);
@@ -437,6 +471,28 @@ fn history(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
+/// The ControllerRevisions a DaemonSet or StatefulSet controls, by revision.
+fn controller_revisions(
+    cluster: &Cluster,
+    owner: &Object,
+) -> Vec<kubeplay_api::apps::ControllerRevision> {
+    let uid = &owner.meta().uid;
+    let mut v: Vec<kubeplay_api::apps::ControllerRevision> = cluster
+        .list(Kind::ControllerRevision, Some(owner.namespace()), None)
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::ControllerRevision(r)
+                if r.metadata.controller().is_some_and(|c| &c.uid == uid) =>
+            {
+                Some(r.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    v.sort_by_key(|r| r.revision);
+    v
+}
+
 /// `DescribePodTemplate`, as `rollout history --revision` prints it.
 fn pod_template(rs: &ReplicaSet) -> String {
     super::describe::pod_template_text(&rs.spec.template)
@@ -459,11 +515,61 @@ fn undo(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     if wants_help(&p, "rollout undo", io) {
         return 0;
     }
+    let to = p.int("to-revision").unwrap_or(0);
+    if let Some(found) = daemon_and_stateful_sets(s, &p, io) {
+        let Ok(found) = found else { return 1 };
+        let mut code = 0;
+        for mut o in found {
+            let reference = format!("{}/{}", o.kind().qualified_singular(), o.name());
+            let revs = controller_revisions(s.cluster(), &o);
+            // The target is `to`, or the revision before the newest.
+            let target = if to > 0 {
+                revs.iter().find(|r| r.revision == to)
+            } else {
+                revs.iter().rev().nth(1)
+            };
+            let Some(target) = target else {
+                code = io.error(if to > 0 {
+                    format!("unable to find specified revision {to} in history")
+                } else {
+                    "no last revision to roll back to".to_string()
+                });
+                continue;
+            };
+            let number = target.revision;
+            let Some(template) = target.template() else {
+                code = io.error(format!(
+                    "unable to find specified revision {number} in history"
+                ));
+                continue;
+            };
+            let current = match &mut o {
+                Object::DaemonSet(d) => &mut d.spec.template,
+                Object::StatefulSet(d) => &mut d.spec.template,
+                _ => continue,
+            };
+            if equal_ignoring_hash(&template, current) {
+                io.println(format!(
+                    "{reference} skipped rollback (current template already matches revision {number})"
+                ));
+                continue;
+            }
+            *current = template;
+            if p.get("dry-run").is_some_and(|x| x != "none") {
+                io.println(format!("{reference} rolled back (dry run)"));
+                continue;
+            }
+            match s.cluster_mut().update(o) {
+                Ok(_) => io.println(format!("{reference} rolled back")),
+                Err(e) => code = io.fail(e.to_string()),
+            }
+        }
+        return code;
+    }
     let ds = match deployments(s, &p, io) {
         Ok(d) => d,
         Err(c) => return c,
     };
-    let to = p.int("to-revision").unwrap_or(0);
     let mut code = 0;
     for mut d in ds {
         let reference = format!("deployment.apps/{}", d.metadata.name);

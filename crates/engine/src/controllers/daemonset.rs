@@ -47,6 +47,23 @@ impl Cluster {
         }
         let now = self.now;
         let hash = pod_template_hash(&ds.spec.template, ds.status.collision_count);
+        let live: Vec<String> = self
+            .owned_pods(&ds.metadata.uid, ns)
+            .iter()
+            .filter_map(|p| p.metadata.labels.get(REVISION_HASH_LABEL))
+            .map(|h| format!("{name}-{h}"))
+            .collect();
+        let live: Vec<&str> = live.iter().map(String::as_str).collect();
+        self.record_revision(
+            &super::history::Owner {
+                kind: "DaemonSet",
+                meta: &ds.metadata,
+                revision_history_limit: ds.spec.revision_history_limit.unwrap_or(10),
+            },
+            &format!("{name}-{hash}"),
+            &ds.spec.template,
+            &live,
+        );
         let template_pod = daemon_pod(&ds, "", &hash);
         let nodes: Vec<Node> = self
             .store

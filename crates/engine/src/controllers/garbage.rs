@@ -9,13 +9,14 @@ use kubeplay_api::{Kind, Object};
 use crate::store::Key;
 use crate::Cluster;
 
-const OWNED_KINDS: [Kind; 6] = [
+const OWNED_KINDS: [Kind; 7] = [
     Kind::ReplicaSet,
     Kind::Job,
     Kind::Pod,
     Kind::Endpoints,
     Kind::Event,
     Kind::PersistentVolumeClaim,
+    Kind::ControllerRevision,
 ];
 
 impl Cluster {

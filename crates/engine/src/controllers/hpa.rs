@@ -659,7 +659,8 @@ mod tests {
     fn default_rate_limits() {
         let now = Time(1_000_000);
         let ago = |s: i64, d: i32| (now.plus_millis(-s * 1000), d);
-        let cases: &[(i32, Vec<(Time, i32)>, bool, i32)] = &[
+        type Case = (i32, Vec<(Time, i32)>, bool, i32);
+        let cases: &[Case] = &[
             // Up: 4 pods or double, whichever is more.
             (1, vec![], true, 5),
             (2, vec![], true, 6),

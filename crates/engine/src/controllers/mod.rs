@@ -7,6 +7,7 @@ mod deployment_util;
 mod disruption;
 mod endpoints;
 mod garbage;
+pub(crate) mod history;
 pub(crate) mod hpa;
 pub(crate) mod job;
 pub(crate) mod node_lifecycle;

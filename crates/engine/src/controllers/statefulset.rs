@@ -5,8 +5,8 @@
 //! down; `Parallel` does both at once. A template change rolls out from the highest ordinal
 //! down to `partition`, one pod at a time, each deleted and re-created at the new revision once
 //! the others are ready (`OnDelete` waits for the user to delete them). Revisions are named
-//! `<set>-<hash>` as upstream's ControllerRevisions are; the playground keeps their templates
-//! itself and does not serve ControllerRevision objects.
+//! `<set>-<hash>` and kept as ControllerRevisions (`history.rs`), which a pod below the
+//! partition is re-created from.
 
 use std::collections::BTreeMap;
 
@@ -22,10 +22,6 @@ use crate::store::Key;
 use crate::{Cluster, Task};
 
 const COMPONENT: &str = "statefulset-controller";
-
-/// The templates of each set's revisions, by set UID then revision name: what a pod below the
-/// partition is re-created from.
-pub(crate) type Revisions = BTreeMap<String, BTreeMap<String, PodTemplateSpec>>;
 
 /// The ordinal of a set's pod from its name (`web-3` → 3).
 fn ordinal_of(set: &str, pod: &str) -> Option<i32> {
@@ -79,11 +75,23 @@ impl Cluster {
         } else {
             sts.status.current_revision.clone()
         };
-        let revisions = self
-            .stateful_revisions
-            .entry(sts.metadata.uid.clone())
-            .or_default();
-        revisions.insert(update_revision.clone(), sts.spec.template.clone());
+        let live: Vec<String> = self
+            .owned_pods(&sts.metadata.uid, ns)
+            .iter()
+            .map(|p| revision_of(p).to_string())
+            .chain([current_revision.clone()])
+            .collect();
+        let live: Vec<&str> = live.iter().map(String::as_str).collect();
+        self.record_revision(
+            &super::history::Owner {
+                kind: "StatefulSet",
+                meta: &sts.metadata,
+                revision_history_limit: sts.spec.revision_history_limit.unwrap_or(10),
+            },
+            &update_revision,
+            &sts.spec.template,
+            &live,
+        );
         let about = Object::StatefulSet(Box::new(sts.clone()));
         let min_ready = i64::from(sts.spec.min_ready_seconds);
         let start = sts.start_ordinal();
@@ -261,10 +269,7 @@ impl Cluster {
             }
         }
         let template = self
-            .stateful_revisions
-            .get(&sts.metadata.uid)
-            .and_then(|r| r.get(revision))
-            .cloned()
+            .revision_template(&ns, revision)
             .unwrap_or_else(|| sts.spec.template.clone());
         let mut meta = ObjectMeta::named(&ns, &pod_name);
         meta.labels = template.metadata.labels.clone();
