@@ -15,12 +15,16 @@ pub mod object;
 pub mod patch;
 pub mod policy;
 pub mod quantity;
+pub mod rbac;
 pub mod summary;
 pub mod validation;
 
 pub use apps::{DaemonSet, Deployment, ReplicaSet};
 pub use batch::{CronJob, Job};
-pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service};
+pub use core::{
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
+    ServiceAccount,
+};
 pub use error::{ApiError, Reason};
 pub use meta::{IntOrString, LabelSelector, ObjectMeta, OwnerReference, Time};
 pub use object::{parse_documents, Kind, Object, RESOURCES};

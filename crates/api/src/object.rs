@@ -7,11 +7,13 @@ use crate::apps::{DaemonSet, Deployment, ReplicaSet};
 use crate::batch::{CronJob, Job};
 use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
+    ServiceAccount,
 };
 use crate::error::ApiError;
 use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
+use crate::rbac::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -31,6 +33,11 @@ pub enum Kind {
     PriorityClass,
     NetworkPolicy,
     PodDisruptionBudget,
+    ServiceAccount,
+    Role,
+    ClusterRole,
+    RoleBinding,
+    ClusterRoleBinding,
 }
 
 /// One row of `kubectl api-resources`.
@@ -46,8 +53,8 @@ pub struct ResourceType {
 }
 
 /// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
-/// discovery's order (apps, batch, networking.k8s.io, policy, scheduling.k8s.io), by name
-/// within a group.
+/// discovery's order (apps, batch, networking.k8s.io, policy, rbac.authorization.k8s.io,
+/// scheduling.k8s.io), by name within a group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
         kind: Kind::ConfigMap,
@@ -108,6 +115,15 @@ pub const RESOURCES: &[ResourceType] = &[
         plural: "secrets",
         singular: "secret",
         short_names: &[],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ServiceAccount,
+        plural: "serviceaccounts",
+        singular: "serviceaccount",
+        short_names: &["sa"],
         api_version: "v1",
         namespaced: true,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
@@ -185,6 +201,42 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::ClusterRoleBinding,
+        plural: "clusterrolebindings",
+        singular: "clusterrolebinding",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ClusterRole,
+        plural: "clusterroles",
+        singular: "clusterrole",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::RoleBinding,
+        plural: "rolebindings",
+        singular: "rolebinding",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Role,
+        plural: "roles",
+        singular: "role",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::PriorityClass,
         plural: "priorityclasses",
         singular: "priorityclass",
@@ -220,6 +272,11 @@ impl Kind {
             Kind::PriorityClass => "PriorityClass",
             Kind::NetworkPolicy => "NetworkPolicy",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::ServiceAccount => "ServiceAccount",
+            Kind::Role => "Role",
+            Kind::ClusterRole => "ClusterRole",
+            Kind::RoleBinding => "RoleBinding",
+            Kind::ClusterRoleBinding => "ClusterRoleBinding",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -303,6 +360,11 @@ pub enum Object {
     PriorityClass(PriorityClass),
     NetworkPolicy(NetworkPolicy),
     PodDisruptionBudget(PodDisruptionBudget),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    ClusterRole(ClusterRole),
+    RoleBinding(RoleBinding),
+    ClusterRoleBinding(ClusterRoleBinding),
 }
 
 macro_rules! each_kind {
@@ -324,6 +386,11 @@ macro_rules! each_kind {
             Object::PriorityClass($o) => $body,
             Object::NetworkPolicy($o) => $body,
             Object::PodDisruptionBudget($o) => $body,
+            Object::ServiceAccount($o) => $body,
+            Object::Role($o) => $body,
+            Object::ClusterRole($o) => $body,
+            Object::RoleBinding($o) => $body,
+            Object::ClusterRoleBinding($o) => $body,
         }
     };
 }
@@ -347,6 +414,11 @@ impl Object {
             Object::PriorityClass(_) => Kind::PriorityClass,
             Object::NetworkPolicy(_) => Kind::NetworkPolicy,
             Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+            Object::ServiceAccount(_) => Kind::ServiceAccount,
+            Object::Role(_) => Kind::Role,
+            Object::ClusterRole(_) => Kind::ClusterRole,
+            Object::RoleBinding(_) => Kind::RoleBinding,
+            Object::ClusterRoleBinding(_) => Kind::ClusterRoleBinding,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -439,6 +511,15 @@ impl Object {
             }
             Kind::PodDisruptionBudget => {
                 Object::PodDisruptionBudget(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::ServiceAccount => {
+                Object::ServiceAccount(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::Role => Object::Role(serde_json::from_value(body).map_err(decode)?),
+            Kind::ClusterRole => Object::ClusterRole(serde_json::from_value(body).map_err(decode)?),
+            Kind::RoleBinding => Object::RoleBinding(serde_json::from_value(body).map_err(decode)?),
+            Kind::ClusterRoleBinding => {
+                Object::ClusterRoleBinding(serde_json::from_value(body).map_err(decode)?)
             }
         })
     }

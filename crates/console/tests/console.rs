@@ -530,7 +530,7 @@ kubectl delete pods",
               creationTimestamp: "2026-01-01T00:00:01Z"
               name: app-config
               namespace: default
-              resourceVersion: "9"
+              resourceVersion: "24"
               uid: 8ea04716-5f04-4da2-9910-32d9a4f72ef3
             $ kubectl apply -f missing.yaml
             ! error: the path "missing.yaml" does not exist
@@ -1032,7 +1032,7 @@ kubectl get pod web -o yaml",
                 run: web
               name: web
               namespace: default
-              resourceVersion: "18"
+              resourceVersion: "33"
               uid: 8ea04716-5f04-4da2-9910-32d9a4f72ef3
             spec:
               containers:
@@ -1654,6 +1654,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
             batch/v1
             networking.k8s.io/v1
             policy/v1
+            rbac.authorization.k8s.io/v1
             scheduling.k8s.io/v1
             v1
             $ kubectl cluster-info
@@ -1737,23 +1738,28 @@ fn informational_commands() {
             Kustomize Version: v5.8.1
             Server Version: v1.37.1
             $ kubectl api-resources
-            NAME                   SHORTNAMES   APIVERSION             NAMESPACED   KIND
-            configmaps             cm           v1                     true         ConfigMap
-            endpoints              ep           v1                     true         Endpoints
-            events                 ev           v1                     true         Event
-            namespaces             ns           v1                     false        Namespace
-            nodes                  no           v1                     false        Node
-            pods                   po           v1                     true         Pod
-            secrets                             v1                     true         Secret
-            services               svc          v1                     true         Service
-            daemonsets             ds           apps/v1                true         DaemonSet
-            deployments            deploy       apps/v1                true         Deployment
-            replicasets            rs           apps/v1                true         ReplicaSet
-            cronjobs               cj           batch/v1               true         CronJob
-            jobs                                batch/v1               true         Job
-            networkpolicies        netpol       networking.k8s.io/v1   true         NetworkPolicy
-            poddisruptionbudgets   pdb          policy/v1              true         PodDisruptionBudget
-            priorityclasses        pc           scheduling.k8s.io/v1   false        PriorityClass
+            NAME                   SHORTNAMES   APIVERSION                     NAMESPACED   KIND
+            configmaps             cm           v1                             true         ConfigMap
+            endpoints              ep           v1                             true         Endpoints
+            events                 ev           v1                             true         Event
+            namespaces             ns           v1                             false        Namespace
+            nodes                  no           v1                             false        Node
+            pods                   po           v1                             true         Pod
+            secrets                             v1                             true         Secret
+            serviceaccounts        sa           v1                             true         ServiceAccount
+            services               svc          v1                             true         Service
+            daemonsets             ds           apps/v1                        true         DaemonSet
+            deployments            deploy       apps/v1                        true         Deployment
+            replicasets            rs           apps/v1                        true         ReplicaSet
+            cronjobs               cj           batch/v1                       true         CronJob
+            jobs                                batch/v1                       true         Job
+            networkpolicies        netpol       networking.k8s.io/v1           true         NetworkPolicy
+            poddisruptionbudgets   pdb          policy/v1                      true         PodDisruptionBudget
+            clusterrolebindings                 rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
+            clusterroles                        rbac.authorization.k8s.io/v1   false        ClusterRole
+            rolebindings                        rbac.authorization.k8s.io/v1   true         RoleBinding
+            roles                               rbac.authorization.k8s.io/v1   true         Role
+            priorityclasses        pc           scheduling.k8s.io/v1           false        PriorityClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
             GROUP:      apps
@@ -1873,7 +1879,7 @@ kubectl create serviceaccount builder",
                 kind: CronJob
                 name: tick
                 uid: f5388254-2839-4d9e-a46a-deb140800f4a
-              resourceVersion: "11"
+              resourceVersion: "26"
               uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
             spec:
               backoffLimit: 6

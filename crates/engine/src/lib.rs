@@ -14,6 +14,7 @@ mod controllers;
 pub mod images;
 mod kubelet;
 pub mod netpol;
+pub mod rbac;
 mod scheduling;
 pub mod store;
 pub mod tls;
@@ -95,6 +96,21 @@ pub(crate) enum Task {
     TrafficTick,
 }
 
+/// A version-4-shaped UUID from two draws of `rng`.
+fn uid_from(rng: &mut Xoshiro256PlusPlus) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        8 + (b >> 62),
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
 /// Controller syncs are level-triggered: one queued sync covers any number of triggers.
 fn is_deduped(task: &Task) -> bool {
     !matches!(task, Task::Kubelet(..) | Task::TrafficTick)
@@ -117,6 +133,10 @@ pub struct Cluster {
     pub(crate) store: store::Store,
     pub(crate) now: Time,
     pub(crate) rng: Xoshiro256PlusPlus,
+    /// UIDs of the objects the control plane makes for itself (the bootstrap RBAC policy, each
+    /// namespace's `default` ServiceAccount) come from their own stream, so that adding them
+    /// left the names and UIDs every other object draws from `rng` as they were.
+    system_rng: Xoshiro256PlusPlus,
     queue: BinaryHeap<Reverse<(Time, u64, Task)>>,
     /// Controller syncs waiting in `queue`, with their due time (a workqueue's dedupe).
     queued: BTreeMap<Task, Time>,
@@ -143,12 +163,14 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// An empty cluster with the `default` and `kube-system` namespaces.
+    /// An empty cluster with the `default`, `kube-node-lease`, `kube-public` and `kube-system`
+    /// namespaces (each with its `default` ServiceAccount) and the bootstrap RBAC policy.
     pub fn new(config: ClusterConfig) -> Cluster {
         let mut c = Cluster {
             store: store::Store::default(),
             now: EPOCH,
             rng: Xoshiro256PlusPlus::seed_from_u64(config.seed),
+            system_rng: Xoshiro256PlusPlus::seed_from_u64(config.seed ^ 0x7379_7374_656d_0000),
             queue: BinaryHeap::new(),
             queued: BTreeMap::new(),
             seq: 0,
@@ -171,6 +193,9 @@ impl Cluster {
                 ..Default::default()
             });
             let _ = c.create(obj);
+        }
+        for obj in rbac::bootstrap_policy() {
+            let _ = c.create_system(obj);
         }
         c.schedule_at(
             c.now.plus_millis(delays::NODE_MONITOR_PERIOD),
@@ -204,7 +229,16 @@ impl Cluster {
 
     /// `create` returning the stored version itself: controllers that create objects by the
     /// thousand need no copy of what they wrote.
-    pub(crate) fn create_shared(&mut self, mut obj: Object) -> Result<Rc<Object>, ApiError> {
+    pub(crate) fn create_shared(&mut self, obj: Object) -> Result<Rc<Object>, ApiError> {
+        self.create_with(obj, false)
+    }
+
+    /// `create` for an object the control plane makes for itself (its UID from `system_rng`).
+    pub(crate) fn create_system(&mut self, obj: Object) -> Result<Rc<Object>, ApiError> {
+        self.create_with(obj, true)
+    }
+
+    fn create_with(&mut self, mut obj: Object, system: bool) -> Result<Rc<Object>, ApiError> {
         let kind = obj.kind();
         self.admit_namespace(&mut obj)?;
         if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
@@ -220,7 +254,11 @@ impl Cluster {
         }
         apply_defaults(&mut obj);
         validate(&obj)?;
-        let uid = self.new_uid();
+        let uid = if system {
+            uid_from(&mut self.system_rng)
+        } else {
+            self.new_uid()
+        };
         let now = self.now;
         let meta = obj.meta_mut();
         meta.uid = uid;
@@ -602,6 +640,15 @@ impl Cluster {
                 self.schedule_in(delays::SCHEDULER, Task::Schedule);
             }
             Object::Endpoints(ep) => self.traffic.endpoints_changed(ep, self.now),
+            // The ServiceAccount controller acts at once rather than after a delay: a script
+            // that creates a namespace and then a pod in it must find `default` there, as it
+            // does against a real cluster, where the controller takes milliseconds.
+            Object::Namespace(_) if ev.type_ == WatchType::Added => {
+                self.sync_service_accounts(obj.name().to_string())
+            }
+            Object::ServiceAccount(_) if ev.type_ == WatchType::Deleted => {
+                self.sync_service_accounts(ns)
+            }
             Object::Secret(_) | Object::ConfigMap(_) => self.kubelet_config_changed(obj),
             _ => {}
         }
@@ -639,6 +686,61 @@ impl Cluster {
             return Err(ApiError::not_found("namespaces", &ns));
         }
         Ok(())
+    }
+
+    /// Models kubernetes/plugin/pkg/admission/serviceaccount: a pod runs as a ServiceAccount
+    /// that exists in its namespace (defaulting has named `default` when the pod named none).
+    fn admit_service_account(&self, p: &kubeplay_api::Pod) -> Result<(), ApiError> {
+        let name = p
+            .spec
+            .extra
+            .get("serviceAccountName")
+            .and_then(|v| v.as_str())
+            .unwrap_or("default");
+        let ns = &p.metadata.namespace;
+        if self
+            .store
+            .contains(&Key::new(Kind::ServiceAccount, ns, name))
+        {
+            return Ok(());
+        }
+        Err(ApiError::forbidden(format!(
+            "pods {:?} is forbidden: error looking up service account {ns}/{name}: serviceaccount {name:?} not found",
+            p.metadata.name
+        )))
+    }
+
+    /// Models kubernetes/pkg/controller/serviceaccount `ServiceAccountsController.syncNamespace`:
+    /// every namespace that exists has a `default` ServiceAccount.
+    fn sync_service_accounts(&mut self, ns: String) {
+        if self.scheduler_only
+            || !self.store.contains(&Key::new(Kind::Namespace, "", &ns))
+            || self
+                .store
+                .contains(&Key::new(Kind::ServiceAccount, &ns, "default"))
+        {
+            return;
+        }
+        let sa = Object::ServiceAccount(kubeplay_api::ServiceAccount {
+            metadata: ObjectMeta::named(&ns, "default"),
+            ..Default::default()
+        });
+        // Only a namespace's disappearance makes this fail, and then there is nothing to do.
+        let _ = self.create_system(sa);
+    }
+
+    /// The authorizer over the store's Roles, ClusterRoles and bindings.
+    pub fn policy(&self) -> rbac::Policy {
+        rbac::Policy::from_objects(
+            [
+                Kind::Role,
+                Kind::ClusterRole,
+                Kind::RoleBinding,
+                Kind::ClusterRoleBinding,
+            ]
+            .into_iter()
+            .flat_map(|k| self.store.list(k, None)),
+        )
     }
 
     /// The Priority admission plugin: a pod's `priorityClassName` (or the global default class)
@@ -702,7 +804,10 @@ impl Cluster {
                 controllers::job::admit_job(j);
                 Ok(())
             }
-            Object::Pod(p) if !self.scheduler_only => self.admit_priority(p),
+            Object::Pod(p) if !self.scheduler_only => {
+                self.admit_service_account(p)?;
+                self.admit_priority(p)
+            }
             Object::DaemonSet(ds) => {
                 ds.metadata
                     .annotations
@@ -827,17 +932,7 @@ impl Cluster {
     }
 
     pub(crate) fn new_uid(&mut self) -> String {
-        let a = self.rng.next_u64();
-        let b = self.rng.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            8 + (b >> 62),
-            (b >> 48) & 0xfff,
-            b & 0xffff_ffff_ffff
-        )
+        uid_from(&mut self.rng)
     }
 
     /// Five characters from upstream's name-suffix alphabet, for `<rs>-<suffix>` pod names.

@@ -471,6 +471,12 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
             &[],
         ),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
+        Kind::ServiceAccount => (&["NAME", "SECRETS", "AGE"], &[]),
+        Kind::Role | Kind::ClusterRole => (&["NAME", "CREATED AT"], &[]),
+        Kind::RoleBinding | Kind::ClusterRoleBinding => (
+            &["NAME", "ROLE", "AGE"],
+            &["USERS", "GROUPS", "SERVICEACCOUNTS"],
+        ),
         Kind::PodDisruptionBudget => (
             &[
                 "NAME",
@@ -685,6 +691,45 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                 b.status.disruptions_allowed.to_string(),
                 created,
             ]);
+        }
+        Object::ServiceAccount(sa) => {
+            cells.extend([name, sa.secrets.len().to_string(), created]);
+        }
+        Object::Role(_) | Object::ClusterRole(_) => {
+            cells.extend([
+                name,
+                meta.creation_timestamp
+                    .map_or_else(String::new, |t| t.rfc3339()),
+            ]);
+        }
+        Object::RoleBinding(kubeplay_api::rbac::RoleBinding {
+            subjects, role_ref, ..
+        })
+        | Object::ClusterRoleBinding(kubeplay_api::rbac::ClusterRoleBinding {
+            subjects,
+            role_ref,
+            ..
+        }) => {
+            cells.extend([
+                name,
+                format!("{}/{}", role_ref.kind, role_ref.name),
+                created,
+            ]);
+            if opts.wide {
+                // kubectl's printer: names comma-joined by kind, ServiceAccounts as NS:NAME.
+                let of = |kind: &str| {
+                    subjects
+                        .iter()
+                        .filter(|s| s.kind == kind)
+                        .map(|s| match kind {
+                            "ServiceAccount" => format!("{}:{}", s.namespace, s.name),
+                            _ => s.name.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                cells.extend([of("User"), of("Group"), of("ServiceAccount")]);
+            }
         }
         Object::NetworkPolicy(np) => {
             let sel = np.spec.pod_selector.to_selector_string();
