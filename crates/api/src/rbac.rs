@@ -35,7 +35,11 @@ pub struct PolicyRule {
 pub struct Role {
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        serialize_with = "empty_as_null"
+    )]
     pub rules: Vec<PolicyRule>,
 }
 
@@ -44,7 +48,11 @@ pub struct Role {
 pub struct ClusterRole {
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        serialize_with = "empty_as_null"
+    )]
     pub rules: Vec<PolicyRule>,
     /// The ClusterRoles whose rules the ClusterRole aggregation controller copies into `rules`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +112,20 @@ pub struct ClusterRoleBinding {
     pub subjects: Vec<Subject>,
     #[serde(default)]
     pub role_ref: RoleRef,
+}
+
+/// `rules` has no omitempty upstream: none is printed `rules: null` (as an aggregated ClusterRole
+/// is before the aggregation controller fills it), and `null` is read back as none.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PolicyRule>, D::Error> {
+    Ok(Option::<Vec<PolicyRule>>::deserialize(d)?.unwrap_or_default())
+}
+
+fn empty_as_null<S: serde::Serializer>(rules: &[PolicyRule], s: S) -> Result<S::Ok, S::Error> {
+    if rules.is_empty() {
+        s.serialize_none()
+    } else {
+        s.collect_seq(rules)
+    }
 }
 
 /// Models kubernetes/pkg/apis/rbac/v1 `SetDefaults_Subject` and the bindings' roleRef default:

@@ -30,6 +30,15 @@ create secret generic
 create secret tls
 create priorityclass
 create poddisruptionbudget
+create serviceaccount
+create role
+create clusterrole
+create rolebinding
+create clusterrolebinding
+create token
+auth
+auth can-i
+auth whoami
 create configmap
 create namespace
 create job

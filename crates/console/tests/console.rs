@@ -1959,8 +1959,7 @@ kubectl create serviceaccount builder",
             ! error: the server doesn't have a resource type "crons"
             [exit 1]
             $ kubectl create serviceaccount builder
-            ! error: the playground does not serve "serviceaccount" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets
-            [exit 1]
+            serviceaccount/builder created
         "#]],
     );
 }

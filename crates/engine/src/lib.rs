@@ -96,6 +96,11 @@ pub(crate) enum Task {
     TrafficTick,
 }
 
+/// A kind's API group (`""` for the core group), as RBAC rules name it.
+pub fn kind_group(kind: Kind) -> &'static str {
+    kind.api_version().split_once('/').map_or("", |(g, _)| g)
+}
+
 /// A version-4-shaped UUID from two draws of `rng`.
 fn uid_from(rng: &mut Xoshiro256PlusPlus) -> String {
     let a = rng.next_u64();
@@ -158,6 +163,9 @@ pub struct Cluster {
     /// Each node's labels and spec as the DaemonSet controller last saw them, so the kubelet's
     /// status writes do not wake every DaemonSet.
     daemon_node_view: BTreeMap<String, String>,
+    /// Who the API verbs act for (`kubectl --as`); `None` is the cluster's admin, always
+    /// allowed. Controllers' own writes, made while time runs, are never checked.
+    requester: Option<rbac::UserInfo>,
     /// The Job controller's bookkeeping of counted pods, by Job UID.
     pub(crate) job_tracking: BTreeMap<String, controllers::job::Tracking>,
 }
@@ -185,6 +193,7 @@ impl Cluster {
             work: 0,
             work_limit: None,
             job_tracking: BTreeMap::new(),
+            requester: None,
             daemon_node_view: BTreeMap::new(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -223,7 +232,9 @@ impl Cluster {
     // ----- the API server's verbs -------------------------------------------------------------
 
     /// `POST`: admission (defaulting, validation) then storage, as the API server does on create.
-    pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
+    pub fn create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        self.admit_namespace(&mut obj)?;
+        self.authorize_object("create", &obj, false)?;
         self.create_shared(obj).map(|o| (*o).clone())
     }
 
@@ -276,6 +287,11 @@ impl Cluster {
     /// `PUT`: replaces the object's spec and metadata; status and server-set fields are kept.
     pub fn update(&mut self, mut obj: Object) -> Result<Object, ApiError> {
         self.admit_namespace(&mut obj)?;
+        self.authorize_object("update", &obj, true)?;
+        self.update_unchecked(obj)
+    }
+
+    fn update_unchecked(&mut self, mut obj: Object) -> Result<Object, ApiError> {
         let key = Key::of(&obj);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(
@@ -301,11 +317,16 @@ impl Cluster {
         self.admit_namespace(&mut obj)?;
         let key = Key::of(&obj);
         match self.store.get(&key).cloned() {
-            None => self.create(obj).map(|o| (o, ApplyOutcome::Created)),
+            None => {
+                self.authorize_object("create", &obj, false)?;
+                self.create_shared(obj)
+                    .map(|o| ((*o).clone(), ApplyOutcome::Created))
+            }
             Some(old) => {
+                self.authorize_object("patch", &obj, true)?;
                 let before = old.meta().resource_version.clone();
                 let merged = merge_for_apply(&old, obj);
-                let stored = self.update(merged)?;
+                let stored = self.update_unchecked(merged)?;
                 let outcome = if stored.meta().resource_version == before {
                     ApplyOutcome::Unchanged
                 } else {
@@ -345,6 +366,15 @@ impl Cluster {
         name: &str,
         grace_period: Option<i64>,
     ) -> Result<Object, ApiError> {
+        self.authorize(&rbac::Attributes {
+            name: name.into(),
+            ..rbac::Attributes::resource(
+                "delete",
+                kind_group(kind),
+                kind.plural(),
+                if kind.namespaced() { namespace } else { "" },
+            )
+        })?;
         let key = Key::new(kind, namespace, name);
         let Some(obj) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(&kind.qualified_plural(), name));
@@ -404,6 +434,12 @@ impl Cluster {
 
     /// Runs every task due at or before `end`, then sets the clock to `end`.
     pub fn run_until(&mut self, end: Time) {
+        let requester = self.requester.take();
+        self.run_until_unchecked(end);
+        self.requester = requester;
+    }
+
+    fn run_until_unchecked(&mut self, end: Time) {
         // Bounded so that no input can hang the simulation: each task either completes or
         // reschedules itself later in time.
         let mut budget: u64 = 50_000_000;
@@ -446,6 +482,12 @@ impl Cluster {
     /// comes first: how a command that waits for a condition moves time, checking it after
     /// each change.
     pub fn run_to_next_task(&mut self, deadline: Time) {
+        let requester = self.requester.take();
+        self.run_to_next_task_unchecked(deadline);
+        self.requester = requester;
+    }
+
+    fn run_to_next_task_unchecked(&mut self, deadline: Time) {
         let next = self
             .next_task_time()
             .unwrap_or(deadline)
@@ -686,6 +728,42 @@ impl Cluster {
             return Err(ApiError::not_found("namespaces", &ns));
         }
         Ok(())
+    }
+
+    /// Acts for `user` (`kubectl --as`) until set back to `None`: the API verbs then refuse what
+    /// RBAC does not allow, as the API server's authorization filter does.
+    pub fn set_requester(&mut self, user: Option<rbac::UserInfo>) {
+        self.requester = user;
+    }
+
+    pub fn requester(&self) -> Option<&rbac::UserInfo> {
+        self.requester.as_ref()
+    }
+
+    /// The authorization filter: `Forbidden` with the API server's message when the requester
+    /// may not do what `attrs` asks; always allowed without one.
+    pub fn authorize(&self, attrs: &rbac::Attributes) -> Result<(), ApiError> {
+        let Some(user) = &self.requester else {
+            return Ok(());
+        };
+        if self.policy().allows(user, attrs) {
+            return Ok(());
+        }
+        Err(ApiError::forbidden(rbac::forbidden_message(user, attrs)))
+    }
+
+    fn authorize_object(&self, verb: &str, obj: &Object, named: bool) -> Result<(), ApiError> {
+        if self.requester.is_none() {
+            return Ok(());
+        }
+        let kind = obj.kind();
+        let mut attrs =
+            rbac::Attributes::resource(verb, kind_group(kind), kind.plural(), obj.namespace());
+        // A create request's URL has no name; the others name the object.
+        if named {
+            attrs.name = obj.name().into();
+        }
+        self.authorize(&attrs)
     }
 
     /// Models kubernetes/plugin/pkg/admission/serviceaccount: a pod runs as a ServiceAccount

@@ -167,6 +167,42 @@ impl Policy {
     }
 }
 
+/// Models kubernetes/staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters
+/// `forbiddenMessage`: `pods "web" is forbidden: User "jane" cannot get resource "pods" in API
+/// group "" in the namespace "default"` (no name on a list or create; `at the cluster scope`
+/// without a namespace).
+pub fn forbidden_message(user: &UserInfo, a: &Attributes) -> String {
+    if !a.is_resource_request() {
+        return format!(
+            "forbidden: User {:?} cannot {} path {:?}",
+            user.name, a.verb, a.path
+        );
+    }
+    let mut resource = a.resource.clone();
+    if !a.subresource.is_empty() {
+        resource = format!("{resource}/{}", a.subresource);
+    }
+    let qualified = if a.api_group.is_empty() {
+        a.resource.clone()
+    } else {
+        format!("{}.{}", a.resource, a.api_group)
+    };
+    let what = if a.name.is_empty() {
+        format!("{qualified} is forbidden")
+    } else {
+        format!("{qualified} {:?} is forbidden", a.name)
+    };
+    let scope = if a.namespace.is_empty() {
+        "at the cluster scope".to_string()
+    } else {
+        format!("in the namespace {:?}", a.namespace)
+    };
+    format!(
+        "{what}: User {:?} cannot {} resource {resource:?} in API group {:?} {scope}",
+        user.name, a.verb, a.api_group
+    )
+}
+
 /// Models rbac `appliesToUser`: a ServiceAccount subject without a namespace means the
 /// binding's own.
 fn applies_to(s: &Subject, user: &UserInfo, binding_ns: &str) -> bool {

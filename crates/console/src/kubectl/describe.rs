@@ -70,6 +70,10 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
         Targets::Named(named) => {
             for (k, name) in named {
+                if let Err(e) = super::authorize(cluster, "get", k, &ns, &name) {
+                    code = io.fail(e.to_string());
+                    continue;
+                }
                 match cluster.get(k, &ns, &name) {
                     Ok(o) => objs.push(o.clone()),
                     Err(e) => {

@@ -137,6 +137,11 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
                 } else {
                     Some(ns.as_str())
                 };
+                if let Err(e) = super::authorize(cluster, "list", *kind, list_ns.unwrap_or(""), "")
+                {
+                    errors.push(e.to_string());
+                    continue;
+                }
                 let mut found: Vec<Object> = cluster
                     .list(*kind, list_ns, selector.as_ref())
                     .into_iter()
@@ -155,6 +160,10 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
                 opts.kind_prefix = true;
             }
             for (kind, name) in named {
+                if let Err(e) = super::authorize(cluster, "get", *kind, &ns, name) {
+                    errors.push(e.to_string());
+                    continue;
+                }
                 match cluster.get(*kind, &ns, name) {
                     Ok(o) => objs.push(o.clone()),
                     Err(e) => {
