@@ -428,3 +428,49 @@ fn real_kubectl_manifests_apply_verbatim() {
         assert_eq!(last.status, 0, "{case}: {}", last.stderr);
     }
 }
+
+#[test]
+fn explain_and_immutable_role_ref() {
+    check(
+        "kubectl explain clusterrolebinding.roleRef
+kubectl create rolebinding rb --role=r --user=jane
+kubectl apply -f - <<'Y'
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: rb
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+Y
+kubectl create clusterrolebinding b --clusterrole=view --serviceaccount=robot
+kubectl create rolebinding b2 --role=r --clusterrole=view --user=x",
+        expect![[r#"
+            $ kubectl explain clusterrolebinding.roleRef
+            KIND:       ClusterRoleBinding
+            GROUP:      rbac.authorization.k8s.io
+            VERSION:    v1
+
+            FIELD: roleRef <RoleRef -required->
+
+            DESCRIPTION:
+                RoleRef can only reference a ClusterRole in the global namespace. If the
+                RoleRef cannot be resolved, the Authorizer must return an error. This field
+                is immutable.
+
+
+            $ kubectl create rolebinding rb --role=r --user=jane
+            rolebinding.rbac.authorization.k8s.io/rb created
+            $ kubectl apply -f - <<'Y'
+            ! The RoleBinding "rb" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"view"}: cannot change roleRef
+            [exit 1]
+            $ kubectl create clusterrolebinding b --clusterrole=view --serviceaccount=robot
+            ! error: serviceaccount must be <namespace>:<name>
+            [exit 1]
+            $ kubectl create rolebinding b2 --role=r --clusterrole=view --user=x
+            ! error: exactly one of clusterrole or role must be specified
+            [exit 1]
+        "#]],
+    );
+}

@@ -96,6 +96,18 @@ pub(crate) enum Task {
     TrafficTick,
 }
 
+/// A binding's roleRef is immutable (`ValidateRoleBindingUpdate`): delete and recreate it.
+fn role_ref_changed(obj: &Object, r: &kubeplay_api::rbac::RoleRef) -> ApiError {
+    ApiError::invalid(
+        obj.kind().name(),
+        obj.name(),
+        &[format!(
+            "roleRef: Invalid value: rbac.RoleRef{{APIGroup:{:?}, Kind:{:?}, Name:{:?}}}: cannot change roleRef",
+            r.api_group, r.kind, r.name
+        )],
+    )
+}
+
 /// A kind's API group (`""` for the core group), as RBAC rules name it.
 pub fn kind_group(kind: Kind) -> &'static str {
     kind.api_version().split_once('/').map_or("", |(g, _)| g)
@@ -999,6 +1011,14 @@ impl Cluster {
                 if a.spec.completions != b.spec.completions && !a.spec.indexed() =>
             {
                 Err(immutable("spec.completions"))
+            }
+            (Object::RoleBinding(a), Object::RoleBinding(b)) if a.role_ref != b.role_ref => {
+                Err(role_ref_changed(new, &b.role_ref))
+            }
+            (Object::ClusterRoleBinding(a), Object::ClusterRoleBinding(b))
+                if a.role_ref != b.role_ref =>
+            {
+                Err(role_ref_changed(new, &b.role_ref))
             }
             (Object::Service(a), Object::Service(b))
                 if !b.spec.cluster_ip.is_empty() && a.spec.cluster_ip != b.spec.cluster_ip =>

@@ -14,6 +14,11 @@ pub fn export(cluster: &Cluster) -> String {
     let order = [
         Kind::Namespace,
         Kind::PriorityClass,
+        Kind::ClusterRole,
+        Kind::ClusterRoleBinding,
+        Kind::ServiceAccount,
+        Kind::Role,
+        Kind::RoleBinding,
         Kind::ConfigMap,
         Kind::Secret,
         Kind::Service,
@@ -53,6 +58,12 @@ fn skip(o: &Object) -> bool {
             svc.metadata.namespace == "default" && svc.metadata.name == "kubernetes"
         }
         Object::ConfigMap(cm) => cm.metadata.name == "kube-root-ca.crt",
+        // Made by the ServiceAccount controller and the API server's bootstrap policy.
+        Object::ServiceAccount(sa) => sa.metadata.name == "default",
+        Object::ClusterRole(_) | Object::ClusterRoleBinding(_) => m
+            .labels
+            .get("kubernetes.io/bootstrapping")
+            .is_some_and(|v| v == "rbac-defaults"),
         _ => false,
     }
 }
