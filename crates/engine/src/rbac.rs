@@ -208,7 +208,7 @@ pub fn forbidden_message(user: &UserInfo, a: &Attributes) -> String {
 fn applies_to(s: &Subject, user: &UserInfo, binding_ns: &str) -> bool {
     match s.kind.as_str() {
         "User" => s.name == user.name,
-        "Group" => user.groups.iter().any(|g| *g == s.name),
+        "Group" => user.groups.contains(&s.name),
         "ServiceAccount" => {
             let ns = if s.namespace.is_empty() {
                 binding_ns
@@ -243,8 +243,8 @@ pub fn rule_allows(r: &PolicyRule, a: &Attributes) -> bool {
             || *res == combined
             || (!a.subresource.is_empty() && *res == format!("*/{}", a.subresource))
     });
-    let name_ok = r.resource_names.is_empty()
-        || (!a.name.is_empty() && r.resource_names.iter().any(|n| *n == a.name));
+    let name_ok =
+        r.resource_names.is_empty() || (!a.name.is_empty() && r.resource_names.contains(&a.name));
     group_ok && resource_ok && name_ok
 }
 

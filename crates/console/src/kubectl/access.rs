@@ -65,6 +65,9 @@ pub(crate) fn auth(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     match super::split_command(args) {
         Some(("can-i", rest)) => can_i(s, &rest, io),
         Some(("whoami", rest)) => whoami(s, &rest, io),
+        Some(("reconcile", _)) => io.error(
+            "\"kubectl auth reconcile\" is not available in the playground",
+        ),
         Some((other, _)) if !other.starts_with('-') => io.fail(format!(
             "error: unknown command \"{other}\" for \"kubectl auth\"\nSee 'kubectl auth -h' for help and examples"
         )),

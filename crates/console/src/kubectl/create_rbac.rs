@@ -191,7 +191,7 @@ pub(super) fn role(s: &mut Session, args: &[String], io: &mut Io, cluster: bool)
     }
     for u in &urls {
         if !u.starts_with('/') {
-            return io.error(format!("nonResourceURL should start with /"));
+            return io.error("nonResourceURL should start with /");
         }
     }
     // One rule per API group, groups sorted, each with the verbs and resource names.
