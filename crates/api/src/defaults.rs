@@ -48,6 +48,10 @@ pub fn apply_defaults(obj: &mut Object) {
         }
         Object::CronJob(cj) => default_cron_job(cj),
         Object::LimitRange(l) => default_limit_range(l),
+        Object::RoleBinding(b) => crate::rbac::default_binding(&mut b.subjects, &mut b.role_ref),
+        Object::ClusterRoleBinding(b) => {
+            crate::rbac::default_binding(&mut b.subjects, &mut b.role_ref)
+        }
         Object::Service(s) => default_service(s),
         Object::Secret(s) => default_secret(s),
         Object::PersistentVolume(pv) => {
@@ -193,8 +197,16 @@ fn default_pod(p: &mut Pod) {
         "preemptionPolicy",
         json!("PreemptLowerPriority"),
     );
-    set_default(&mut p.spec.extra, "serviceAccountName", json!("default"));
-    set_default(&mut p.spec.extra, "serviceAccount", json!("default"));
+    // The deprecated `serviceAccount` and `serviceAccountName` mirror each other, as the API
+    // server's conversion makes them; `default` when neither is given.
+    let sa = ["serviceAccountName", "serviceAccount"]
+        .iter()
+        .find_map(|k| p.spec.extra.get(*k).and_then(|v| v.as_str()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    set_default(&mut p.spec.extra, "serviceAccountName", json!(sa));
+    set_default(&mut p.spec.extra, "serviceAccount", json!(sa));
     p.spec.priority.get_or_insert(0);
     // DefaultTolerationSeconds admission: tolerate NotReady/unreachable nodes for 300 s, unless
     // the pod already tolerates the NoExecute taint (an empty key or effect is a wildcard).

@@ -18,6 +18,7 @@ pub mod patch;
 pub mod policy;
 pub mod quantity;
 pub mod quota;
+pub mod rbac;
 pub mod storage;
 pub mod summary;
 pub mod validation;
@@ -25,7 +26,10 @@ pub mod validation;
 pub use apps::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 pub use autoscaling::HorizontalPodAutoscaler;
 pub use batch::{CronJob, Job};
-pub use core::{ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service};
+pub use core::{
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
+    ServiceAccount,
+};
 pub use error::{ApiError, Reason};
 pub use meta::{IntOrString, LabelSelector, ObjectMeta, OwnerReference, Time};
 pub use object::{parse_documents, Kind, Object, ALL_CATEGORY, RESOURCES};

@@ -8,6 +8,7 @@ use crate::autoscaling::HorizontalPodAutoscaler;
 use crate::batch::{CronJob, Job};
 use crate::core::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, PriorityClass, Secret, Service,
+    ServiceAccount,
 };
 use crate::error::ApiError;
 use crate::ingress::{Ingress, IngressClass};
@@ -15,6 +16,7 @@ use crate::meta::ObjectMeta;
 use crate::networking::NetworkPolicy;
 use crate::policy::PodDisruptionBudget;
 use crate::quota::{LimitRange, ResourceQuota};
+use crate::rbac::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use crate::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,6 +47,11 @@ pub enum Kind {
     LimitRange,
     Ingress,
     IngressClass,
+    ServiceAccount,
+    Role,
+    ClusterRole,
+    RoleBinding,
+    ClusterRoleBinding,
 }
 
 /// One row of `kubectl api-resources`.
@@ -60,8 +67,8 @@ pub struct ResourceType {
 }
 
 /// Every kind, in `kubectl api-resources` order: the core group first, then the groups in
-/// discovery's order (apps, autoscaling, batch, networking.k8s.io, policy, scheduling.k8s.io, storage.k8s.io), by name
-/// within a group.
+/// discovery's order (apps, autoscaling, batch, networking.k8s.io, policy,
+/// rbac.authorization.k8s.io, scheduling.k8s.io, storage.k8s.io), by name within a group.
 pub const RESOURCES: &[ResourceType] = &[
     ResourceType {
         kind: Kind::ConfigMap,
@@ -158,6 +165,15 @@ pub const RESOURCES: &[ResourceType] = &[
         plural: "secrets",
         singular: "secret",
         short_names: &[],
+        api_version: "v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ServiceAccount,
+        plural: "serviceaccounts",
+        singular: "serviceaccount",
+        short_names: &["sa"],
         api_version: "v1",
         namespaced: true,
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
@@ -280,6 +296,42 @@ pub const RESOURCES: &[ResourceType] = &[
         verbs: "create,delete,deletecollection,get,list,patch,update,watch",
     },
     ResourceType {
+        kind: Kind::ClusterRoleBinding,
+        plural: "clusterrolebindings",
+        singular: "clusterrolebinding",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::ClusterRole,
+        plural: "clusterroles",
+        singular: "clusterrole",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: false,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::RoleBinding,
+        plural: "rolebindings",
+        singular: "rolebinding",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
+        kind: Kind::Role,
+        plural: "roles",
+        singular: "role",
+        short_names: &[],
+        api_version: "rbac.authorization.k8s.io/v1",
+        namespaced: true,
+        verbs: "create,delete,deletecollection,get,list,patch,update,watch",
+    },
+    ResourceType {
         kind: Kind::PriorityClass,
         plural: "priorityclasses",
         singular: "priorityclass",
@@ -347,6 +399,11 @@ impl Kind {
             Kind::LimitRange => "LimitRange",
             Kind::Ingress => "Ingress",
             Kind::IngressClass => "IngressClass",
+            Kind::ServiceAccount => "ServiceAccount",
+            Kind::Role => "Role",
+            Kind::ClusterRole => "ClusterRole",
+            Kind::RoleBinding => "RoleBinding",
+            Kind::ClusterRoleBinding => "ClusterRoleBinding",
         }
     }
     pub fn api_version(self) -> &'static str {
@@ -440,6 +497,11 @@ pub enum Object {
     LimitRange(LimitRange),
     Ingress(Ingress),
     IngressClass(IngressClass),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    ClusterRole(ClusterRole),
+    RoleBinding(RoleBinding),
+    ClusterRoleBinding(ClusterRoleBinding),
 }
 
 macro_rules! each_kind {
@@ -471,6 +533,11 @@ macro_rules! each_kind {
             Object::LimitRange($o) => $body,
             Object::Ingress($o) => $body,
             Object::IngressClass($o) => $body,
+            Object::ServiceAccount($o) => $body,
+            Object::Role($o) => $body,
+            Object::ClusterRole($o) => $body,
+            Object::RoleBinding($o) => $body,
+            Object::ClusterRoleBinding($o) => $body,
         }
     };
 }
@@ -504,6 +571,11 @@ impl Object {
             Object::LimitRange(_) => Kind::LimitRange,
             Object::Ingress(_) => Kind::Ingress,
             Object::IngressClass(_) => Kind::IngressClass,
+            Object::ServiceAccount(_) => Kind::ServiceAccount,
+            Object::Role(_) => Kind::Role,
+            Object::ClusterRole(_) => Kind::ClusterRole,
+            Object::RoleBinding(_) => Kind::RoleBinding,
+            Object::ClusterRoleBinding(_) => Kind::ClusterRoleBinding,
         }
     }
     pub fn meta(&self) -> &ObjectMeta {
@@ -630,6 +702,15 @@ impl Object {
             Kind::Ingress => Object::Ingress(serde_json::from_value(body).map_err(decode)?),
             Kind::IngressClass => {
                 Object::IngressClass(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::ServiceAccount => {
+                Object::ServiceAccount(serde_json::from_value(body).map_err(decode)?)
+            }
+            Kind::Role => Object::Role(serde_json::from_value(body).map_err(decode)?),
+            Kind::ClusterRole => Object::ClusterRole(serde_json::from_value(body).map_err(decode)?),
+            Kind::RoleBinding => Object::RoleBinding(serde_json::from_value(body).map_err(decode)?),
+            Kind::ClusterRoleBinding => {
+                Object::ClusterRoleBinding(serde_json::from_value(body).map_err(decode)?)
             }
         })
     }

@@ -41,6 +41,21 @@ pub fn validate_name(kind: Kind, name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("metadata.name: Required value: name or generateName is required".into());
     }
+    if matches!(
+        kind,
+        Kind::Role | Kind::ClusterRole | Kind::RoleBinding | Kind::ClusterRoleBinding
+    ) {
+        // RBAC names are path segments (`system:controller:...`), not DNS names:
+        // upstream's `ValidateRBACName` is `path.IsValidPathSegmentName`.
+        let msg = match name {
+            "." => Some("may not be '.'"),
+            ".." => Some("may not be '..'"),
+            _ if name.contains('/') => Some("may not contain '/'"),
+            _ if name.contains('%') => Some("may not contain '%'"),
+            _ => None,
+        };
+        return msg.map(|m| format!("metadata.name: Invalid value: {}: {m}", quote(name)));
+    }
     let (ok, msg) = match kind {
         Kind::Namespace => (is_dns1123_label(name), DNS1123_LABEL_MSG),
         Kind::Service => (is_dns1035_label(name), DNS1035_LABEL_MSG),
@@ -265,6 +280,14 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
         Object::ResourceQuota(q) => validate_resource_quota(q, &mut errs),
         Object::LimitRange(l) => validate_limit_range(l, &mut errs),
         Object::Ingress(ing) => validate_ingress(ing, &mut errs),
+        Object::Role(r) => crate::rbac::validate_rules(&r.rules, true, &mut errs),
+        Object::ClusterRole(r) => crate::rbac::validate_rules(&r.rules, false, &mut errs),
+        Object::RoleBinding(b) => {
+            crate::rbac::validate_binding(&b.subjects, &b.role_ref, false, &mut errs)
+        }
+        Object::ClusterRoleBinding(b) => {
+            crate::rbac::validate_binding(&b.subjects, &b.role_ref, true, &mut errs)
+        }
         Object::Secret(s) => {
             if s.type_ == "kubernetes.io/tls" {
                 for key in ["tls.crt", "tls.key"] {

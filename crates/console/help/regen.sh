@@ -32,6 +32,15 @@ create priorityclass
 create poddisruptionbudget
 create ingress
 create quota
+create serviceaccount
+create role
+create clusterrole
+create rolebinding
+create clusterrolebinding
+create token
+auth
+auth can-i
+auth whoami
 create configmap
 create namespace
 create job

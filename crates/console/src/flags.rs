@@ -68,6 +68,10 @@ pub const GLOBAL: &[Flag] = &[
     flag("cluster", FlagKind::String),
     flag("user", FlagKind::String),
     flag("kubeconfig", FlagKind::String),
+    // Impersonation (`kubectl --as`), read once in `kubectl::run` for every command.
+    flag("as", FlagKind::String),
+    flag("as-group", FlagKind::StringArray),
+    flag("as-uid", FlagKind::String),
     short("v", 'v', FlagKind::Int32),
     short("help", 'h', FlagKind::Bool),
 ];

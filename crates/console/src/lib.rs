@@ -710,6 +710,8 @@ const KUBECTL_READ_ONLY: &[&str] = &[
     "top",
     "wait",
     "explain",
+    // can-i and whoami post reviews, which the API server answers without storing anything.
+    "auth",
     "api-resources",
     "api-versions",
     "cluster-info",

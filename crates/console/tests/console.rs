@@ -532,7 +532,7 @@ kubectl delete pods",
               creationTimestamp: "2026-01-01T00:00:01Z"
               name: app-config
               namespace: default
-              resourceVersion: "10"
+              resourceVersion: "25"
               uid: f5388254-2839-4d9e-a46a-deb140800f4a
             $ kubectl apply -f missing.yaml
             ! error: the path "missing.yaml" does not exist
@@ -1034,7 +1034,7 @@ kubectl get pod web -o yaml",
                 run: web
               name: web
               namespace: default
-              resourceVersion: "19"
+              resourceVersion: "34"
               uid: f5388254-2839-4d9e-a46a-deb140800f4a
             spec:
               containers:
@@ -1657,6 +1657,7 @@ kubectl config set-context --current --namespace=default\nkubectl get --raw /hea
             batch/v1
             networking.k8s.io/v1
             policy/v1
+            rbac.authorization.k8s.io/v1
             scheduling.k8s.io/v1
             storage.k8s.io/v1
             v1
@@ -1741,33 +1742,38 @@ fn informational_commands() {
             Kustomize Version: v5.8.1
             Server Version: v1.37.1
             $ kubectl api-resources
-            NAME                       SHORTNAMES   APIVERSION             NAMESPACED   KIND
-            configmaps                 cm           v1                     true         ConfigMap
-            endpoints                  ep           v1                     true         Endpoints
-            events                     ev           v1                     true         Event
-            limitranges                limits       v1                     true         LimitRange
-            namespaces                 ns           v1                     false        Namespace
-            nodes                      no           v1                     false        Node
-            persistentvolumeclaims     pvc          v1                     true         PersistentVolumeClaim
-            persistentvolumes          pv           v1                     false        PersistentVolume
-            pods                       po           v1                     true         Pod
-            resourcequotas             quota        v1                     true         ResourceQuota
-            secrets                                 v1                     true         Secret
-            services                   svc          v1                     true         Service
-            controllerrevisions                     apps/v1                true         ControllerRevision
-            daemonsets                 ds           apps/v1                true         DaemonSet
-            deployments                deploy       apps/v1                true         Deployment
-            replicasets                rs           apps/v1                true         ReplicaSet
-            statefulsets               sts          apps/v1                true         StatefulSet
-            horizontalpodautoscalers   hpa          autoscaling/v2         true         HorizontalPodAutoscaler
-            cronjobs                   cj           batch/v1               true         CronJob
-            jobs                                    batch/v1               true         Job
-            ingressclasses                          networking.k8s.io/v1   false        IngressClass
-            ingresses                  ing          networking.k8s.io/v1   true         Ingress
-            networkpolicies            netpol       networking.k8s.io/v1   true         NetworkPolicy
-            poddisruptionbudgets       pdb          policy/v1              true         PodDisruptionBudget
-            priorityclasses            pc           scheduling.k8s.io/v1   false        PriorityClass
-            storageclasses             sc           storage.k8s.io/v1      false        StorageClass
+            NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND
+            configmaps                 cm           v1                             true         ConfigMap
+            endpoints                  ep           v1                             true         Endpoints
+            events                     ev           v1                             true         Event
+            limitranges                limits       v1                             true         LimitRange
+            namespaces                 ns           v1                             false        Namespace
+            nodes                      no           v1                             false        Node
+            persistentvolumeclaims     pvc          v1                             true         PersistentVolumeClaim
+            persistentvolumes          pv           v1                             false        PersistentVolume
+            pods                       po           v1                             true         Pod
+            resourcequotas             quota        v1                             true         ResourceQuota
+            secrets                                 v1                             true         Secret
+            serviceaccounts            sa           v1                             true         ServiceAccount
+            services                   svc          v1                             true         Service
+            controllerrevisions                     apps/v1                        true         ControllerRevision
+            daemonsets                 ds           apps/v1                        true         DaemonSet
+            deployments                deploy       apps/v1                        true         Deployment
+            replicasets                rs           apps/v1                        true         ReplicaSet
+            statefulsets               sts          apps/v1                        true         StatefulSet
+            horizontalpodautoscalers   hpa          autoscaling/v2                 true         HorizontalPodAutoscaler
+            cronjobs                   cj           batch/v1                       true         CronJob
+            jobs                                    batch/v1                       true         Job
+            ingressclasses                          networking.k8s.io/v1           false        IngressClass
+            ingresses                  ing          networking.k8s.io/v1           true         Ingress
+            networkpolicies            netpol       networking.k8s.io/v1           true         NetworkPolicy
+            poddisruptionbudgets       pdb          policy/v1                      true         PodDisruptionBudget
+            clusterrolebindings                     rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
+            clusterroles                            rbac.authorization.k8s.io/v1   false        ClusterRole
+            rolebindings                            rbac.authorization.k8s.io/v1   true         RoleBinding
+            roles                                   rbac.authorization.k8s.io/v1   true         Role
+            priorityclasses            pc           scheduling.k8s.io/v1           false        PriorityClass
+            storageclasses             sc           storage.k8s.io/v1              false        StorageClass
             $ kubectl explain deployment.spec.strategy
             KIND:       Deployment
             GROUP:      apps
@@ -1887,7 +1893,7 @@ kubectl create serviceaccount builder",
                 kind: CronJob
                 name: tick
                 uid: 439401c5-3ed0-470b-bb3f-b2f0cfd1060a
-              resourceVersion: "12"
+              resourceVersion: "27"
               uid: 28a22329-58e0-4eeb-99d8-ec3a36a7ffa4
             spec:
               backoffLimit: 6
@@ -1967,8 +1973,7 @@ kubectl create serviceaccount builder",
             ! error: the server doesn't have a resource type "crons"
             [exit 1]
             $ kubectl create serviceaccount builder
-            ! error: the playground does not serve "serviceaccount" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets
-            [exit 1]
+            serviceaccount/builder created
         "#]],
     );
 }

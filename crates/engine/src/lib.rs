@@ -17,6 +17,7 @@ pub mod ingress;
 mod kubelet;
 pub mod metrics;
 pub mod netpol;
+pub mod rbac;
 mod scheduling;
 pub mod store;
 pub mod tls;
@@ -108,6 +109,38 @@ pub(crate) enum Task {
     TrafficTick,
 }
 
+/// A binding's roleRef is immutable (`ValidateRoleBindingUpdate`): delete and recreate it.
+fn role_ref_changed(obj: &Object, r: &kubeplay_api::rbac::RoleRef) -> ApiError {
+    ApiError::invalid(
+        obj.kind().name(),
+        obj.name(),
+        &[format!(
+            "roleRef: Invalid value: rbac.RoleRef{{APIGroup:{:?}, Kind:{:?}, Name:{:?}}}: cannot change roleRef",
+            r.api_group, r.kind, r.name
+        )],
+    )
+}
+
+/// A kind's API group (`""` for the core group), as RBAC rules name it.
+pub fn kind_group(kind: Kind) -> &'static str {
+    kind.api_version().split_once('/').map_or("", |(g, _)| g)
+}
+
+/// A version-4-shaped UUID from two draws of `rng`.
+fn uid_from(rng: &mut Xoshiro256PlusPlus) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        8 + (b >> 62),
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
+}
+
 /// Controller syncs are level-triggered: one queued sync covers any number of triggers.
 fn is_deduped(task: &Task) -> bool {
     !matches!(task, Task::Kubelet(..) | Task::TrafficTick)
@@ -130,6 +163,10 @@ pub struct Cluster {
     pub(crate) store: store::Store,
     pub(crate) now: Time,
     pub(crate) rng: Xoshiro256PlusPlus,
+    /// UIDs of the objects the control plane makes for itself (the bootstrap RBAC policy, each
+    /// namespace's `default` ServiceAccount) come from their own stream, so that adding them
+    /// left the names and UIDs every other object draws from `rng` as they were.
+    system_rng: Xoshiro256PlusPlus,
     queue: BinaryHeap<Reverse<(Time, u64, Task)>>,
     /// Controller syncs waiting in `queue`, with their due time (a workqueue's dedupe).
     queued: BTreeMap<Task, Time>,
@@ -151,6 +188,9 @@ pub struct Cluster {
     /// Each node's labels and spec as the DaemonSet controller last saw them, so the kubelet's
     /// status writes do not wake every DaemonSet.
     daemon_node_view: BTreeMap<String, String>,
+    /// Who the API verbs act for (`kubectl --as`); `None` is the cluster's admin, always
+    /// allowed. Controllers' own writes, made while time runs, are never checked.
+    requester: Option<rbac::UserInfo>,
     /// The Job controller's bookkeeping of counted pods, by Job UID.
     pub(crate) job_tracking: BTreeMap<String, controllers::job::Tracking>,
     /// The simulated provisioner's work in progress.
@@ -162,12 +202,14 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// An empty cluster with the `default` and `kube-system` namespaces.
+    /// An empty cluster with the `default`, `kube-node-lease`, `kube-public` and `kube-system`
+    /// namespaces (each with its `default` ServiceAccount) and the bootstrap RBAC policy.
     pub fn new(config: ClusterConfig) -> Cluster {
         let mut c = Cluster {
             store: store::Store::default(),
             now: EPOCH,
             rng: Xoshiro256PlusPlus::seed_from_u64(config.seed),
+            system_rng: Xoshiro256PlusPlus::seed_from_u64(config.seed ^ 0x7379_7374_656d_0000),
             queue: BinaryHeap::new(),
             queued: BTreeMap::new(),
             seq: 0,
@@ -182,6 +224,7 @@ impl Cluster {
             work: 0,
             work_limit: None,
             job_tracking: BTreeMap::new(),
+            requester: None,
             daemon_node_view: BTreeMap::new(),
             provisioning: Default::default(),
             volume_data: Default::default(),
@@ -193,6 +236,9 @@ impl Cluster {
                 ..Default::default()
             });
             let _ = c.create(obj);
+        }
+        for obj in rbac::bootstrap_policy() {
+            let _ = c.create_system(obj);
         }
         c.schedule_at(
             c.now.plus_millis(delays::NODE_MONITOR_PERIOD),
@@ -220,13 +266,24 @@ impl Cluster {
     // ----- the API server's verbs -------------------------------------------------------------
 
     /// `POST`: admission (defaulting, validation) then storage, as the API server does on create.
-    pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
+    pub fn create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        self.admit_namespace(&mut obj)?;
+        self.authorize_object("create", &obj, false)?;
         self.create_shared(obj).map(|o| (*o).clone())
     }
 
     /// `create` returning the stored version itself: controllers that create objects by the
     /// thousand need no copy of what they wrote.
-    pub(crate) fn create_shared(&mut self, mut obj: Object) -> Result<Rc<Object>, ApiError> {
+    pub(crate) fn create_shared(&mut self, obj: Object) -> Result<Rc<Object>, ApiError> {
+        self.create_with(obj, false)
+    }
+
+    /// `create` for an object the control plane makes for itself (its UID from `system_rng`).
+    pub(crate) fn create_system(&mut self, obj: Object) -> Result<Rc<Object>, ApiError> {
+        self.create_with(obj, true)
+    }
+
+    fn create_with(&mut self, mut obj: Object, system: bool) -> Result<Rc<Object>, ApiError> {
         let kind = obj.kind();
         self.admit_namespace(&mut obj)?;
         if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
@@ -242,7 +299,11 @@ impl Cluster {
         }
         apply_defaults(&mut obj);
         validate(&obj)?;
-        let uid = self.new_uid();
+        let uid = if system {
+            uid_from(&mut self.system_rng)
+        } else {
+            self.new_uid()
+        };
         let now = self.now;
         let meta = obj.meta_mut();
         meta.uid = uid;
@@ -261,6 +322,11 @@ impl Cluster {
     /// `PUT`: replaces the object's spec and metadata; status and server-set fields are kept.
     pub fn update(&mut self, mut obj: Object) -> Result<Object, ApiError> {
         self.admit_namespace(&mut obj)?;
+        self.authorize_object("update", &obj, true)?;
+        self.update_unchecked(obj)
+    }
+
+    fn update_unchecked(&mut self, mut obj: Object) -> Result<Object, ApiError> {
         let key = Key::of(&obj);
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(
@@ -286,11 +352,16 @@ impl Cluster {
         self.admit_namespace(&mut obj)?;
         let key = Key::of(&obj);
         match self.store.get(&key).cloned() {
-            None => self.create(obj).map(|o| (o, ApplyOutcome::Created)),
+            None => {
+                self.authorize_object("create", &obj, false)?;
+                self.create_shared(obj)
+                    .map(|o| ((*o).clone(), ApplyOutcome::Created))
+            }
             Some(old) => {
+                self.authorize_object("patch", &obj, true)?;
                 let before = old.meta().resource_version.clone();
                 let merged = merge_for_apply(&old, obj);
-                let stored = self.update(merged)?;
+                let stored = self.update_unchecked(merged)?;
                 let outcome = if stored.meta().resource_version == before {
                     ApplyOutcome::Unchanged
                 } else {
@@ -330,6 +401,15 @@ impl Cluster {
         name: &str,
         grace_period: Option<i64>,
     ) -> Result<Object, ApiError> {
+        self.authorize(&rbac::Attributes {
+            name: name.into(),
+            ..rbac::Attributes::resource(
+                "delete",
+                kind_group(kind),
+                kind.plural(),
+                if kind.namespaced() { namespace } else { "" },
+            )
+        })?;
         let key = Key::new(kind, namespace, name);
         let Some(obj) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(&kind.qualified_plural(), name));
@@ -396,6 +476,12 @@ impl Cluster {
 
     /// Runs every task due at or before `end`, then sets the clock to `end`.
     pub fn run_until(&mut self, end: Time) {
+        let requester = self.requester.take();
+        self.run_until_unchecked(end);
+        self.requester = requester;
+    }
+
+    fn run_until_unchecked(&mut self, end: Time) {
         // Bounded so that no input can hang the simulation: each task either completes or
         // reschedules itself later in time.
         let mut budget: u64 = 50_000_000;
@@ -438,6 +524,12 @@ impl Cluster {
     /// comes first: how a command that waits for a condition moves time, checking it after
     /// each change.
     pub fn run_to_next_task(&mut self, deadline: Time) {
+        let requester = self.requester.take();
+        self.run_to_next_task_unchecked(deadline);
+        self.requester = requester;
+    }
+
+    fn run_to_next_task_unchecked(&mut self, deadline: Time) {
         let next = self
             .next_task_time()
             .unwrap_or(deadline)
@@ -690,6 +782,15 @@ impl Cluster {
                 self.schedule_in(delays::SCHEDULER, Task::Schedule);
             }
             Object::Endpoints(ep) => self.traffic.endpoints_changed(ep, self.now),
+            // The ServiceAccount controller acts at once rather than after a delay: a script
+            // that creates a namespace and then a pod in it must find `default` there, as it
+            // does against a real cluster, where the controller takes milliseconds.
+            Object::Namespace(_) if ev.type_ == WatchType::Added => {
+                self.sync_service_accounts(obj.name().to_string())
+            }
+            Object::ServiceAccount(_) if ev.type_ == WatchType::Deleted => {
+                self.sync_service_accounts(ns)
+            }
             Object::Secret(_) | Object::ConfigMap(_) => self.kubelet_config_changed(obj),
             _ => {}
         }
@@ -727,6 +828,97 @@ impl Cluster {
             return Err(ApiError::not_found("namespaces", &ns));
         }
         Ok(())
+    }
+
+    /// Acts for `user` (`kubectl --as`) until set back to `None`: the API verbs then refuse what
+    /// RBAC does not allow, as the API server's authorization filter does.
+    pub fn set_requester(&mut self, user: Option<rbac::UserInfo>) {
+        self.requester = user;
+    }
+
+    pub fn requester(&self) -> Option<&rbac::UserInfo> {
+        self.requester.as_ref()
+    }
+
+    /// The authorization filter: `Forbidden` with the API server's message when the requester
+    /// may not do what `attrs` asks; always allowed without one.
+    pub fn authorize(&self, attrs: &rbac::Attributes) -> Result<(), ApiError> {
+        let Some(user) = &self.requester else {
+            return Ok(());
+        };
+        if self.policy().allows(user, attrs) {
+            return Ok(());
+        }
+        Err(ApiError::forbidden(rbac::forbidden_message(user, attrs)))
+    }
+
+    fn authorize_object(&self, verb: &str, obj: &Object, named: bool) -> Result<(), ApiError> {
+        if self.requester.is_none() {
+            return Ok(());
+        }
+        let kind = obj.kind();
+        let mut attrs =
+            rbac::Attributes::resource(verb, kind_group(kind), kind.plural(), obj.namespace());
+        // A create request's URL has no name; the others name the object.
+        if named {
+            attrs.name = obj.name().into();
+        }
+        self.authorize(&attrs)
+    }
+
+    /// Models kubernetes/plugin/pkg/admission/serviceaccount: a pod runs as a ServiceAccount
+    /// that exists in its namespace (defaulting has named `default` when the pod named none).
+    fn admit_service_account(&self, p: &kubeplay_api::Pod) -> Result<(), ApiError> {
+        let name = p
+            .spec
+            .extra
+            .get("serviceAccountName")
+            .and_then(|v| v.as_str())
+            .unwrap_or("default");
+        let ns = &p.metadata.namespace;
+        if self
+            .store
+            .contains(&Key::new(Kind::ServiceAccount, ns, name))
+        {
+            return Ok(());
+        }
+        Err(ApiError::forbidden(format!(
+            "pods {:?} is forbidden: error looking up service account {ns}/{name}: serviceaccount {name:?} not found",
+            p.metadata.name
+        )))
+    }
+
+    /// Models kubernetes/pkg/controller/serviceaccount `ServiceAccountsController.syncNamespace`:
+    /// every namespace that exists has a `default` ServiceAccount.
+    fn sync_service_accounts(&mut self, ns: String) {
+        if self.scheduler_only
+            || !self.store.contains(&Key::new(Kind::Namespace, "", &ns))
+            || self
+                .store
+                .contains(&Key::new(Kind::ServiceAccount, &ns, "default"))
+        {
+            return;
+        }
+        let sa = Object::ServiceAccount(kubeplay_api::ServiceAccount {
+            metadata: ObjectMeta::named(&ns, "default"),
+            ..Default::default()
+        });
+        // Only a namespace's disappearance makes this fail, and then there is nothing to do.
+        let _ = self.create_system(sa);
+    }
+
+    /// The authorizer over the store's Roles, ClusterRoles and bindings.
+    pub fn policy(&self) -> rbac::Policy {
+        rbac::Policy::from_objects(
+            [
+                Kind::Role,
+                Kind::ClusterRole,
+                Kind::RoleBinding,
+                Kind::ClusterRoleBinding,
+            ]
+            .into_iter()
+            .flat_map(|k| self.store.list(k, None)),
+        )
     }
 
     /// The Priority admission plugin: a pod's `priorityClassName` (or the global default class)
@@ -790,7 +982,6 @@ impl Cluster {
                 controllers::job::admit_job(j);
                 Ok(())
             }
-            Object::Pod(p) if !self.scheduler_only => self.admit_priority(p),
             Object::PersistentVolumeClaim(c) => {
                 self.admit_claim(c);
                 Ok(())
@@ -798,6 +989,10 @@ impl Cluster {
             Object::PersistentVolume(v) => {
                 self.admit_volume(v);
                 Ok(())
+            }
+            Object::Pod(p) if !self.scheduler_only => {
+                self.admit_service_account(p)?;
+                self.admit_priority(p)
             }
             Object::DaemonSet(ds) => {
                 ds.metadata
@@ -919,6 +1114,14 @@ impl Cluster {
             {
                 Err(immutable("spec.completions"))
             }
+            (Object::RoleBinding(a), Object::RoleBinding(b)) if a.role_ref != b.role_ref => {
+                Err(role_ref_changed(new, &b.role_ref))
+            }
+            (Object::ClusterRoleBinding(a), Object::ClusterRoleBinding(b))
+                if a.role_ref != b.role_ref =>
+            {
+                Err(role_ref_changed(new, &b.role_ref))
+            }
             (Object::Service(a), Object::Service(b))
                 if !b.spec.cluster_ip.is_empty() && a.spec.cluster_ip != b.spec.cluster_ip =>
             {
@@ -929,17 +1132,7 @@ impl Cluster {
     }
 
     pub(crate) fn new_uid(&mut self) -> String {
-        let a = self.rng.next_u64();
-        let b = self.rng.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            8 + (b >> 62),
-            (b >> 48) & 0xfff,
-            b & 0xffff_ffff_ffff
-        )
+        uid_from(&mut self.rng)
     }
 
     /// Five characters from upstream's name-suffix alphabet, for `<rs>-<suffix>` pod names.

@@ -46,7 +46,8 @@ pub fn statements(input: &str) -> (Vec<Statement>, Option<(String, SyntaxError)>
             Err(e) => {
                 // The text from the statement's start to the end of the line of the error.
                 let begin = p.skip_blank_lines_from(start);
-                let mut end = p.pos.max(begin);
+                // An escape at the very end (`$'\`) can leave the position past the input.
+                let mut end = p.pos.max(begin).min(p.chars.len());
                 while end < p.chars.len() && p.chars[end] != '\n' {
                     end += 1;
                 }

@@ -140,3 +140,13 @@ proptest! {
         let _ = kubeplay_shell::is_incomplete(&s);
     }
 }
+
+/// Found by the console's fuzzing: an ANSI-C quote opened by the last character's escape left
+/// the parser's position past the input, and reporting the syntax error sliced beyond it.
+#[test]
+fn an_escape_at_the_end_of_an_ansi_c_quote() {
+    for script in ["\"\"$'\\", "$'\\", "echo $'a\\"] {
+        let (_, err) = kubeplay_shell::parser::statements(script);
+        assert!(err.is_some(), "{script:?} is a syntax error");
+    }
+}

@@ -120,6 +120,25 @@ pub fn apply(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
         set_last_applied(&mut obj);
         let reference = super::object_ref(&obj);
+        // kubectl apply reads the live object first; a user who may not is told so.
+        if let Err(e) =
+            super::authorize(s.cluster(), "get", obj.kind(), obj.namespace(), obj.name())
+        {
+            let kind = obj.kind();
+            let (group, version) = match kind.api_version().split_once('/') {
+                Some((g, v)) => (g, v),
+                None => ("", kind.api_version()),
+            };
+            code = io.fail(format!(
+                "Error from server (Forbidden): error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"{}\", Namespace: \"{}\"\nfrom server for: \"{source}\": {}",
+                kind.plural(),
+                kind.name(),
+                obj.name(),
+                obj.namespace(),
+                e.message
+            ));
+            continue;
+        }
         let exists = s
             .cluster()
             .get(obj.kind(), obj.namespace(), obj.name())
@@ -342,6 +361,11 @@ pub fn delete(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
     }
     let mut deleted: Vec<(Kind, String, String, String)> = Vec::new();
     for (kind, vns, name) in victims {
+        // The API server authorizes a DELETE before it looks the object up.
+        if let Err(e) = super::authorize(s.cluster(), "delete", kind, &vns, &name) {
+            code = io.fail(e.to_string());
+            continue;
+        }
         let uid = match s.cluster().get(kind, &vns, &name) {
             Ok(o) => o.meta().uid.clone(),
             Err(e) => {

@@ -25,7 +25,7 @@ const COMMON: &[Flag] = &[
     flag("template", FlagKind::String),
 ];
 
-fn with_common(extra: &[Flag]) -> Vec<Flag> {
+pub(super) fn with_common(extra: &[Flag]) -> Vec<Flag> {
     let mut v = COMMON.to_vec();
     v.extend_from_slice(extra);
     v
@@ -78,16 +78,22 @@ fn output_format(p: &Parsed, io: &mut Io) -> Result<Option<Format>, i32> {
 }
 
 /// What a generator made: the object as kubectl would send it, in Go field order.
-struct Generated {
-    kind: Kind,
-    name: String,
-    doc: Doc,
+pub(super) struct Generated {
+    pub(super) kind: Kind,
+    pub(super) name: String,
+    pub(super) doc: Doc,
     /// Wraps a server error: `failed to create deployment: %v`.
-    failure_prefix: Option<String>,
+    pub(super) failure_prefix: Option<String>,
 }
 
 /// Sends (or with `--dry-run` only prints) a generated object, and prints what kubectl prints.
-fn finish(s: &mut Session, io: &mut Io, p: &Parsed, mut g: Generated, verb: &str) -> i32 {
+pub(super) fn finish(
+    s: &mut Session,
+    io: &mut Io,
+    p: &Parsed,
+    mut g: Generated,
+    verb: &str,
+) -> i32 {
     // `run` and `expose --overrides`: a patch of the generated object (JSON merge by default).
     if let Some(text) = p.get("overrides").filter(|t| !t.is_empty()) {
         let patch = match kubeplay_api::object::parse_value(text) {
@@ -184,7 +190,7 @@ pub(crate) fn server_dry_run(
 }
 
 /// `metadata`: name, namespace (only with `-n`), labels, in ObjectMeta's field order.
-fn meta(name: &str, p: &Parsed, labels: Option<Doc>) -> Doc {
+pub(super) fn meta(name: &str, p: &Parsed, labels: Option<Doc>) -> Doc {
     let mut m = Doc::map().with("name", Doc::str(name));
     if let Some(ns) = p.namespace() {
         m.push("namespace", Doc::str(ns));
@@ -213,7 +219,7 @@ fn one_name(io: &mut Io, path: &str, p: &Parsed) -> Result<String, i32> {
 
 /// The start every `create <kind> NAME` subcommand shares: flags, `--help` (which ends the
 /// command with status 0), then exactly one NAME. `Err` carries the exit status.
-fn parse_named(
+pub(super) fn parse_named(
     io: &mut Io,
     path: &str,
     flags: &[Flag],
@@ -245,10 +251,12 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         "cronjob" | "cj" => cron_job(s, &rest, io),
         "quota" | "resourcequota" => quota(s, &rest, io),
         "ingress" | "ing" => ingress(s, &rest, io),
-        "serviceaccount" | "sa" | "role" | "rolebinding"
-        | "clusterrole" | "clusterrolebinding" | "token" => io.error(format!(
-            "the playground does not serve \"{sub}\" objects; it can create deployments, services, secrets, configmaps, namespaces, jobs, cronjobs, priorityclasses and poddisruptionbudgets"
-        )),
+        "serviceaccount" | "sa" => super::create_rbac::service_account(s, &rest, io),
+        "role" => super::create_rbac::role(s, &rest, io, false),
+        "clusterrole" => super::create_rbac::role(s, &rest, io, true),
+        "rolebinding" => super::create_rbac::binding(s, &rest, io, false),
+        "clusterrolebinding" => super::create_rbac::binding(s, &rest, io, true),
+        "token" => super::create_rbac::token(s, &rest, io),
         _ => create_from_file(s, args, io),
     }
 }

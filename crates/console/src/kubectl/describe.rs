@@ -72,6 +72,10 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         }
         Targets::Named(named) => {
             for (k, name) in named {
+                if let Err(e) = super::authorize(cluster, "get", k, &ns, &name) {
+                    code = io.fail(e.to_string());
+                    continue;
+                }
                 match cluster.get(k, &ns, &name) {
                     Ok(o) => objs.push(o.clone()),
                     Err(e) => {
@@ -142,6 +146,23 @@ pub fn describe(cluster: &Cluster, o: &Object, show_events: bool) -> String {
                 "----\t--------\t---\t---\t---------------\t-------------\t-----------------------",
             );
             limit_range_rows(l, "", &mut w);
+            return w.finish();
+        }
+        Object::ServiceAccount(sa) => service_account(sa, &mut w),
+        Object::Role(r) => {
+            policy_rules(o, &r.rules, &mut w);
+            return w.finish();
+        }
+        Object::ClusterRole(r) => {
+            policy_rules(o, &r.rules, &mut w);
+            return w.finish();
+        }
+        Object::RoleBinding(b) => {
+            binding(o, &b.role_ref, &b.subjects, &mut w);
+            return w.finish();
+        }
+        Object::ClusterRoleBinding(b) => {
+            binding(o, &b.role_ref, &b.subjects, &mut w);
             return w.finish();
         }
         Object::PodDisruptionBudget(b) => {
@@ -2032,6 +2053,145 @@ fn ingress_backend(
         eps = "<none>".into();
     }
     format!("{sb} ({eps})")
+}
+/// kubectl's ServiceAccount description (no token Secrets are made since 1.24: `<none>`).
+fn service_account(sa: &kubeplay_api::ServiceAccount, w: &mut Writer) {
+    w.line(&format!("Name:\t{}", sa.metadata.name));
+    w.line(&format!("Namespace:\t{}", sa.metadata.namespace));
+    labels(w, "Labels", &sa.metadata.labels);
+    annotations(w, "Annotations", &sa.metadata.annotations);
+    let names = |v: Vec<String>| {
+        if v.is_empty() {
+            "<none>".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let pull: Vec<String> = sa
+        .image_pull_secrets
+        .iter()
+        .filter_map(|s| s.get("name").and_then(|n| n.as_str()).map(str::to_string))
+        .collect();
+    w.line(&format!("Image pull secrets:\t{}", names(pull)));
+    let mountable: Vec<String> = sa.secrets.iter().map(|s| s.name.clone()).collect();
+    w.line(&format!("Mountable secrets:\t{}", names(mountable)));
+    w.line("Tokens:\t<none>");
+}
+
+/// Models kubectl's RoleDescriber: each rule broken down to one group, resource and name, those
+/// with the same three merged (`rbac.CompactRules`), sorted as upstream sorts them (by the
+/// rule's printed form, verbs first).
+fn policy_rules(o: &Object, rules: &[kubeplay_api::rbac::PolicyRule], w: &mut Writer) {
+    w.line(&format!("Name:\t{}", o.name()));
+    labels(w, "Labels", &o.meta().labels);
+    annotations(w, "Annotations", &o.meta().annotations);
+    w.line("PolicyRule:");
+    w.line("  Resources\tNon-Resource URLs\tResource Names\tVerbs");
+    w.line("  ---------\t-----------------\t--------------\t-----");
+    for (_, resource, urls, names, verbs) in compact_rules(rules) {
+        w.line(&format!("  {resource}\t{urls}\t{names}\t{verbs}"));
+    }
+}
+
+/// Go's `%v` of a `[]string`: `[a b]`.
+fn go_list(v: &[String]) -> String {
+    format!("[{}]", v.join(" "))
+}
+
+/// Rows of the PolicyRule table: (sort key, resource.group, URLs, names, verbs).
+pub(crate) fn compact_rules(
+    rules: &[kubeplay_api::rbac::PolicyRule],
+) -> Vec<(String, String, String, String, String)> {
+    // (group, resource, name) → verbs, in first-seen order.
+    type RuleKey = (String, String, Option<String>);
+    let mut compact: Vec<(RuleKey, Vec<String>)> = Vec::new();
+    let mut url_rows: Vec<(String, String)> = Vec::new();
+    for r in rules {
+        for u in &r.non_resource_urls {
+            for v in &r.verbs {
+                url_rows.push((u.clone(), v.clone()));
+            }
+        }
+        if !r.non_resource_urls.is_empty() {
+            continue;
+        }
+        let names: Vec<Option<String>> = if r.resource_names.is_empty() {
+            vec![None]
+        } else {
+            r.resource_names.iter().cloned().map(Some).collect()
+        };
+        for g in &r.api_groups {
+            for res in &r.resources {
+                for n in &names {
+                    let key = (g.clone(), res.clone(), n.clone());
+                    let verbs = match compact.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, v)) => v,
+                        None => {
+                            compact.push((key, Vec::new()));
+                            &mut compact.last_mut().expect("just pushed").1
+                        }
+                    };
+                    for v in &r.verbs {
+                        if !verbs.contains(v) {
+                            verbs.push(v.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut rows: Vec<(String, String, String, String, String)> = compact
+        .into_iter()
+        .map(|((g, res, n), verbs)| {
+            let names: Vec<String> = n.into_iter().collect();
+            let groups = vec![g.clone()];
+            let key = format!(
+                "&PolicyRule{{Verbs:{},APIGroups:{},Resources:[{res}],ResourceNames:{},NonResourceURLs:[],}}",
+                go_list(&verbs),
+                go_list(&groups),
+                go_list(&names)
+            );
+            let (base, sub) = match res.split_once('/') {
+                Some((b, s)) => (b.to_string(), format!("/{s}")),
+                None => (res.clone(), String::new()),
+            };
+            let combined = if g.is_empty() {
+                format!("{base}{sub}")
+            } else {
+                format!("{base}.{g}{sub}")
+            };
+            (key, combined, "[]".into(), go_list(&names), go_list(&verbs))
+        })
+        .collect();
+    rows.extend(url_rows.into_iter().map(|(u, v)| {
+        let key = format!(
+            "&PolicyRule{{Verbs:[{v}],APIGroups:[],Resources:[],ResourceNames:[],NonResourceURLs:[{u}],}}"
+        );
+        (key, String::new(), format!("[{u}]"), "[]".into(), format!("[{v}]"))
+    }));
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+/// kubectl's RoleBindingDescriber and ClusterRoleBindingDescriber.
+fn binding(
+    o: &Object,
+    role_ref: &kubeplay_api::rbac::RoleRef,
+    subjects: &[kubeplay_api::rbac::Subject],
+    w: &mut Writer,
+) {
+    w.line(&format!("Name:\t{}", o.name()));
+    labels(w, "Labels", &o.meta().labels);
+    annotations(w, "Annotations", &o.meta().annotations);
+    w.line("Role:");
+    w.line(&format!("  Kind:\t{}", role_ref.kind));
+    w.line(&format!("  Name:\t{}", role_ref.name));
+    w.line("Subjects:");
+    w.line("  Kind\tName\tNamespace");
+    w.line("  ----\t----\t---------");
+    for s in subjects {
+        w.line(&format!("  {}\t{}\t{}", s.kind, s.name, s.namespace));
+    }
 }
 
 #[cfg(test)]

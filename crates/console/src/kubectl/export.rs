@@ -18,6 +18,11 @@ pub fn export(cluster: &Cluster) -> String {
         Kind::PersistentVolume,
         Kind::PersistentVolumeClaim,
         Kind::IngressClass,
+        Kind::ClusterRole,
+        Kind::ClusterRoleBinding,
+        Kind::ServiceAccount,
+        Kind::Role,
+        Kind::RoleBinding,
         Kind::ConfigMap,
         Kind::Secret,
         Kind::Service,
@@ -67,6 +72,12 @@ fn skip(o: &Object) -> bool {
             .metadata
             .annotation(kubeplay_api::storage::PROVISIONED_BY_ANNOTATION)
             .is_some(),
+        // Made by the ServiceAccount controller and the API server's bootstrap policy.
+        Object::ServiceAccount(sa) => sa.metadata.name == "default",
+        Object::ClusterRole(_) | Object::ClusterRoleBinding(_) => m
+            .labels
+            .get("kubernetes.io/bootstrapping")
+            .is_some_and(|v| v == "rbac-defaults"),
         _ => false,
     }
 }

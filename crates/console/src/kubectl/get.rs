@@ -138,6 +138,11 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
                 } else {
                     Some(ns.as_str())
                 };
+                if let Err(e) = super::authorize(cluster, "list", *kind, list_ns.unwrap_or(""), "")
+                {
+                    errors.push(e.to_string());
+                    continue;
+                }
                 let mut found: Vec<Object> = cluster
                     .list(*kind, list_ns, selector.as_ref())
                     .into_iter()
@@ -156,6 +161,10 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
                 opts.kind_prefix = true;
             }
             for (kind, name) in named {
+                if let Err(e) = super::authorize(cluster, "get", *kind, &ns, name) {
+                    errors.push(e.to_string());
+                    continue;
+                }
                 match cluster.get(*kind, &ns, name) {
                     Ok(o) => objs.push(o.clone()),
                     Err(e) => {
@@ -529,6 +538,12 @@ pub(crate) fn headers(kind: Kind, opts: &TableOptions) -> Vec<String> {
         Kind::LimitRange => (&["NAME", "CREATED AT"], &[]),
         Kind::Ingress => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
         Kind::IngressClass => (&["NAME", "CONTROLLER", "PARAMETERS", "AGE"], &[]),
+        Kind::ServiceAccount => (&["NAME", "SECRETS", "AGE"], &[]),
+        Kind::Role | Kind::ClusterRole => (&["NAME", "CREATED AT"], &[]),
+        Kind::RoleBinding | Kind::ClusterRoleBinding => (
+            &["NAME", "ROLE", "AGE"],
+            &["USERS", "GROUPS", "SERVICEACCOUNTS"],
+        ),
         Kind::PodDisruptionBudget => (
             &[
                 "NAME",
@@ -790,6 +805,45 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
                     .map(|t| t.rfc3339())
                     .unwrap_or_default(),
             ]);
+        }
+        Object::ServiceAccount(sa) => {
+            cells.extend([name, sa.secrets.len().to_string(), created]);
+        }
+        Object::Role(_) | Object::ClusterRole(_) => {
+            cells.extend([
+                name,
+                meta.creation_timestamp
+                    .map_or_else(String::new, |t| t.rfc3339()),
+            ]);
+        }
+        Object::RoleBinding(kubeplay_api::rbac::RoleBinding {
+            subjects, role_ref, ..
+        })
+        | Object::ClusterRoleBinding(kubeplay_api::rbac::ClusterRoleBinding {
+            subjects,
+            role_ref,
+            ..
+        }) => {
+            cells.extend([
+                name,
+                format!("{}/{}", role_ref.kind, role_ref.name),
+                created,
+            ]);
+            if opts.wide {
+                // kubectl's printer: names comma-joined by kind, ServiceAccounts as NS:NAME.
+                let of = |kind: &str| {
+                    subjects
+                        .iter()
+                        .filter(|s| s.kind == kind)
+                        .map(|s| match kind {
+                            "ServiceAccount" => format!("{}:{}", s.namespace, s.name),
+                            _ => s.name.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                cells.extend([of("User"), of("Group"), of("ServiceAccount")]);
+            }
         }
         Object::NetworkPolicy(np) => {
             let sel = np.spec.pod_selector.to_selector_string();

@@ -83,6 +83,39 @@ const TEXTS: &[(&str, &str)] = &[
         "create poddisruptionbudget",
         include_str!("../../help/kubectl-create-poddisruptionbudget.txt"),
     ),
+    (
+        "create serviceaccount",
+        include_str!("../../help/kubectl-create-serviceaccount.txt"),
+    ),
+    (
+        "create role",
+        include_str!("../../help/kubectl-create-role.txt"),
+    ),
+    (
+        "create clusterrole",
+        include_str!("../../help/kubectl-create-clusterrole.txt"),
+    ),
+    (
+        "create rolebinding",
+        include_str!("../../help/kubectl-create-rolebinding.txt"),
+    ),
+    (
+        "create clusterrolebinding",
+        include_str!("../../help/kubectl-create-clusterrolebinding.txt"),
+    ),
+    (
+        "create token",
+        include_str!("../../help/kubectl-create-token.txt"),
+    ),
+    ("auth", include_str!("../../help/kubectl-auth.txt")),
+    (
+        "auth can-i",
+        include_str!("../../help/kubectl-auth-can-i.txt"),
+    ),
+    (
+        "auth whoami",
+        include_str!("../../help/kubectl-auth-whoami.txt"),
+    ),
     ("run", include_str!("../../help/kubectl-run.txt")),
     ("expose", include_str!("../../help/kubectl-expose.txt")),
     ("apply", include_str!("../../help/kubectl-apply.txt")),

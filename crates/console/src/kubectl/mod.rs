@@ -1,9 +1,11 @@
 //! `kubectl`: finds the subcommand as cobra does, and holds what the subcommands share (resource
 //! arguments, namespaces, output formats, kubectl's wording of names and errors).
 
+pub mod access;
 pub mod api_resources;
 pub mod apply;
 pub mod create;
+mod create_rbac;
 pub mod describe;
 pub mod exec;
 pub mod explain;
@@ -81,7 +83,6 @@ pub(crate) const UNSUPPORTED: &[&str] = &[
     "port-forward",
     "proxy",
     "cp",
-    "auth",
     "debug",
     "events",
     "diff",
@@ -108,6 +109,29 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         };
     };
     let (name, rest) = split_at_command(args, pos);
+    let user = match access::impersonation(args) {
+        Ok(u) => u,
+        Err(e) => return (io.error(e), None),
+    };
+    let acting = user.is_some();
+    if acting {
+        s.cluster_mut().set_requester(user);
+    }
+    let result = dispatch(s, name, &rest, io, allow_job);
+    if acting {
+        s.cluster_mut().set_requester(None);
+    }
+    result
+}
+
+fn dispatch(
+    s: &mut Session,
+    name: &str,
+    rest: &[String],
+    io: &mut Io,
+    allow_job: bool,
+) -> (i32, Option<Job>) {
+    let rest = rest.to_vec();
     let code = match name {
         "get" => return get::run(s, &rest, io, allow_job),
         "rollout" => return rollout::run(s, &rest, io, allow_job),
@@ -139,6 +163,7 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         "config" => info::config(s, &rest, io),
         "explain" => explain::run(s, &rest, io),
         "help" => help::run(&rest, io),
+        "auth" => access::auth(s, &rest, io),
         other if UNSUPPORTED.contains(&other) => io.error(format!(
             "\"kubectl {other}\" is not available in the playground (it has no containers, files or kubeconfig to act on)"
         )),
@@ -157,6 +182,25 @@ pub fn run(s: &mut Session, args: &[String], io: &mut Io, allow_job: bool) -> (i
         }
     };
     (code, None)
+}
+
+/// The authorization filter for a read the console makes (`get`, `list`): the engine's
+/// authorizer decides, for the user `--as` names.
+pub(crate) fn authorize(
+    cluster: &kubeplay_engine::Cluster,
+    verb: &str,
+    kind: Kind,
+    namespace: &str,
+    name: &str,
+) -> Result<(), kubeplay_api::ApiError> {
+    let mut attrs = kubeplay_engine::rbac::Attributes::resource(
+        verb,
+        kubeplay_engine::kind_group(kind),
+        kind.plural(),
+        if kind.namespaced() { namespace } else { "" },
+    );
+    attrs.name = name.into();
+    cluster.authorize(&attrs)
 }
 
 /// Which of a workload's pods `pod_for` takes.

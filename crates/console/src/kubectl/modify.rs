@@ -29,6 +29,9 @@ fn select(s: &Session, p: &Parsed, args: &[String], io: &mut Io) -> Result<Vec<O
     match targets {
         Targets::Named(named) => {
             for (k, n) in named {
+                // kubectl reads each object before it changes it.
+                super::authorize(s.cluster(), "get", k, &ns, &n)
+                    .map_err(|e| io.fail(e.to_string()))?;
                 match s.cluster().get(k, &ns, &n) {
                     Ok(o) => out.push(o.clone()),
                     Err(e) => return Err(io.fail(e.to_string())),
@@ -45,6 +48,8 @@ fn select(s: &Session, p: &Parsed, args: &[String], io: &mut Io) -> Result<Vec<O
                 } else {
                     Some(ns.as_str())
                 };
+                super::authorize(s.cluster(), "list", k, list_ns.unwrap_or(""), "")
+                    .map_err(|e| io.fail(e.to_string()))?;
                 out.extend(
                     s.cluster()
                         .list(k, list_ns, selector.as_ref())
@@ -130,6 +135,19 @@ pub fn scale(s: &mut Session, args: &[String], io: &mut Io) -> i32 {
         let reference = super::object_ref(&obj);
         if p.get("dry-run").is_some_and(|d| d != "none") {
             io.println(format!("{reference} scaled (dry run)"));
+            continue;
+        }
+        // kubectl scale PATCHes the scale subresource.
+        let mut attrs = kubeplay_engine::rbac::Attributes::resource(
+            "patch",
+            kubeplay_engine::kind_group(obj.kind()),
+            obj.kind().plural(),
+            obj.namespace(),
+        );
+        attrs.subresource = "scale".into();
+        attrs.name = obj.name().into();
+        if let Err(e) = s.cluster().authorize(&attrs) {
+            code = io.fail(e.to_string());
             continue;
         }
         match update(s, io, obj) {

@@ -2,6 +2,9 @@
 //! commands with their output as a user sees them (`! ` marks standard error, `[exit N]` a
 //! failure).
 
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
 use expect_test::Expect;
 use kubeplay_console::{Session, SessionConfig};
 

@@ -137,6 +137,11 @@ impl Cluster {
     /// client retries). A pod that is not Ready may go when its budget is met anyway
     /// (`IfHealthyBudget`), or always (`AlwaysAllow`).
     pub fn evict(&mut self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        self.authorize(&crate::rbac::Attributes {
+            subresource: "eviction".into(),
+            name: name.into(),
+            ..crate::rbac::Attributes::resource("create", "", "pods", namespace)
+        })?;
         let key = Key::new(Kind::Pod, namespace, name);
         let Some(Object::Pod(pod)) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found("pods", name));
