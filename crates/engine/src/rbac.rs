@@ -306,6 +306,7 @@ fn user_facing_rules(level: &str) -> Vec<PolicyRule> {
         rule(&[""], &core_read, READ),
         rule(&["apps"], &apps, READ),
         rule(&["batch"], &batch, READ),
+        rule(&["autoscaling"], &["horizontalpodautoscalers"], READ),
         rule(
             &["networking.k8s.io"],
             &["ingresses", "networkpolicies"],
@@ -336,6 +337,7 @@ fn user_facing_rules(level: &str) -> Vec<PolicyRule> {
         rule(&[""], &["serviceaccounts/token"], &["create"]),
         rule(&["apps"], &apps, WRITE),
         rule(&["batch"], &batch, WRITE),
+        rule(&["autoscaling"], &["horizontalpodautoscalers"], WRITE),
         rule(
             &["networking.k8s.io"],
             &["ingresses", "networkpolicies"],
