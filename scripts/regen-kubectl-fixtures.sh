@@ -87,6 +87,30 @@ install_if_changed() {
     fi
 }
 
+# A second HOME whose discovery cache already holds what an API server would say about the
+# resources in tests/fixtures/kubectl/discovery/resources.json: `discovery-*` cases run with it,
+# so generators that map resource names through discovery (`create role --resource=pods`) run
+# to the end without a server. The cache is fresh (kubectl trusts it for 6 hours).
+mkdir -p "$WORK/home-discovery"
+"$VENV/bin/python" - "$FIX/discovery/resources.json" \
+    "$WORK/home-discovery/.kube/cache/discovery/127.0.0.1_1" <<'PY_EOF'
+import json, os, sys
+doc = json.load(open(sys.argv[1]))
+base = sys.argv[2]
+groups = []
+for g in doc["groups"]:
+    gv = g["groupVersion"]
+    group, _, version = gv.rpartition("/")
+    groups.append({"name": group, "versions": [{"groupVersion": gv, "version": version}],
+                   "preferredVersion": {"groupVersion": gv, "version": version}})
+    d = os.path.join(base, gv)
+    os.makedirs(d, exist_ok=True)
+    json.dump({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
+               "resources": g["resources"]}, open(os.path.join(d, "serverresources.json"), "w"))
+json.dump({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups},
+          open(os.path.join(base, "servergroups.json"), "w"))
+PY_EOF
+
 # --- 3. TLS key/cert fixture inputs (generated once, then committed) -----------
 # ECDSA P-256 keeps the base64 in the secret fixture short. The certificate has
 # fixed validity dates (2025-01-01 .. 2035-01-01) via `openssl ca`, which works on
@@ -160,9 +184,11 @@ for a in shlex.split(sys.argv[1]):
     [ "${#args[@]}" -ge 1 ] && [ "${args[0]}" = "kubectl" ] \
         || die "case $name: command must start with 'kubectl': $cmd"
 
+    home="$WORK/home"
+    case "$name" in discovery-*) home="$WORK/home-discovery" ;; esac
     set +e
     env -i \
-        HOME="$WORK/home" \
+        HOME="$home" \
         PATH="$WORK/empty-path" \
         KUBECONFIG="$WORK/kubeconfig" \
         LANG=C LC_ALL=C TZ=UTC \

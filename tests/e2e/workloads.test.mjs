@@ -207,11 +207,14 @@ EOF`);
   }));
 
   it('an autoscaler adds replicas as traffic rises', { timeout: T }, step('hpa', async (page) => {
+    // The earlier tests filled the nodes (the preemption test on purpose): make room.
     await run(page, 'kubectl delete sts db');
+    await run(page, 'kubectl delete deployment,daemonset,cronjob,job --all');
+    await run(page, 'sleep 5');
     await run(page, 'kubectl create deployment shop --image=nginx:1.25 --replicas=2');
     await run(page, 'kubectl set resources deployment shop --requests=cpu=1,memory=1Gi');
     await run(page, 'kubectl expose deployment shop --port=80');
-    await run(page, 'kubectl rollout status deployment/shop');
+    await run(page, 'kubectl rollout status deployment/shop --timeout=90s');
     let out = await run(page, 'kubectl autoscale deployment shop --cpu=50% --min=2 --max=10');
     assert.match(out, /horizontalpodautoscaler.autoscaling\/shop autoscaled/);
     // kube-proxy programs the new Service's endpoints a second after they appear.

@@ -7,32 +7,10 @@ use std::path::PathBuf;
 use kubeplay_console::{Files, MemFiles, Session, SessionConfig};
 
 /// Cases not run, and why. Every other case must match.
-const SKIPPED: &[(&str, &str)] = &[
-    (
-        "server-version",
-        "needs an unreachable API server: the fixture records the connection error",
-    ),
-    (
-        "server-run-pod-yaml",
-        "needs an unreachable API server: the fixture records the connection error",
-    ),
-    (
-        "server-create-role-yaml",
-        "needs an unreachable API server: the fixture records the connection error",
-    ),
-    (
-        "server-create-role-names-yaml",
-        "needs an unreachable API server: the fixture records the connection error",
-    ),
-    (
-        "server-err-create-role-bad-verb",
-        "needs an unreachable API server: the fixture records the connection error",
-    ),
-    (
-        "server-create-clusterrole-yaml",
-        "needs an unreachable API server: the fixture records the connection error",
-    ),
-];
+const SKIPPED: &[(&str, &str)] = &[(
+    "server-version",
+    "needs an unreachable API server: the fixture records the connection error",
+)];
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/kubectl")
