@@ -1,7 +1,8 @@
 //! `kubectl logs`: what a container's simulated process printed (`echo hello` in a Job), or for
 //! a server that prints nothing of its own, what the image would log: a start-up line when the
 //! container starts, then one access-log line per request the traffic generator sent to it (its
-//! share of the Service's successful requests).
+//! share of the Service's successful requests). The control plane's components (kubeadm
+//! scenario) log their usual opening lines in klog's format.
 
 use kubeplay_api::{Kind, Object, Time};
 
@@ -46,6 +47,74 @@ fn log_timestamp(t: Time) -> String {
     )
 }
 
+/// A klog line: `I0101 00:00:05.123000       1 server.go:150] msg` (pid 1 in a container).
+fn klog(t: Time, at: &str, msg: &str) -> String {
+    let s = t.rfc3339();
+    format!(
+        "I{}{} {}.{:03}000       1 {at}] {msg}",
+        s.get(5..7).unwrap_or("01"),
+        s.get(8..10).unwrap_or("01"),
+        s.get(11..19).unwrap_or("00:00:00"),
+        t.millis().rem_euclid(1000)
+    )
+}
+
+/// The first lines the Kubernetes components of the kubeadm scenario log as they start (their
+/// usual opening lines, abridged; the simulation runs none of their code), by image.
+fn component_lines(image: &str, node_ip: &str, t: Time) -> Option<Vec<String>> {
+    let (repo, tag) = image.rsplit_once(':').unwrap_or((image, "latest"));
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    let version = format!("version=\"{tag}\"");
+    Some(match name {
+        "kube-apiserver" => vec![
+            klog(t, "options.go:249", &format!("external host was not specified, using {node_ip}")),
+            klog(t, "server.go:150", &format!("Version: {tag}")),
+            klog(t, "server.go:152", "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\""),
+            klog(t, "dynamic_serving_content.go:135", "\"Starting controller\" name=\"serving-cert::/etc/kubernetes/pki/apiserver.crt::/etc/kubernetes/pki/apiserver.key\""),
+            klog(t, "secure_serving.go:211", "Serving securely on [::]:6443"),
+            klog(t, "controller.go:615", "quota admission added evaluator for: namespaces"),
+        ],
+        "kube-scheduler" | "kube-controller-manager" => {
+            let (port, start, file) = if name == "kube-scheduler" {
+                (10259, "\"Starting Kubernetes Scheduler\"", "server.go:171")
+            } else {
+                (10257, "\"Starting\"", "controllermanager.go:197")
+            };
+            vec![
+                klog(t, "serving.go:386", "Generated self-signed cert in-memory"),
+                klog(t, file, &format!("{start} {version}")),
+                klog(t, "secure_serving.go:211", &format!("Serving securely on 127.0.0.1:{port}")),
+                klog(t, "leaderelection.go:257", &format!("attempting to acquire leader lease kube-system/{name}...")),
+                klog(t, "leaderelection.go:271", &format!("successfully acquired lease kube-system/{name}")),
+            ]
+        }
+        "kube-proxy" => vec![
+            klog(t, "server_linux.go:63", "\"Using iptables proxy\""),
+            klog(t, "server.go:698", &format!("\"Successfully retrieved node IP(s)\" IPs=[\"{node_ip}\"]")),
+            klog(t, "server_linux.go:132", "\"Using iptables Proxier\""),
+            klog(t, "config.go:199", "\"Starting service config controller\""),
+            klog(t, "shared_informer.go:313", "Waiting for caches to sync for service config"),
+            klog(t, "shared_informer.go:320", "Caches are synced for service config"),
+        ],
+        "etcd" => {
+            let ts = t.rfc3339();
+            vec![
+                format!("{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"etcdmain/etcd.go:64\",\"msg\":\"Running: \",\"args\":[\"etcd\",\"--advertise-client-urls=https://{node_ip}:2379\",\"--data-dir=/var/lib/etcd\"]}}"),
+                format!("{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/etcd.go:140\",\"msg\":\"configuring peer listeners\",\"listen-peer-urls\":[\"https://{node_ip}:2380\"]}}"),
+                format!("{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"etcdserver/server.go:2118\",\"msg\":\"published local member to cluster through raft\"}}"),
+                format!("{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/serve.go:250\",\"msg\":\"serving client traffic securely\",\"traffic\":\"grpc+http\",\"address\":\"{node_ip}:2379\"}}"),
+            ]
+        }
+        "coredns" => vec![
+            ".:53".to_string(),
+            "[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908".to_string(),
+            format!("CoreDNS-{}", tag.trim_start_matches('v')),
+            "linux/amd64, go1.24.1, 707c7c1".to_string(),
+        ],
+        _ => return None,
+    })
+}
+
 /// The log of a server that prints nothing of its own, running since `started`: its start-up
 /// lines, then its access lines.
 fn server_log(
@@ -60,6 +129,10 @@ fn server_log(
     };
     let mut lines = Vec::new();
     let nginx = c.image.contains("nginx");
+    if let Some(start) = component_lines(&c.image, &pod.status.host_ip, started) {
+        lines.extend(start.into_iter().map(|l| (started, l)));
+        return lines;
+    }
     if nginx {
         let t = ngx_time(started);
         lines.push((

@@ -233,6 +233,8 @@ pub(crate) fn pod_for(
         Object::Pod(p) => return Ok((p.clone(), 1)),
         Object::Deployment(d) => d.spec.selector.clone(),
         Object::ReplicaSet(rs) => rs.spec.selector.clone(),
+        Object::DaemonSet(ds) => ds.spec.selector.clone(),
+        Object::StatefulSet(sts) => sts.spec.selector.clone(),
         Object::Service(svc) => kubeplay_api::LabelSelector {
             match_labels: svc.spec.selector.clone(),
             ..Default::default()
