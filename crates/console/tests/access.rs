@@ -390,29 +390,6 @@ kubectl delete clusterrolebinding jane-view --as jane",
     );
 }
 
-/// What the real kubectl generated (the fixtures) applies as it is.
-#[test]
-fn real_kubectl_manifests_apply_verbatim() {
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/kubectl");
-    let mut s = kubeplay_console::Session::new(kubeplay_console::SessionConfig::default());
-    s.run("kubectl create namespace dev");
-    for case in [
-        "create-serviceaccount-yaml",
-        "create-sa-ns-yaml",
-        "create-clusterrole-url-yaml",
-        "create-clusterrole-aggregation-yaml",
-        "create-rolebinding-yaml",
-        "create-rolebinding-clusterrole-yaml",
-        "create-clusterrolebinding-yaml",
-    ] {
-        let yaml = std::fs::read_to_string(dir.join(format!("{case}.out"))).expect("fixture");
-        let outs = s.run(&format!("kubectl apply -f - <<'EOF'\n{yaml}EOF"));
-        let last = outs.last().expect("one output");
-        assert_eq!(last.status, 0, "{case}: {}", last.stderr);
-    }
-}
-
 #[test]
 fn explain_and_immutable_role_ref() {
     check(

@@ -99,3 +99,56 @@ fn skipped_cases_exist() {
         );
     }
 }
+
+/// Fixtures whose manifest a real API server refuses too, and why.
+const REFUSED_BY_THE_SERVER: &[(&str, &str)] = &[
+    (
+        "create-deployment-bad-name-yaml",
+        "Bad_Name is not a DNS-1123 subdomain",
+    ),
+    (
+        "create-deployment-negative-replicas-yaml",
+        "spec.replicas must be >= 0",
+    ),
+];
+
+/// Every manifest the real kubectl generated (`create ... --dry-run=client -o yaml`) is accepted
+/// as it is by `kubectl apply`, each in a fresh session (with the namespaces they name).
+#[test]
+fn real_kubectl_manifests_apply_verbatim() {
+    let cases = std::fs::read_to_string(fixtures().join("cases.txt")).expect("cases.txt");
+    let mut applied = 0;
+    for line in cases.lines() {
+        let Some((name, _)) = line.split_once('\t') else {
+            continue;
+        };
+        if !(name.ends_with("-yaml")
+            && (name.starts_with("create-") || name.starts_with("discovery-create-")))
+        {
+            continue;
+        }
+        let code =
+            std::fs::read_to_string(fixtures().join(format!("{name}.code"))).unwrap_or_default();
+        let yaml =
+            std::fs::read_to_string(fixtures().join(format!("{name}.out"))).unwrap_or_default();
+        if code.trim() != "0" || !yaml.starts_with("apiVersion") {
+            continue;
+        }
+        let mut s = Session::new(SessionConfig::default());
+        s.load_named_scenario("default").expect("default scenario");
+        for ns in yaml.lines().filter_map(|l| l.strip_prefix("  namespace: ")) {
+            s.run(&format!("kubectl create namespace {ns}"));
+        }
+        let outs = s.run(&format!("kubectl apply -f - <<'EOF'\n{yaml}EOF"));
+        let status = outs.last().map_or(1, |o| o.status);
+        let refused = REFUSED_BY_THE_SERVER.iter().any(|(n, _)| *n == name);
+        if refused {
+            assert_ne!(status, 0, "{name}: a real API server refuses it");
+        } else {
+            let err = outs.last().map(|o| o.stderr.clone()).unwrap_or_default();
+            assert_eq!(status, 0, "{name}: {err}");
+            applied += 1;
+        }
+    }
+    assert!(applied > 40, "only {applied} manifests applied");
+}
