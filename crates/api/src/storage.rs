@@ -60,22 +60,8 @@ pub struct PersistentVolumeSpec {
     pub extra: Extra,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClaimReference {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub api_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
-}
+/// A volume's `claimRef` (core's ObjectReference).
+pub type ClaimReference = crate::core::ObjectReference;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -161,6 +147,24 @@ impl PersistentVolumeClaim {
             .requests
             .get("storage")
             .map_or(0, Quantity::value)
+    }
+}
+
+impl PersistentVolumeClaim {
+    /// CAPACITY and ACCESS MODES as `kubectl get pvc` and `describe` show them: the bound
+    /// volume's (from the claim's status), empty while the claim names no volume.
+    pub fn shown_capacity_and_modes(&self) -> (String, String) {
+        if self.spec.volume_name.is_empty() {
+            return (String::new(), String::new());
+        }
+        (
+            self.status
+                .capacity
+                .get("storage")
+                .map(|q| q.to_string())
+                .unwrap_or_default(),
+            access_modes_short(&self.status.access_modes),
+        )
     }
 }
 

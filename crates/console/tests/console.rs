@@ -3,28 +3,10 @@
 //! failure), as a user would see them.
 
 use expect_test::{expect, Expect};
-use kubeplay_console::{Session, SessionConfig};
 
-fn session() -> Session {
-    let mut s = Session::new(SessionConfig::default());
-    s.load_named_scenario("default").expect("default scenario");
-    s
-}
+mod common;
 
-fn render(outs: &[kubeplay_console::Output]) -> String {
-    let mut text = String::new();
-    for o in outs {
-        text.push_str(&format!("$ {}\n", o.command));
-        text.push_str(&o.stdout);
-        for l in o.stderr.lines() {
-            text.push_str(&format!("! {l}\n"));
-        }
-        if o.status != 0 {
-            text.push_str(&format!("[exit {}]\n", o.status));
-        }
-    }
-    text
-}
+use common::{render, session};
 
 fn check(script: &str, want: Expect) {
     let mut s = session();

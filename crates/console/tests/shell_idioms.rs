@@ -3,30 +3,18 @@
 //! marks standard error, `[exit N]` a failure).
 
 use expect_test::{expect, Expect};
-use kubeplay_console::{Clock, Output, Session, SessionConfig};
+use kubeplay_console::{Clock, Session, SessionConfig};
 
 const SETUP: &str = "kubectl create deployment web --image=nginx:1.25 --replicas=3\nkubectl rollout status deploy/web";
 
+mod common;
+
+use common::render;
+
 fn session() -> Session {
-    let mut s = Session::new(SessionConfig::default());
-    s.load_named_scenario("default").expect("default scenario");
+    let mut s = common::session();
     let _ = s.run(SETUP);
     s
-}
-
-fn render(outs: &[Output]) -> String {
-    let mut text = String::new();
-    for o in outs {
-        text.push_str(&format!("$ {}\n", o.command));
-        text.push_str(&o.stdout);
-        for l in o.stderr.lines() {
-            text.push_str(&format!("! {l}\n"));
-        }
-        if o.status != 0 {
-            text.push_str(&format!("[exit {}]\n", o.status));
-        }
-    }
-    text
 }
 
 fn check(script: &str, want: Expect) {

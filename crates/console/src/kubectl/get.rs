@@ -923,30 +923,18 @@ pub(crate) fn row(o: &Object, now: Time, opts: &TableOptions) -> Vec<String> {
             }
         }
         Object::PersistentVolumeClaim(pvc) => {
-            let bound = !pvc.spec.volume_name.is_empty() && pvc.status.phase == "Bound";
             let phase = if pvc.metadata.deletion_timestamp.is_some() {
                 "Terminating".to_string()
             } else {
                 pvc.status.phase.clone()
             };
+            let (capacity, modes) = pvc.shown_capacity_and_modes();
             cells.extend([
                 name,
                 phase,
                 pvc.spec.volume_name.clone(),
-                if bound {
-                    pvc.status
-                        .capacity
-                        .get("storage")
-                        .map(|q| q.to_string())
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                },
-                if bound {
-                    access_modes_short(&pvc.status.access_modes)
-                } else {
-                    String::new()
-                },
+                capacity,
+                modes,
                 pvc.spec.storage_class_name.clone().unwrap_or_default(),
                 "<unset>".into(),
                 created,

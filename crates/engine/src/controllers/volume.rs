@@ -34,6 +34,19 @@ pub(crate) struct Provisioning {
     due: BTreeMap<String, Time>,
 }
 
+/// A volume's reference to the claim it is bound to.
+fn claim_ref(claim: &PersistentVolumeClaim) -> ClaimReference {
+    ClaimReference {
+        api_version: "v1".into(),
+        kind: "PersistentVolumeClaim".into(),
+        namespace: claim.metadata.namespace.clone(),
+        name: claim.metadata.name.clone(),
+        uid: claim.metadata.uid.clone(),
+        resource_version: claim.metadata.resource_version.clone(),
+        field_path: String::new(),
+    }
+}
+
 fn terminal(p: &kubeplay_api::Pod) -> bool {
     p.status.phase == "Succeeded" || p.status.phase == "Failed"
 }
@@ -384,14 +397,7 @@ impl Cluster {
             sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into());
         s.storage_class_name = sc.metadata.name.clone();
         s.volume_mode = claim.spec.volume_mode.clone();
-        s.claim_ref = Some(ClaimReference {
-            api_version: "v1".into(),
-            kind: "PersistentVolumeClaim".into(),
-            namespace: claim.metadata.namespace.clone(),
-            name: claim.metadata.name.clone(),
-            uid: claim.metadata.uid.clone(),
-            resource_version: claim.metadata.resource_version.clone(),
-        });
+        s.claim_ref = Some(claim_ref(claim));
         match (sc.provisioner.as_str(), node) {
             (LOCAL_PATH, Some(n)) => {
                 s.extra.insert(
@@ -443,14 +449,7 @@ impl Cluster {
                     .annotations
                     .insert(BOUND_BY_CONTROLLER_ANNOTATION.into(), "yes".into());
             }
-            pv.spec.claim_ref = Some(ClaimReference {
-                api_version: "v1".into(),
-                kind: "PersistentVolumeClaim".into(),
-                namespace: claim.metadata.namespace.clone(),
-                name: claim.metadata.name.clone(),
-                uid: claim.metadata.uid.clone(),
-                resource_version: claim.metadata.resource_version.clone(),
-            });
+            pv.spec.claim_ref = Some(claim_ref(&claim));
         }
         if pv.status.phase != "Bound" {
             pv.status.phase = "Bound".into();

@@ -147,27 +147,9 @@ pub(super) fn persistent_volume_claim(
         "Finalizers:\t{}",
         finalizers(&pvc.metadata.finalizers)
     ));
-    let bound = !pvc.spec.volume_name.is_empty();
-    w.line(&format!(
-        "Capacity:\t{}",
-        if bound {
-            pvc.status
-                .capacity
-                .get("storage")
-                .map(|q| q.to_string())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        }
-    ));
-    w.line(&format!(
-        "Access Modes:\t{}",
-        if bound {
-            access_modes_short(&pvc.status.access_modes)
-        } else {
-            String::new()
-        }
-    ));
+    let (capacity, modes) = pvc.shown_capacity_and_modes();
+    w.line(&format!("Capacity:\t{capacity}"));
+    w.line(&format!("Access Modes:\t{modes}"));
     if let Some(m) = &pvc.spec.volume_mode {
         w.line(&format!("VolumeMode:\t{m}"));
     }
