@@ -51,19 +51,7 @@ fn line(c: &Cluster) -> String {
 }
 
 fn watch(c: &mut Cluster, secs: i64, expect: Expect) {
-    let start = c.now();
-    let mut out = Vec::new();
-    let mut last = String::new();
-    for _ in 0..secs * 2 {
-        let l = line(c);
-        if l != last {
-            let t = (c.now().millis() - start.millis()) as f64 / 1000.0;
-            out.push(format!("{t:.1}s {l}"));
-            last = l;
-        }
-        c.advance(500);
-    }
-    expect.assert_eq(&out.join("\n"));
+    expect.assert_eq(&watch_changes(c, secs, line));
 }
 
 fn claims(c: &Cluster) -> String {

@@ -236,7 +236,11 @@ fn pod_view(
         .metadata
         .labels
         .get(POD_TEMPLATE_HASH_LABEL)
-        .or_else(|| pod.metadata.labels.get("controller-revision-hash"))
+        .or_else(|| {
+            pod.metadata
+                .labels
+                .get(kubeplay_api::apps::CONTROLLER_REVISION_HASH_LABEL)
+        })
         .cloned()
         .unwrap_or_else(|| image.clone());
     let (serving, cert_not_after) = cluster.pod_serving(pod);

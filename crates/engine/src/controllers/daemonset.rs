@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use kubeplay_api::apps::DaemonSet;
+use kubeplay_api::apps::{DaemonSet, CONTROLLER_REVISION_HASH_LABEL};
 use kubeplay_api::core::{Affinity, NodeAffinity, NodeSelector, NodeSelectorTerm, Pod, Toleration};
 use kubeplay_api::meta::LabelSelectorRequirement;
 use kubeplay_api::{IntOrString, Kind, Node, Object, ObjectMeta, OwnerReference};
@@ -17,9 +17,6 @@ use kubeplay_api::{IntOrString, Kind, Node, Object, ObjectMeta, OwnerReference};
 use super::deployment_util::pod_template_hash;
 use crate::store::Key;
 use crate::Cluster;
-
-/// The label that says which template a daemon pod was made from.
-pub(crate) const REVISION_HASH_LABEL: &str = "controller-revision-hash";
 
 /// Tolerations every daemon pod gets (`AddOrUpdateDaemonPodTolerations`): it stays on a node
 /// that is not ready, unreachable, under pressure or cordoned.
@@ -50,7 +47,7 @@ impl Cluster {
         let live: Vec<String> = self
             .owned_pods(&ds.metadata.uid, ns)
             .iter()
-            .filter_map(|p| p.metadata.labels.get(REVISION_HASH_LABEL))
+            .filter_map(|p| p.metadata.labels.get(CONTROLLER_REVISION_HASH_LABEL))
             .map(|h| format!("{name}-{h}"))
             .collect();
         let live: Vec<&str> = live.iter().map(String::as_str).collect();
@@ -326,7 +323,7 @@ fn daemon_pod(ds: &DaemonSet, node: &str, hash: &str) -> Pod {
     meta.generate_name = format!("{}-", ds.metadata.name);
     meta.labels = tmpl.metadata.labels.clone();
     meta.labels
-        .insert(REVISION_HASH_LABEL.into(), hash.to_string());
+        .insert(CONTROLLER_REVISION_HASH_LABEL.into(), hash.to_string());
     let template_generation = ds
         .metadata
         .annotation("deprecated.daemonset.template.generation")
@@ -405,7 +402,7 @@ fn target_node(p: &Pod) -> String {
 fn is_current(p: &Pod, hash: &str) -> bool {
     p.metadata
         .labels
-        .get(REVISION_HASH_LABEL)
+        .get(CONTROLLER_REVISION_HASH_LABEL)
         .map(String::as_str)
         == Some(hash)
 }

@@ -59,3 +59,21 @@ pub fn deployment(c: &Cluster, name: &str) -> kubeplay_api::Deployment {
         _ => panic!("no deployment {name}"),
     }
 }
+
+/// Runs the cluster for `secs` in half-second steps and lists each change of `line(c)` with
+/// when it happened: `2.5s <line>`.
+pub fn watch_changes(c: &mut Cluster, secs: i64, line: impl Fn(&Cluster) -> String) -> String {
+    let start = c.now();
+    let mut out = Vec::new();
+    let mut last = String::new();
+    for _ in 0..secs * 2 {
+        let l = line(c);
+        if l != last {
+            let t = (c.now().millis() - start.millis()) as f64 / 1000.0;
+            out.push(format!("{t:.1}s {l}"));
+            last = l;
+        }
+        c.advance(500);
+    }
+    out.join("\n")
+}
